@@ -1,0 +1,345 @@
+"""The ``wildtrace`` command line: parse arguments, call a stage, show progress.
+
+Messages, progress and summaries go to stderr, so ``--out -`` can be piped. Exit
+status: 0 all good, 1 some records were rejected (the rest was processed), 2 usage or
+configuration error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from wildtrace import __version__
+from wildtrace.collect import find_input_files
+from wildtrace.config import threshold as resolve_threshold
+from wildtrace.config import wildtrace_home
+from wildtrace.errors import WildTraceError
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, link_listings
+from wildtrace.model import Listing, Network, Reject
+from wildtrace.output import link_rows
+from wildtrace.pipeline import analyze_batch
+from wildtrace.report import print_summary, render_html
+from wildtrace.scanning import ScanTotals, read_listings, run_scan, write_rejects
+from wildtrace.store import Store, open_store
+
+app = typer.Typer(
+    name="wildtrace",
+    help="Investigate illegal wildlife and timber trade online.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: How many rejected records are printed one by one before the rest are only counted.
+_SHOWN_REJECTS = 20
+
+InputsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Files or folders: JSONL, CSV, HTML, WARC (.warc, .warc.gz)."),
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file [default: WILDTRACE_DB, "
+                 "else WILDTRACE_HOME/wildtrace.db]."),
+]  # fmt: skip
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option("--threshold", min=0.0, max=1.0,
+                 help="Score from which a listing is flagged [default: WILDTRACE_THRESHOLD or 0.5]."),
+]  # fmt: skip
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _open_out(out: Path | None) -> Iterator[TextIO | None]:
+    if out is None:
+        yield None
+    elif str(out) == "-":
+        yield sys.stdout
+    else:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            handle = out.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
+        with handle:
+            yield handle
+
+
+def _rejects_path(out: Path | None, command: str) -> Path:
+    """Beside ``--out`` when it is a file, else under WILDTRACE_HOME/rejects/."""
+    if out is not None and str(out) != "-":
+        return out.with_name(out.name + ".rejects.jsonl")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return wildtrace_home() / "rejects" / f"{command}-{stamp}.jsonl"
+
+
+def _progress() -> Progress:
+    """A progress bar on a terminal; nothing at all in pipes and files."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files · {task.fields[listings]:,} listings"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+def _show_reject(count: list[int]) -> Callable[[Reject], None]:
+    def show(reject: Reject) -> None:
+        count[0] += 1
+        if count[0] <= _SHOWN_REJECTS:
+            console.print(f"[yellow]rejected[/] {reject.origin}: {reject.reason}", markup=True)
+        elif count[0] == _SHOWN_REJECTS + 1:
+            console.print("[yellow]... more rejected records; see the rejects file[/]", markup=True)
+
+    return show
+
+
+def _scan(
+    inputs: list[Path],
+    *,
+    out: Path | None,
+    store: Store | None,
+    threshold: float,
+    label: str = "Scanning",
+) -> tuple[ScanTotals, Path | None]:
+    files = find_input_files(inputs)
+    run_id = store.start_run([str(path) for path in inputs]) if store is not None else None
+    totals = ScanTotals()
+    status = "interrupted"
+    try:
+        with _open_out(out) as sink, _progress() as progress:
+            task = progress.add_task(label, total=len(files), listings=0)
+
+            def advance(done: int, read: int) -> None:
+                progress.update(task, completed=done, listings=read)
+
+            totals = run_scan(
+                files, threshold=threshold, out=sink, store=store, run_id=run_id,
+                on_reject=_show_reject([0]), on_progress=advance,
+            )  # fmt: skip
+        status = "completed"
+    finally:
+        if store is not None and run_id is not None:
+            store.finish_run(
+                run_id, read=totals.read, stored=totals.saved.stored,
+                unchanged=totals.saved.unchanged, rejected=totals.rejected, status=status,
+            )  # fmt: skip
+    rejects_file = None
+    if totals.rejects:
+        rejects_file = _rejects_path(out, "scan")
+        write_rejects(rejects_file, totals.rejects)
+    return totals, rejects_file
+
+
+def _print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path | None) -> None:
+    console.print(
+        f"[bold]{totals.read:,}[/] listings read from {totals.files:,} files, "
+        f"[bold red]{totals.flagged:,}[/] flagged, [bold]{totals.rejected:,}[/] rejected.",
+        markup=True,
+    )
+    if totals.commodities:
+        top = sorted(totals.commodities.items(), key=lambda item: (-item[1], item[0]))[:8]
+        console.print("Flagged commodities: " + ", ".join(f"{name} {n}" for name, n in top))
+    if store is not None:
+        saved = totals.saved
+        console.print(
+            f"Stored {saved.new:,} new, {saved.updated:,} updated, {saved.unchanged:,} unchanged "
+            f"in {store.url}"
+        )
+    if rejects is not None:
+        console.print(f"Rejected records and their reasons: [cyan]{rejects}[/]", markup=True)
+
+
+@app.command()
+def scan(
+    inputs: InputsArg = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write one JSON object per listing ('-' for stdout)."),
+    ] = None,
+    db: DbOpt = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not store anything.")] = False,
+    threshold: ThresholdOpt = None,
+) -> None:
+    """Analyze listings: score, explain, extract selectors; store them unless --no-store."""
+    if not inputs:
+        raise _fail("give at least one file or folder to scan")
+    try:
+        level = resolve_threshold(threshold)
+        with contextlib.ExitStack() as stack:
+            store = None if no_store else stack.enter_context(open_store(db))
+            totals, rejects = _scan(inputs, out=out, store=store, threshold=level)
+            _print_scan_summary(totals, store, rejects)
+    except KeyboardInterrupt:
+        console.print("Interrupted: what was stored so far is consistent; run again to complete.")
+        raise typer.Exit(130) from None
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    if totals.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def link(
+    inputs: InputsArg = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write one JSON object per listing ('-' for stdout)."),
+    ] = None,
+    db: DbOpt = None,
+    max_accounts: Annotated[
+        int, typer.Option("--max-accounts", min=1,
+                          help="Hold back a selector shared by more accounts than this."),
+    ] = DEFAULT_MAX_ACCOUNTS,
+    allow: Annotated[
+        list[str] | None,
+        typer.Option("--allow", help="Link through this selector value even if widely shared."),
+    ] = None,
+    threshold: ThresholdOpt = None,
+) -> None:
+    """Link listings into seller networks, with the reason for every link.
+
+    With INPUT files, they are read and analyzed (nothing is stored). Without, the
+    listings in the store are linked and the network is saved there.
+    """
+    try:
+        level = resolve_threshold(threshold)
+        if inputs:
+            files = find_input_files(inputs)
+            read = ScanTotals()
+            with _progress() as progress:
+                task = progress.add_task("Reading", total=len(files), listings=0)
+
+                def advance(done: int, count: int) -> None:
+                    progress.update(task, completed=done, listings=count)
+
+                listings = list(read_listings(files, read, _show_reject([0]), advance))
+            rejects = read.rejects
+            analyses = analyze_batch(listings, level)
+            network = link_listings(
+                list(zip(listings, analyses, strict=True)), max_accounts, allow or ()
+            )
+        else:
+            with open_store(db) as store:
+                pairs = list(store.load_analyses())
+                listings = [listing for listing, _ in pairs]
+                network = link_listings(pairs, max_accounts, allow or ())
+                store.save_network(network)
+                rejects = []
+                console.print(f"Network saved in {store.url}")
+        with _open_out(out) as sink:
+            if sink is not None:
+                for row in link_rows(listings, network):
+                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+        _print_network_summary(listings, network)
+        if rejects:
+            path = _rejects_path(out, "link")
+            write_rejects(path, rejects)
+            console.print(f"{len(rejects):,} rejected records and their reasons: [cyan]{path}[/]",
+                          markup=True)  # fmt: skip
+            raise typer.Exit(1)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _print_network_summary(listings: list[Listing], network: Network) -> None:
+    sizes: dict[str, int] = {}
+    for cluster in network.clusters.values():
+        sizes[cluster] = sizes.get(cluster, 0) + 1
+    networks = sum(1 for size in sizes.values() if size > 1)
+    console.print(
+        f"{len(listings):,} listings, {len(network.links):,} links, "
+        f"{networks:,} networks of 2 or more listings, "
+        f"{len(network.held_back):,} shared values held back."
+    )
+    for held in network.held_back[:5]:
+        console.print(f"[yellow]held back[/] {held.reason}", markup=True)
+
+
+@app.command()
+def report(
+    db: DbOpt = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the report here.")] = None,
+) -> None:
+    """Summarise the store: listings, flagged, commodities, sellers, networks."""
+    try:
+        with open_store(db) as store:
+            summary = store.summary()
+            print_summary(console, summary, store.url)
+            if html is not None:
+                html.parent.mkdir(parents=True, exist_ok=True)
+                html.write_text(render_html(summary, store.url), encoding="utf-8")
+                console.print(f"HTML report: [cyan]{html}[/]", markup=True)
+    except (WildTraceError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+def demo_inputs() -> list[Path]:
+    """The demo corpus that ships inside the package."""
+    root = Path(str(resources.files("wildtrace.demo") / "data"))
+    return [root / "listings.jsonl", root / "more"]
+
+
+@app.command()
+def demo(
+    db: DbOpt = None,
+    threshold: ThresholdOpt = None,
+) -> None:
+    """Scan, store, link and report the bundled demo corpus (what `make demo` runs)."""
+    try:
+        home = wildtrace_home()
+        level = resolve_threshold(threshold)
+        out = home / "demo-scan.jsonl"
+        with open_store(db) as store:
+            console.print(f"[bold]WildTrace {__version__}[/] demo: scanning the bundled listings",
+                          markup=True)  # fmt: skip
+            totals, rejects = _scan(demo_inputs(), out=out, store=store, threshold=level)
+            _print_scan_summary(totals, store, rejects)
+            pairs = list(store.load_analyses())
+            network = link_listings(pairs)
+            store.save_network(network)
+            _print_network_summary([listing for listing, _ in pairs], network)
+            summary = store.summary()
+            console.rule("Report")
+            print_summary(console, summary, store.url)
+            report_path = home / "report.html"
+            report_path.write_text(render_html(summary, store.url), encoding="utf-8")
+        console.print(f"Scan rows: [cyan]{out}[/]\nHTML report: [cyan]{report_path}[/]", markup=True)
+        console.print("Next: [bold]wildtrace scan YOUR_FILES --out results.jsonl[/]", markup=True)
+    except (WildTraceError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    if totals.rejected:
+        raise typer.Exit(1)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    """WildTrace: collect, detect, extract, link and report wildlife-trade listings."""
+    if version:
+        console.print(f"wildtrace {__version__}")
+        raise typer.Exit()

@@ -1,0 +1,1 @@
+"""The demo corpus that ships with WildTrace (see data/SOURCE.txt)."""

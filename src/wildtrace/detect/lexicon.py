@@ -1,0 +1,95 @@
+"""The detection lexicon: reviewed data files, not code.
+
+``data/lexicon.csv`` holds one row per term: the term as written, its language
+(BCP-47), the commodity and CITES taxon it points to, its kind and, for cues and
+negatives, the legality cue a reviewer must weigh. ``data/taxa.csv`` gives each
+taxon's CITES appendix. Both are loaded once, lazily.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from wildtrace.errors import InputError
+
+#: What a term is evidence of. ``product``, ``species`` and ``code_word`` are evidence
+#: of a wildlife product; the rest only qualify that evidence.
+KINDS = ("product", "species", "code_word", "context", "sale", "demand", "cue", "negative")
+EVIDENCE_KINDS = frozenset({"product", "species", "code_word"})
+
+#: The closed list of commodities a detection may name.
+COMMODITIES = (
+    "ivory", "rhino_horn", "pangolin", "tiger", "bear_bile", "hornbill", "turtle_shell",
+    "shark_fin", "live_bird", "live_reptile", "live_primate", "rosewood", "agarwood",
+    "totoaba", "saiga_horn", "musk", "seahorse",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One lexicon row."""
+
+    term: str
+    language: str
+    commodity: str | None
+    taxon: str | None
+    kind: str
+    cue: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    terms: tuple[Term, ...]
+    appendices: dict[str, str]
+
+    def appendix(self, taxon: str) -> str | None:
+        return self.appendices.get(taxon) or None
+
+
+def load_terms(path: Path) -> tuple[Term, ...]:
+    """Read a lexicon CSV, refusing rows that would silently mislead the detector."""
+    terms: list[Term] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            line = len(terms) + 2
+            kind = (row.get("kind") or "").strip()
+            commodity = (row.get("commodity") or "").strip() or None
+            if not (row.get("term") or "").strip():
+                raise InputError(str(path), "empty term", line)
+            if kind not in KINDS:
+                raise InputError(str(path), f"unknown kind {kind!r}; expected one of {KINDS}", line)
+            if commodity is not None and commodity not in COMMODITIES:
+                raise InputError(str(path), f"unknown commodity {commodity!r}", line)
+            terms.append(
+                Term(
+                    term=row["term"].strip(),
+                    language=(row.get("lang") or "und").strip(),
+                    commodity=commodity,
+                    taxon=(row.get("taxon") or "").strip() or None,
+                    kind=kind,
+                    cue=(row.get("cue") or "").strip() or None,
+                    source=(row.get("source") or "").strip(),
+                )
+            )
+    return tuple(terms)
+
+
+def load_appendices(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["taxon"]: row["cites_appendix"] for row in csv.DictReader(handle)}
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicon that ships with the package."""
+    data = resources.files("wildtrace.detect") / "data"
+    with resources.as_file(data / "lexicon.csv") as lexicon_path:
+        terms = load_terms(lexicon_path)
+    with resources.as_file(data / "taxa.csv") as taxa_path:
+        appendices = load_appendices(taxa_path)
+    return Lexicon(terms, appendices)

@@ -1,0 +1,104 @@
+"""Multi-pattern matching of the lexicon over normalised text (Aho-Corasick, in Rust).
+
+Python ``re`` alternation over thousands of terms runs at about 0.1 MB/s here;
+ahocorasick-rs runs at about 50 MB/s (../shared/research/stack-and-perf.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick_rs
+
+from wildtrace.detect.lexicon import Lexicon, Term, default_lexicon
+from wildtrace.detect.normalize import fold_term, normalize
+
+#: A diacritic-free variant is only searched for terms long enough not to collide
+#: with unrelated words once the accents are gone ("bán" -> "ban" would).
+_MIN_STRIPPED_LENGTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class TermHit:
+    """A lexicon term found in a text, with its span in that text."""
+
+    term: Term
+    start: int
+    end: int
+
+
+def _spaced_script(char: str) -> bool:
+    """True for letters of scripts that separate words with spaces (Latin, Vietnamese ...)."""
+    if not char.isalnum():
+        return False
+    code = ord(char)
+    unspaced = (
+        0x0E00 <= code <= 0x0FFF  # Thai, Lao, Tibetan
+        or 0x1000 <= code <= 0x109F  # Myanmar
+        or 0x1780 <= code <= 0x17FF  # Khmer
+        or 0x2E80 <= code <= 0xA4CF  # CJK, kana, Yi
+        or 0xF900 <= code <= 0xFAFF
+        or code >= 0x20000
+    )
+    return not unspaced
+
+
+class TermMatcher:
+    """Finds every lexicon term in a text, on both the folded and the diacritic-free view."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        folded: dict[str, list[Term]] = defaultdict(list)
+        stripped: dict[str, list[Term]] = defaultdict(list)
+        for term in lexicon.terms:
+            fold, strip = fold_term(term.term)
+            folded[fold].append(term)
+            if strip != fold and len(strip) >= _MIN_STRIPPED_LENGTH:
+                stripped[strip].append(term)
+        self._folded_keys = list(folded)
+        self._folded_terms = [folded[key] for key in self._folded_keys]
+        self._stripped_keys = list(stripped)
+        self._stripped_terms = [stripped[key] for key in self._stripped_keys]
+        kind = ahocorasick_rs.MatchKind.Standard
+        self._folded = ahocorasick_rs.AhoCorasick(self._folded_keys, matchkind=kind)
+        self._stripped = ahocorasick_rs.AhoCorasick(self._stripped_keys, matchkind=kind)
+
+    def find(self, text: str, language: str | None = None) -> list[TermHit]:
+        """All terms found in ``text``, earliest first; one hit per span (folded view first)."""
+        if not text:
+            return []
+        view = normalize(text)
+        hits: dict[tuple[int, int], TermHit] = {}
+        for haystack, automaton, keys, terms in (
+            (view.folded, self._folded, self._folded_keys, self._folded_terms),
+            (view.stripped, self._stripped, self._stripped_keys, self._stripped_terms),
+        ):
+            for index, start, end in automaton.find_matches_as_indexes(haystack, overlapping=True):
+                if not _on_word_boundaries(haystack, start, end, keys[index]):
+                    continue
+                term = _pick(terms[index], language)
+                span = view.original_span(start, end)
+                hits.setdefault(span, TermHit(term, *span))
+        return sorted(hits.values(), key=lambda hit: (hit.start, -hit.end))
+
+
+def _on_word_boundaries(text: str, start: int, end: int, key: str) -> bool:
+    """A spaced-script term must not start or end inside a word ("bán" in "bánh")."""
+    if _spaced_script(key[0]) and start > 0 and _spaced_script(text[start - 1]):
+        return False
+    return not (_spaced_script(key[-1]) and end < len(text) and _spaced_script(text[end]))
+
+
+def _pick(candidates: list[Term], language: str | None) -> Term:
+    """Of the rows sharing one spelling, prefer the listing's language."""
+    if language:
+        for term in candidates:
+            if term.language.split("-")[0] == language.split("-")[0]:
+                return term
+    return candidates[0]
+
+
+@cache
+def default_matcher() -> TermMatcher:
+    return TermMatcher(default_lexicon())

@@ -1,0 +1,112 @@
+"""Fuse lexicon evidence into one risk score with its explanation.
+
+First version: a transparent additive model on the log-odds scale. It is not yet
+calibrated on labelled data (the learned model of the detection issue replaces it);
+``benchmarks/detect_quality.py`` prints how it does on the demo corpus.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from wildtrace.detect.lexicon import EVIDENCE_KINDS, Lexicon
+from wildtrace.detect.matcher import TermHit
+from wildtrace.model import Detection, Listing, Match, Taxon
+
+DEFAULT_THRESHOLD = 0.5
+
+_KIND_WEIGHT = {"product": 3.0, "species": 2.2, "code_word": 1.8}
+_BIAS = -3.0
+_EXTRA_TERM = 0.4  # each further distinct evidence term, up to two
+_SALE = 1.0
+_PRICE = 0.5
+_DEMAND = 0.5
+_CONTEXT = 0.4  # a context term ("scales", 🐘) next to evidence
+_NEGATIVE = 2.5  # faux, toy, brand ... anywhere in the listing
+_NO_EVIDENCE = -5.0
+
+
+def drop_covered(hits: list[TermHit]) -> list[TermHit]:
+    """Remove evidence that lies inside a negative phrase ("ivory" in "ivory coast")."""
+    negatives = [hit for hit in hits if hit.term.kind == "negative"]
+    kept = []
+    for hit in hits:
+        covered = hit.term.kind != "negative" and any(
+            neg.start <= hit.start and hit.end <= neg.end for neg in negatives
+        )
+        if not covered:
+            kept.append(hit)
+    return kept
+
+
+def _outermost_evidence(hits: list[TermHit]) -> set[TermHit]:
+    """Evidence hits not nested in a longer one ("穿山甲" inside "穿山甲片" counts once)."""
+    evidence = [hit for hit in hits if hit.term.kind in EVIDENCE_KINDS]
+    return {
+        hit
+        for hit in evidence
+        if not any(
+            other is not hit and other.start <= hit.start and hit.end <= other.end
+            and (other.end - other.start) > (hit.end - hit.start)
+            for other in evidence
+        )
+    }
+
+
+def fuse(
+    listing: Listing,
+    field_hits: Iterable[tuple[str, list[TermHit]]],
+    lexicon: Lexicon,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Detection:
+    """Turn the surviving hits of every field into a Detection."""
+    matches: list[Match] = []
+    evidence: dict[str, float] = {}
+    commodities: list[str] = []
+    taxa: dict[str, Taxon] = {}
+    cues: list[str] = []
+    kinds: set[str] = set()
+    penalised: set[str] = set()
+    context = 0
+    for field, hits in field_hits:
+        outer = _outermost_evidence(hits)
+        for hit in hits:
+            term = hit.term
+            kinds.add(term.kind)
+            matches.append(
+                Match(term.term, field, hit.start, hit.end, term.language,
+                      term.commodity, term.kind, term.taxon)
+            )  # fmt: skip
+            if term.cue and term.cue not in cues:
+                cues.append(term.cue)
+            if term.kind in EVIDENCE_KINDS:
+                if hit in outer:
+                    key = term.term.casefold()
+                    evidence[key] = max(evidence.get(key, 0.0), _KIND_WEIGHT[term.kind])
+                if term.commodity and term.commodity not in commodities:
+                    commodities.append(term.commodity)
+                for name in (term.taxon or "").split("|"):
+                    if name and name not in taxa:
+                        taxa[name] = Taxon(name, lexicon.appendix(name))
+            elif term.kind == "context":
+                context += 1
+            elif term.kind == "negative" and term.cue:
+                penalised.add(term.cue)
+    if evidence:
+        weights = sorted(evidence.values(), reverse=True)
+        logit = _BIAS + weights[0] + _EXTRA_TERM * min(2, len(weights) - 1)
+        logit += _SALE * ("sale" in kinds) + _DEMAND * ("demand" in kinds)
+        logit += _PRICE * bool(listing.price) + _CONTEXT * min(2, context)
+        logit -= _NEGATIVE * len(penalised)
+    else:
+        logit = _NO_EVIDENCE
+    score = round(1.0 / (1.0 + math.exp(-logit)), 4)
+    return Detection(
+        score=score,
+        flagged=score >= threshold,
+        commodities=tuple(commodities),
+        taxa=tuple(taxa.values()),
+        matches=tuple(matches),
+        legality_cues=tuple(cues),
+    )

@@ -1,0 +1,165 @@
+"""Domain types shared by every stage.
+
+Plain frozen dataclasses with no I/O and no framework imports, so the core stages
+(parse, detect, extract, link) can be run anywhere: the CLI, the web app, a Spark
+executor. Names follow the investigators' vocabulary (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Fields of a listing that detection and extraction read, in a fixed order.
+TEXT_FIELDS: tuple[str, ...] = ("title", "text", "seller_info", "price", "location", "seller", "url")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record came from: the file and the line (JSONL, CSV) or record number (WARC)."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Exactly what was served, when and from where: the evidence behind a listing."""
+
+    url: str
+    sha256: str
+    captured_at: str | None = None
+    content_type: str | None = None
+    http_status: int | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One offer (or post) on one platform, as read from an input record or a captured page."""
+
+    id: str
+    platform: str | None = None
+    url: str | None = None
+    seller: str | None = None
+    seller_info: str | None = None
+    title: str | None = None
+    text: str | None = None
+    price: str | None = None
+    location: str | None = None
+    posted_at: str | None = None
+    images: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
+    capture: Capture | None = None
+
+    def field_text(self, name: str) -> str:
+        """The text of one of TEXT_FIELDS, or "" when absent."""
+        value = getattr(self, name)
+        return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that could not be read, with what the user needs to find and fix it."""
+
+    origin: Origin
+    reason: str
+    raw: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Taxon:
+    """A CITES taxon named or implied by a listing."""
+
+    name: str
+    cites_appendix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lexicon term found in one field of a listing (character offsets into that field)."""
+
+    term: str
+    field: str
+    start: int
+    end: int
+    language: str
+    commodity: str | None = None
+    kind: str = "product"
+    taxon: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """How likely a listing offers a wildlife or timber product, and why."""
+
+    score: float
+    flagged: bool
+    commodities: tuple[str, ...] = ()
+    taxa: tuple[Taxon, ...] = ()
+    matches: tuple[Match, ...] = ()
+    legality_cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """An identifier a seller left (phone, email, handle, wallet ...), validated and normalised."""
+
+    type: str
+    value: str
+    raw: str
+    field: str = ""
+    start: int = 0
+    end: int = 0
+    channel: str | None = None  # how to reach it: "whatsapp", "zalo", "telegram" ...
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the core concluded about one listing."""
+
+    listing_id: str
+    detection: Detection
+    selectors: tuple[Selector, ...] = ()
+    language: str | None = None
+    analyzer_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Two listings that belong together, with a reason a prosecutor can read."""
+
+    source: str
+    target: str
+    reason: str
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A shared value that was not used for linking because too many accounts share it."""
+
+    kind: str
+    value: str
+    accounts: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """The result of linking: a cluster id per listing, the links, and what was held back."""
+
+    clusters: dict[str, str]
+    links: tuple[Link, ...] = ()
+    held_back: tuple[HeldBack, ...] = ()
+
+    def links_of(self, listing_id: str) -> list[Link]:
+        return [
+            link for link in self.links if listing_id in (link.source, link.target)
+        ]

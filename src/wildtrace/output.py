@@ -1,0 +1,73 @@
+"""The JSON rows that ``scan --out`` and ``link --out`` write: the public output contract.
+
+Field names and shapes are promised to users (README, "Output"); add fields, never
+rename or remove them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wildtrace.link import account_of
+from wildtrace.model import Analysis, Listing, Network, Reject
+
+
+def scan_row(listing: Listing, analysis: Analysis) -> dict[str, Any]:
+    """One ``scan`` output row."""
+    detection = analysis.detection
+    row: dict[str, Any] = {
+        "id": listing.id,
+        "score": detection.score,
+        "flagged": detection.flagged,
+        "commodities": list(detection.commodities),
+        "taxa": [{"name": t.name, "cites_appendix": t.cites_appendix} for t in detection.taxa],
+        "matches": [
+            {"term": m.term, "field": m.field, "start": m.start, "end": m.end,
+             "language": m.language, "kind": m.kind, "commodity": m.commodity}
+            for m in detection.matches
+        ],
+        "legality_cues": list(detection.legality_cues),
+        "selectors": [
+            {"type": s.type, "value": s.value, "raw": s.raw, "field": s.field,
+             "start": s.start, "end": s.end, **({"channel": s.channel} if s.channel else {})}
+            for s in analysis.selectors
+        ],
+        "language": analysis.language,
+        "platform": listing.platform,
+        "seller": listing.seller,
+        "url": listing.url,
+        "title": listing.title,
+    }  # fmt: skip
+    if listing.capture is not None:
+        row["captured_at"] = listing.capture.captured_at
+        row["sha256"] = listing.capture.sha256
+    if listing.origin is not None:
+        row["origin"] = str(listing.origin)
+    return row
+
+
+def link_rows(listings: list[Listing], network: Network) -> list[dict[str, Any]]:
+    """One ``link`` output row per listing, in input order."""
+    by_listing: dict[str, list[dict[str, str]]] = {listing.id: [] for listing in listings}
+    for link in network.links:
+        by_listing[link.source].append({"to": link.target, "reason": link.reason})
+        by_listing[link.target].append({"to": link.source, "reason": link.reason})
+    return [
+        {
+            "id": listing.id,
+            "cluster": network.clusters[listing.id],
+            "account": account_of(listing),
+            "links": by_listing[listing.id],
+        }
+        for listing in listings
+    ]
+
+
+def reject_row(reject: Reject) -> dict[str, Any]:
+    """One line of a ``*.rejects.jsonl`` file."""
+    return {
+        "file": reject.origin.file,
+        "line": reject.origin.line,
+        "reason": reject.reason,
+        "raw": reject.raw,
+    }

@@ -1,0 +1,52 @@
+"""The single entry point of the core: Listing -> Analysis.
+
+The CLI, the web app and the distributed runners all call ``analyze_batch``. It is
+pure (no I/O beyond loading the packaged lexicon once) and deterministic: the same
+listings and threshold always give the same analyses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from wildtrace import __version__
+from wildtrace.detect import DEFAULT_THRESHOLD, detect
+from wildtrace.extract import extract
+from wildtrace.model import Analysis, Listing
+from wildtrace.parse.language import detect_language
+
+__all__ = ["DEFAULT_THRESHOLD", "analyze", "analyze_batch", "analyzer_version"]
+
+
+@cache
+def analyzer_version() -> str:
+    """The package version plus a digest of the detection data, so that stored analyses
+    made with another lexicon are recognised as stale and recomputed."""
+    digest = hashlib.sha256()
+    data = resources.files("wildtrace.detect") / "data"
+    for name in ("lexicon.csv", "taxa.csv"):
+        digest.update((data / name).read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:10]}"
+
+
+def analyze(listing: Listing, threshold: float = DEFAULT_THRESHOLD) -> Analysis:
+    """Detect, explain and extract for one listing."""
+    sample = " ".join(filter(None, (listing.title, listing.text, listing.seller_info)))
+    language = detect_language(sample)
+    return Analysis(
+        listing_id=listing.id,
+        detection=detect(listing, language, threshold),
+        selectors=extract(listing, language),
+        language=language,
+        analyzer_version=analyzer_version(),
+    )
+
+
+def analyze_batch(
+    listings: Iterable[Listing], threshold: float = DEFAULT_THRESHOLD
+) -> list[Analysis]:
+    """``analyze`` over many listings, in order."""
+    return [analyze(listing, threshold) for listing in listings]
