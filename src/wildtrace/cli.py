@@ -31,7 +31,7 @@ from wildtrace.output import link_rows
 from wildtrace.pipeline import analyze_batch
 from wildtrace.report import print_summary, render_html
 from wildtrace.scanning import ScanTotals, read_listings, run_scan, write_rejects
-from wildtrace.store import Store, open_store
+from wildtrace.store import RunStatus, Store, open_store
 
 app = typer.Typer(
     name="wildtrace",
@@ -126,7 +126,7 @@ def _scan(
     files = find_input_files(inputs)
     run_id = store.start_run([str(path) for path in inputs]) if store is not None else None
     totals = ScanTotals()
-    status = "interrupted"
+    status: RunStatus = "interrupted"
     try:
         with _open_out(out) as sink, _progress() as progress:
             task = progress.add_task(label, total=len(files), listings=0)

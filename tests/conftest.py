@@ -1,0 +1,63 @@
+"""Shared fixtures: fresh databases on SQLite and PostgreSQL for the store and its users."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
+
+DEFAULT_TEST_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _pg_base_url() -> str:
+    return os.environ.get("WILDTRACE_TEST_PG") or DEFAULT_TEST_PG
+
+
+@pytest.fixture(scope="session")
+def _pg_server() -> str | None:
+    """None when the test server answers, else why not (checked once per session)."""
+    engine = create_engine(_pg_base_url(), connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except SQLAlchemyError as exc:
+        return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    finally:
+        engine.dispose()
+    return None
+
+
+@pytest.fixture
+def pg_url(_pg_server: str | None) -> Iterator[str]:
+    """URL of a brand-new PostgreSQL database, dropped after the test.
+
+    The server is ``WILDTRACE_TEST_PG`` or the local default; the test is skipped (never
+    faked) when it cannot be reached.
+    """
+    base = make_url(_pg_base_url())
+    shown = base.render_as_string(hide_password=True)
+    if _pg_server is not None:
+        pytest.skip(f"PostgreSQL not reachable at {shown}: {_pg_server}")
+    name = f"wildtrace_test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh, empty database URL on each engine (PostgreSQL tests skip without a server)."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    folder = tmp_path_factory.mktemp("store")
+    return f"sqlite:///{folder / 'wildtrace.db'}"

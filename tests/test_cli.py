@@ -1,0 +1,280 @@
+"""The command line end to end: the scan/link output contracts, bad input, the store."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from wildtrace import cli, scanning
+from wildtrace.store import open_store
+
+runner = CliRunner()
+
+SCAN_FIELDS = {"id", "score", "flagged", "commodities", "taxa", "matches", "legality_cues",
+               "selectors", "language"}  # fmt: skip
+
+GOOD = [
+    {"id": "vn-1", "platform": "chotot-demo", "seller": "ngavoi_hn", "title": "Bán vòng ngà voi thật",
+     "text": "Zalo 0912.345.678, ship kín", "price": "3.500.000đ", "location": "Hà Nội"},
+    {"id": "en-1", "platform": "facebook", "seller": "Ivory Art", "title": "Antique ivory carving",
+     "text": "WhatsApp +84 912 345 678, DM for price", "price": "$450"},
+    {"id": "en-2", "platform": "shopee", "seller": "dress_shop", "title": "Ivory lace wedding dress",
+     "text": "Size M, never worn", "price": "$80"},
+    {"id": "zh-1", "platform": "taobao-demo", "seller": "老王", "title": "穿山甲片 现货",
+     "text": "微信: laowang888 价格私聊"},
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the user's ~/.wildtrace: each test has its own home and database."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("WILDTRACE_HOME", str(home))
+    monkeypatch.delenv("WILDTRACE_DB", raising=False)
+    monkeypatch.delenv("WILDTRACE_THRESHOLD", raising=False)
+    return home
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]], extra_lines: tuple[str, ...] = ()) -> Path:
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    path.write_text("\n".join([*lines, *extra_lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_scan_writes_the_contract_in_input_order(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli.app, ["scan", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = read_rows(out)
+    assert [row["id"] for row in rows] == ["vn-1", "en-1", "en-2", "zh-1"]
+    for row in rows:
+        assert row.keys() >= SCAN_FIELDS
+        assert 0.0 <= row["score"] <= 1.0
+    vn, en, dress, zh = rows
+    assert vn["flagged"] and vn["commodities"] == ["ivory"]
+    assert {"name": "Elephantidae", "cites_appendix": "I/II"} in vn["taxa"]
+    assert vn["selectors"][0] | {"channel": "zalo"} == {
+        "type": "phone", "value": "+84912345678", "raw": "0912.345.678", "field": "text",
+        "start": 5, "end": 17, "channel": "zalo",
+    }  # fmt: skip
+    match = next(m for m in vn["matches"] if m["term"] == "ngà voi")
+    assert GOOD[0]["title"][match["start"] : match["end"]] == "ngà voi"
+    assert match["field"] == "title" and match["language"] == "vi"
+    assert "claims antique / pre-1947" in en["legality_cues"]
+    assert not dress["flagged"] and "colour not material" in dress["legality_cues"]
+    assert zh["flagged"] and zh["commodities"] == ["pangolin"]
+    assert {"type": "wechat", "value": "laowang888"}.items() <= zh["selectors"][0].items()
+
+
+def test_scan_to_stdout_keeps_stdout_pure_json(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    result = runner.invoke(cli.app, ["scan", str(source), "--out", "-", "--no-store"])
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [
+        "vn-1", "en-1", "en-2", "zh-1",
+    ]  # fmt: skip
+    assert "4 listings read" in result.stderr
+
+
+def test_no_store_creates_no_database(tmp_path: Path, _home: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    result = runner.invoke(cli.app, ["scan", str(source), "--no-store", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    assert not (_home / "wildtrace.db").exists()
+
+
+def _warc(path: Path, url: str, html: str) -> None:
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                   protocol="HTTP/1.0")  # fmt: skip
+        record = writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()),
+                                           http_headers=headers)  # fmt: skip
+        writer.write_record(record)
+
+
+def test_scan_reads_every_format_in_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    (folder / "pages").mkdir(parents=True)
+    write_jsonl(folder / "a.jsonl", GOOD[:1])
+    (folder / "b.csv").write_text(
+        "id,platform,seller,title,description\n"
+        "csv-1,kaskus-demo,toko_gading,Jual gading gajah asli,Harga nego WA 0812-3456-7890\n",
+        encoding="utf-8",
+    )
+    (folder / "pages" / "c.html").write_text(
+        "<html><head><meta charset='utf-8'><title>Rhino horn cup</title></head>"
+        "<body><h1>Rhino horn cup for sale</h1><p>Carved rhino horn libation cup.</p></body></html>",
+        encoding="utf-8",
+    )
+    _warc(folder / "d.warc.gz", "https://market.example/item/9",
+          "<html><body><h1>Sừng tê giác nguyên chất</h1><p>Bán sừng tê</p></body></html>")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli.app, ["scan", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {row["title"]: row for row in read_rows(out)}
+    assert len(rows) == 4
+    assert rows["Jual gading gajah asli"]["id"] == "csv-1"
+    assert rows["Jual gading gajah asli"]["selectors"][0]["value"] == "+6281234567890"
+    assert rows["Rhino horn cup for sale"]["commodities"] == ["rhino_horn"]
+    warc_row = rows["Sừng tê giác nguyên chất"]
+    assert warc_row["commodities"] == ["rhino_horn"]
+    assert warc_row["url"] == "https://market.example/item/9"
+    assert len(warc_row["sha256"]) == 64 and warc_row["captured_at"]
+
+
+def test_bad_input_is_reported_saved_and_counted(tmp_path: Path, _home: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", GOOD[:2], extra_lines=('{"id": "broken", ', "{}", '["a list"]'))
+    (folder / "b.csv").write_text(
+        "id,title,text\nc1,Ngà voi,bán gấp\nc2,too,many,fields,here\nc3,Tiger bone wine,sale\n",
+        encoding="utf-8",
+    )
+    (folder / "c.jsonl").write_bytes(b"\x00\x01\x02binary\x00garbage")
+    (folder / "d.html").write_bytes(b"<html><body><h1>Caf\xe9 ivoire</h1>\xff\xfe</body></html>")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli.app, ["scan", str(folder), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    good_ids = [row["id"] for row in read_rows(out)]
+    assert good_ids == ["vn-1", "en-1", "c1", "c3"]
+    rejects = read_rows(out.with_name("out.jsonl.rejects.jsonl"))
+    where = {(Path(r["file"]).name, r["line"]) for r in rejects}
+    assert {("a.jsonl", 3), ("a.jsonl", 4), ("a.jsonl", 5), ("b.csv", 3), ("c.jsonl", None),
+            ("d.html", None)} <= where  # fmt: skip
+    assert all(r["reason"] for r in rejects)
+    assert "rejected" in result.stderr and "a.jsonl:3" in result.stderr
+    with open_store(None) as store:
+        summary = store.summary()
+    assert summary.listings == 4
+    assert summary.rejects == len(rejects)
+
+
+def test_scanning_twice_stores_nothing_twice(tmp_path: Path, db_url: str) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    first = runner.invoke(cli.app, ["scan", str(source), "--db", db_url])
+    second = runner.invoke(cli.app, ["scan", str(source), "--db", db_url])
+    assert first.exit_code == second.exit_code == 0
+    assert "Stored 4 new" in first.stderr
+    assert "Stored 0 new, 0 updated, 4 unchanged" in second.stderr
+    with open_store(db_url) as store:
+        assert store.summary().listings == 4
+
+
+def test_interrupted_scan_is_consistent_and_a_rerun_completes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [dict(GOOD[index % 4], id=f"r{index}") for index in range(10)]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    db = f"sqlite:///{tmp_path / 'run.db'}"
+    monkeypatch.setattr(scanning, "BATCH_SIZE", 3)
+    real = scanning.analyze_batch
+    calls = {"n": 0}
+
+    def crash_on_third_batch(listings: Any, threshold: float) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(listings, threshold)
+
+    monkeypatch.setattr(scanning, "analyze_batch", crash_on_third_batch)
+    result = runner.invoke(cli.app, ["scan", str(source), "--db", db])
+    assert result.exit_code == 130
+    with open_store(db) as store:
+        summary = store.summary()
+        assert summary.listings == 6  # two whole batches, nothing partial
+        assert summary.last_run is not None and summary.last_run.status == "interrupted"
+    monkeypatch.setattr(scanning, "analyze_batch", real)
+    rerun = runner.invoke(cli.app, ["scan", str(source), "--db", db])
+    assert rerun.exit_code == 0
+    assert "Stored 4 new, 0 updated, 6 unchanged" in rerun.stderr
+    with open_store(db) as store:
+        assert store.summary().listings == 10
+
+
+def test_link_writes_clusters_and_readable_reasons(tmp_path: Path) -> None:
+    records = [*GOOD, {"platform": "line-openchat", "seller": "laowang888", "title": "ขายงาช้าง",
+                       "text": "ไลน์ laowang888"}]  # fmt: skip
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "links.jsonl"
+    result = runner.invoke(cli.app, ["link", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = read_rows(out)
+    assert [row["id"] for row in rows][:4] == ["vn-1", "en-1", "en-2", "zh-1"]
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["vn-1"]["cluster"] == by_id["en-1"]["cluster"] != by_id["en-2"]["cluster"]
+    reason = by_id["vn-1"]["links"][0]["reason"]
+    assert by_id["vn-1"]["links"][0]["to"] == "en-1"
+    assert "+84912345678" in reason and "ngavoi_hn" in reason and "Ivory Art" in reason
+    line_row = rows[4]
+    assert line_row["id"].startswith("sha-")
+    assert line_row["cluster"] == by_id["zh-1"]["cluster"]
+    assert by_id["en-2"]["links"] == []
+
+
+def test_link_from_the_store_saves_the_network(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    assert runner.invoke(cli.app, ["scan", str(source)]).exit_code == 0
+    result = runner.invoke(cli.app, ["link", "--out", str(tmp_path / "l.jsonl")])
+    assert result.exit_code == 0, result.output
+    with open_store(None) as store:
+        assert store.summary().networks == 1
+
+
+def test_report_escapes_hostile_listing_data(tmp_path: Path) -> None:
+    hostile = "<script>alert('x')</script>"
+    records = [dict(GOOD[0], seller=hostile), GOOD[1]]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    assert runner.invoke(cli.app, ["scan", str(source)]).exit_code == 0
+    html = tmp_path / "report.html"
+    result = runner.invoke(cli.app, ["report", "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    assert hostile not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert '<b id="listings">2</b>' in page
+    assert "Listings stored" in result.stderr
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["scan", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 2
+    assert "nope.jsonl" in result.stderr
+
+
+def test_bad_threshold_setting_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    monkeypatch.setenv("WILDTRACE_THRESHOLD", "high")
+    result = runner.invoke(cli.app, ["scan", str(source), "--no-store"])
+    assert result.exit_code == 2
+    assert "WILDTRACE_THRESHOLD" in result.stderr
+
+
+def test_threshold_flag_changes_flagging(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(cli.app, ["scan", str(source), "--no-store", "--threshold", "0.99",
+                                     "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0
+    assert not any(row["flagged"] for row in read_rows(out))
+
+
+def test_gzip_jsonl_is_not_silently_misread(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(gzip.compress(b'{"id": "x", "title": "ivory"}\n'))
+    result = runner.invoke(cli.app, ["scan", str(path), "--no-store"])
+    assert result.exit_code == 1
+    assert "in.jsonl" in result.stderr
