@@ -55,8 +55,9 @@ def load_terms(path: Path) -> tuple[Term, ...]:
     """Read a lexicon CSV, refusing rows that would silently mislead the detector."""
     terms: list[Term] = []
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            line = len(terms) + 2
+        reader = csv.DictReader(handle)
+        for row in reader:
+            line = reader.line_num  # the file's line, counting blank lines that rows skip
             kind = (row.get("kind") or "").strip()
             commodity = (row.get("commodity") or "").strip() or None
             if not (row.get("term") or "").strip():

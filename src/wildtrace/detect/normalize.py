@@ -14,11 +14,9 @@ first, with an offset map back to the original.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]")
 
 
 class _FoldTable(dict[int, str]):
@@ -36,8 +34,10 @@ class _FoldTable(dict[int, str]):
         if self.strip_marks:
             base = "".join(
                 c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c)
-            )
-            folded = base if len(base) == 1 else folded
+            ).lower()  # "İ" folds to itself; without its dot it is "I", which must be "i"
+            # Only Latin letters lose their marks: in kana or Cyrillic the mark makes
+            # another letter ("ザ" is not "サ").
+            folded = base if len(base) == 1 and base.isascii() else folded
             if folded == "đ":
                 folded = "d"
         self[codepoint] = folded
@@ -69,7 +69,7 @@ def normalize(text: str) -> NormalizedText:
         lowered = text.lower()
         return NormalizedText(lowered, lowered)
     offsets: tuple[int, ...] | None = None
-    if _COMBINING.search(text):
+    if not unicodedata.is_normalized("NFC", text):  # decomposed Latin, kana voicing marks ...
         text, offsets = _compose(text)
     folded = text.translate(_FOLD)
     return NormalizedText(folded, folded.translate(_STRIP), offsets)

@@ -12,20 +12,31 @@ from collections.abc import Iterator
 from wildtrace.model import Selector
 
 _SEP = r"\s*(?:id|ID|Id)?\s*[:：=]?\s*"
+#: After a platform name written in Latin letters ("line", "telegram", "wechat"), which are
+#: also ordinary words ("blood line pure", "Telegram channel", "WeChat available"), the
+#: handle must be introduced explicitly: "ID", ":", "=" or "@".
+_STRICT_SEP = r"(?:\s*(?:[iI][dD](?:\s*[:：=]|\s)|[:：=])\s*@?|\s*@)"
+_START = r"(?<![A-Za-z0-9_])"  # a platform name or domain starts a word
+_END = r"(?![A-Za-z0-9_])"  # a handle is not cut out of a longer run of letters
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("telegram", re.compile(r"(?:t\.me|telegram\.me)/@?([A-Za-z][A-Za-z0-9_]{4,31})")),
-    ("telegram", re.compile(rf"(?i:telegram|tele|tg){_SEP}@([A-Za-z][A-Za-z0-9_]{{4,31}})")),
-    ("telegram", re.compile(rf"(?i:telegram){_SEP}([A-Za-z][A-Za-z0-9_]{{4,31}})")),
-    ("wechat", re.compile(rf"(?:微信号?|威信|V信|v信|(?i:wechat|weixin|wx|vx)){_SEP}"
-                          r"([A-Za-z][A-Za-z0-9_-]{5,19})")),
-    ("line", re.compile(rf"(?:(?i:line)|ไลน์){_SEP}@?([A-Za-z0-9][A-Za-z0-9._-]{{3,19}})")),
-    ("line", re.compile(r"line\.me/ti/p/~?@?([A-Za-z0-9._-]{4,20})")),
-    ("instagram", re.compile(r"instagram\.com/([A-Za-z0-9_.]{3,30})")),
-    ("instagram", re.compile(rf"(?i:instagram|insta|ig){_SEP}@([A-Za-z0-9_.]{{3,30}})")),
-    ("facebook", re.compile(r"(?:facebook|fb)\.com/([A-Za-z0-9.]{5,50})")),
-    ("tiktok", re.compile(r"tiktok\.com/@([A-Za-z0-9_.]{2,24})")),
+    ("telegram", re.compile(rf"{_START}(?:t\.me|telegram\.me)/@?([A-Za-z][A-Za-z0-9_]{{4,31}}){_END}")),
+    ("telegram", re.compile(rf"{_START}(?i:telegram|tele|tg){_SEP}@([A-Za-z][A-Za-z0-9_]{{4,31}}){_END}")),
+    ("telegram", re.compile(rf"{_START}(?i:telegram){_STRICT_SEP}([A-Za-z][A-Za-z0-9_]{{4,31}}){_END}")),
+    ("wechat", re.compile(rf"(?:微信号?|威信|V信|v信|{_START}(?i:wx|vx)){_SEP}"
+                          rf"([A-Za-z][A-Za-z0-9_-]{{5,19}}){_END}")),
+    ("wechat", re.compile(rf"{_START}(?i:wechat|weixin){_STRICT_SEP}([A-Za-z][A-Za-z0-9_-]{{5,19}}){_END}")),
+    ("line", re.compile(rf"ไลน์{_SEP}@?([A-Za-z0-9][A-Za-z0-9._-]{{3,19}}){_END}")),
+    ("line", re.compile(rf"{_START}(?i:line){_STRICT_SEP}([A-Za-z0-9][A-Za-z0-9._-]{{3,19}}){_END}")),
+    ("line", re.compile(rf"{_START}line\.me/ti/p/~?@?([A-Za-z0-9._-]{{4,20}}){_END}")),
+    ("instagram", re.compile(rf"{_START}instagram\.com/([A-Za-z0-9_.]{{3,30}}){_END}")),
+    ("instagram", re.compile(rf"{_START}(?i:instagram|insta|ig){_SEP}@([A-Za-z0-9_.]{{3,30}}){_END}")),
+    ("facebook", re.compile(rf"{_START}(?:facebook|fb)\.com/([A-Za-z0-9.]{{5,50}}){_END}")),
+    ("tiktok", re.compile(rf"{_START}tiktok\.com/@([A-Za-z0-9_.]{{2,24}}){_END}")),
 )  # fmt: skip
-_NOT_HANDLES = frozenset({"profile", "share", "groups", "pages", "watch", "login", "p", "explore"})
+_NOT_HANDLES = frozenset(
+    {"profile", "profile.php", "share", "groups", "pages", "watch", "login", "p", "explore",
+     "joinchat"}
+)  # fmt: skip
 
 
 def find_handles(text: str, field: str) -> Iterator[Selector]:

@@ -14,6 +14,7 @@ import phonenumbers
 from wildtrace.model import Selector
 
 _CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-–/]{5,22}\d")
+_SPLIT = re.compile(r"\d[\s/]+\D{0,3}\d")
 _WA_LINK = re.compile(r"(?:wa\.me/|api\.whatsapp\.com/send\?phone=)(\+?\d{7,15})", re.I)
 _CHANNELS = {
     "whatsapp": re.compile(r"whats\s*app|\bwa\b|\bzap\b|wa\.me", re.I),
@@ -38,12 +39,25 @@ def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]
     for candidate in _CANDIDATE.finditer(text):
         if candidate.start() in seen:
             continue
-        raw = candidate.group(0).strip(" .-–/()")
-        start = text.index(raw, candidate.start())
+        raw = candidate.group(0)
+        if raw.startswith("(") and ")" not in raw:
+            raw = raw[1:]  # "(0912 345 678": the bracket opens a remark, not an area code
+        start = candidate.end() - len(raw)
         number = _parse(raw, region)
-        if number is None:
+        if number is not None:
+            yield Selector("phone", number, raw, field, start, start + len(raw), _channel(text, start))
             continue
-        yield Selector("phone", number, raw, field, start, start + len(raw), _channel(text, start))
+        # Several numbers, or a price or date and a number, written in one run of digits
+        # ("3.500.000 0912345678", "0912345678 / 0987654321"): let libphonenumber split it
+        # (only runs that a space or a slash splits: the matcher is slow to run on prices).
+        if not _SPLIT.search(raw):
+            continue
+        for inner in phonenumbers.PhoneNumberMatcher(raw, region, leniency=phonenumbers.Leniency.VALID):
+            number = _parse(inner.raw_string, region)
+            if number is not None:
+                at = start + inner.start
+                yield Selector("phone", number, inner.raw_string, field, at, at + len(inner.raw_string),
+                               _channel(text, at))  # fmt: skip
 
 
 def _parse(raw: str, region: str | None) -> str | None:
@@ -62,9 +76,11 @@ def _parse(raw: str, region: str | None) -> str | None:
 
 
 def _channel(text: str, start: int) -> str | None:
-    """The messaging app named just before the number, if any."""
+    """The messaging app named nearest before the number, if any."""
     before = text[max(0, start - _CHANNEL_WINDOW) : start]
+    nearest: tuple[int, str] | None = None
     for name, pattern in _CHANNELS.items():
-        if pattern.search(before):
-            return name
-    return None
+        for found in pattern.finditer(before):
+            if nearest is None or found.end() > nearest[0]:
+                nearest = (found.end(), name)
+    return nearest[1] if nearest else None

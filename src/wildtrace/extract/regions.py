@@ -7,7 +7,11 @@ in their own languages; the selectors issue extends it.
 
 from __future__ import annotations
 
+import re
+
 from wildtrace.model import Listing
+
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af]")  # Thai, CJK, kana, Hangul
 
 _PLACES: dict[str, str] = {
     "viet nam": "VN", "vietnam": "VN", "việt nam": "VN", "hà nội": "VN", "ha noi": "VN",
@@ -45,16 +49,28 @@ _PLATFORM_HINTS = {
 }  # fmt: skip
 
 
+def _word(name: str) -> re.Pattern[str]:
+    """``name`` as a whole word; names in scripts written without spaces match anywhere."""
+    if _UNSPACED.search(name):
+        return re.compile(re.escape(name))
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+#: Whole words only: "uk" is not in "Phuket", "usa" not in "Lusaka", "line" not in "online".
+_PLACE_PATTERNS = tuple((_word(place), region) for place, region in _PLACES.items())
+_PLATFORM_PATTERNS = tuple((_word(hint), region) for hint, region in _PLATFORM_HINTS.items())
+
+
 def guess_region(listing: Listing, language: str | None) -> str | None:
     """ISO 3166 alpha-2 code for numbers written without a country code, or None."""
     location = (listing.location or "").casefold()
     if location:
-        for place, region in _PLACES.items():
-            if place in location:
+        for pattern, region in _PLACE_PATTERNS:
+            if pattern.search(location):
                 return region
     platform = (listing.platform or "").casefold()
-    for hint, region in _PLATFORM_HINTS.items():
-        if hint in platform:
+    for pattern, region in _PLATFORM_PATTERNS:
+        if pattern.search(platform):
             return region
     if language:
         return _LANGUAGES.get(language.split("-")[0])

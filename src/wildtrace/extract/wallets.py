@@ -95,5 +95,5 @@ def _eip55_valid(address: str) -> bool:
     digest = keccak.new(digest_bits=256, data=hexpart.lower().encode()).hexdigest()
     return all(
         (char.upper() if int(nibble, 16) >= 8 else char.lower()) == char
-        for char, nibble in zip(hexpart, digest, strict=True)
+        for char, nibble in zip(hexpart, digest[: len(hexpart)], strict=True)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from wildtrace.config import wildtrace_home
 from wildtrace.errors import ConfigError
 
 #: Plain PostgreSQL URLs would pick psycopg2, which WildTrace does not install.
@@ -21,12 +22,7 @@ def resolve_db_url(flag: str | None) -> str:
     """
     value = (flag or "").strip() or os.environ.get("WILDTRACE_DB", "").strip()
     if not value:
-        home = Path(os.environ.get("WILDTRACE_HOME", "").strip() or "~/.wildtrace")
-        home = home.expanduser().resolve()
-        try:
-            home.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(f"WILDTRACE_HOME={home}: cannot create the folder: {exc}") from exc
+        home = wildtrace_home()
         return f"sqlite:///{home / 'wildtrace.db'}"
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
