@@ -1,0 +1,441 @@
+"""A listing page (HTML) -> Listing, with selectolax.
+
+Each field is taken from the first source that has it: JSON-LD, then microdata, then
+OpenGraph / ``<meta>``, then the page itself (``<h1>`` or ``<title>`` for the title, the
+largest block of text under ``<main>``/``<article>``/``<body>`` for the text). Which source
+gave which field is kept in ``Listing.extra["fields_from"]``. Site-specific profiles come later;
+this is the generic reader. Broken HTML never raises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from wildtrace.model import Listing
+from wildtrace.parse.charset import decode_html
+from wildtrace.parse.record import (
+    TEXT_BEARING,
+    clean_text,
+    content_id,
+    platform_from_url,
+    text_value,
+    url_id,
+)
+
+Fields = dict[str, Any]
+
+#: schema.org types that describe the thing on offer.
+_ITEM_TYPES = frozenset({"product", "individualproduct", "productmodel", "someproducts", "vehicle", "car"})
+_OFFER_TYPES = frozenset({"offer", "aggregateoffer"})
+#: Elements whose text is not the listing's text.
+_SKIPPED_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "svg",
+        "iframe",
+        "head",
+        "title",
+        "select",
+        "button",
+    }
+)
+#: Elements that start a new line of text.
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "hr",
+        "form",
+        "address",
+        "figure",
+        "figcaption",
+        "fieldset",
+        "legend",
+        "details",
+        "summary",
+        "body",
+    }
+)
+_SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+def parse_listing_html(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    listing_id: str | None = None,
+    charset_hint: str | None = None,
+) -> Listing:
+    """Read one listing page. ``url`` is where it was served from (captures) if known.
+
+    Bytes are decoded with :func:`decode_html` (which may raise CharsetError). The id is
+    ``listing_id`` if given, else derived from the URL (the page's own, or its canonical /
+    og:url), else from the content.
+    """
+    text = html if isinstance(html, str) else decode_html(html, charset_hint)
+    tree = LexborHTMLParser(text)
+    sources: list[tuple[str, Fields]] = [
+        ("json-ld", _json_ld_fields(tree)),
+        ("microdata", _microdata_fields(tree)),
+        ("meta", _meta_fields(tree)),
+        ("page", _page_fields(tree)),
+    ]
+    values: Fields = {}
+    fields_from: dict[str, str] = {}
+    for source, fields in sources:
+        for name, value in fields.items():
+            if value and name not in values:
+                values[name] = value
+                fields_from[name] = source
+    _prefer_full_text(values, fields_from, sources[-1][1].get("text"))
+    declared_url = values.pop("url", None)  # canonical / og:url / JSON-LD url, if absolute
+    if not (isinstance(declared_url, str) and declared_url.startswith(("http://", "https://"))):
+        declared_url = None
+    page_url = url or declared_url
+    images = tuple(dict.fromkeys(_absolute(page_url, src) for src in values.pop("images", ())))
+    values = {name: clean_text(value) for name, value in values.items() if name != "images"}
+    if listing_id is None:
+        listing_id = url_id(page_url) if page_url else content_id({**values, "images": images})
+    return Listing(
+        id=listing_id,
+        platform=platform_from_url(page_url),
+        url=page_url,
+        images=images,
+        extra={"fields_from": fields_from} if fields_from else {},
+        **values,
+    )
+
+
+def has_text(listing: Listing) -> bool:
+    """Whether a parsed page gave anything to analyse (a title, text or seller_info)."""
+    return any(listing.field_text(name) for name in TEXT_BEARING)
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def _json_ld_fields(tree: LexborHTMLParser) -> Fields:
+    nodes = list(_json_ld_nodes(tree))
+    item = next((n for n in nodes if _types(n) & _ITEM_TYPES), None)
+    offer_node = next((n for n in nodes if _types(n) & _OFFER_TYPES), None)
+    if item is None and offer_node is None:
+        return {}
+    item = item or {}
+    offer = _first_mapping(item.get("offers")) or offer_node or {}
+    if item is offer_node:
+        offer = item
+    if not item:
+        item = _first_mapping(offer.get("itemOffered")) or offer
+    seller = (
+        _first_mapping(offer.get("seller"))
+        or _first_mapping(item.get("seller"))
+        or _first_mapping(offer.get("offeredBy"))
+    )
+    seller_name = text_value(offer.get("seller")) if not seller else _ld_text(seller.get("name"))
+    place = offer.get("availableAtOrFrom") or offer.get("areaServed") or item.get("areaServed")
+    if not place and seller:
+        place = seller.get("address")
+    return {
+        "url": _ld_text(item.get("url")) or _ld_text(offer.get("url")),
+        "title": _ld_text(item.get("name")),
+        "text": _ld_text(item.get("description")),
+        "price": _price(
+            _ld_text(offer.get("price") or offer.get("lowPrice")),
+            _ld_text(offer.get("priceCurrency")),
+        ),
+        "seller": seller_name,
+        "seller_info": _seller_info(seller) if seller else None,
+        "location": _place(place),
+        "posted_at": _ld_text(
+            item.get("datePosted")
+            or offer.get("datePosted")
+            or offer.get("validFrom")
+            or item.get("datePublished")
+            or item.get("dateCreated")
+        ),
+        "images": _ld_images(item.get("image")),
+    }
+
+
+def _json_ld_nodes(tree: LexborHTMLParser) -> Iterator[Mapping[str, Any]]:
+    """Every JSON object in the page's JSON-LD blocks, flattening lists and @graph."""
+    for script in tree.css('script[type="application/ld+json" i]'):
+        raw = script.text(deep=True) or ""
+        raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, list):
+                stack[:0] = node
+            elif isinstance(node, Mapping):
+                yield node
+                if isinstance(node.get("@graph"), list):
+                    stack[:0] = node["@graph"]
+
+
+def _types(node: Mapping[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.rsplit("/", 1)[-1].lower() for k in kinds if isinstance(k, str)}
+
+
+def _first_mapping(value: Any) -> Mapping[str, Any] | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, Mapping)), None)
+    return value if isinstance(value, Mapping) else None
+
+
+def _ld_text(value: Any) -> str | None:
+    """A JSON-LD value as text: strings and numbers as they are, {"@value"}/{"name"} unwrapped."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, Mapping):
+        value = value.get("@value") or value.get("name")
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return text_value(value)
+    return None
+
+
+def _ld_images(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    images = []
+    for item in values:
+        if isinstance(item, Mapping):
+            item = item.get("contentUrl") or item.get("url")
+        if isinstance(item, str) and item.strip():
+            images.append(item.strip())
+    return images
+
+
+def _seller_info(seller: Mapping[str, Any]) -> str | None:
+    parts = [_ld_text(seller.get(key)) for key in ("description", "telephone", "email", "url")]
+    return "\n".join(p for p in parts if p) or None
+
+
+def _place(value: Any) -> str | None:
+    """A Place, PostalAddress, Country or plain string as one line ("Hanoi, VN")."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return text_value(value)
+    if not isinstance(value, Mapping):
+        return None
+    if "address" in value:
+        return _place(value["address"]) or _ld_text(value.get("name"))
+    keys = ("streetAddress", "addressLocality", "addressRegion", "addressCountry")
+    parts = [_ld_text(value.get(key)) for key in keys]
+    return ", ".join(p for p in parts if p) or _ld_text(value.get("name"))
+
+
+def _price(amount: str | None, currency: str | None) -> str | None:
+    if not amount:
+        return None
+    return f"{amount} {currency}" if currency else amount
+
+
+# --- microdata ------------------------------------------------------------------------------
+
+
+def _microdata_fields(tree: LexborHTMLParser) -> Fields:
+    scopes = tree.css("[itemscope]")
+    if not scopes:
+        return {}
+    item = next(
+        (
+            s
+            for s in scopes
+            if re.search(r"schema\.org/(Product|Offer)\b", s.attrs.get("itemtype") or "", re.IGNORECASE)
+        ),
+        scopes[0],
+    )
+    props = _item_props(item)
+    offer = next((n for n in props.get("offers", []) if "itemscope" in n.attrs), None)
+    offer_props = _item_props(offer) if offer is not None else {}
+
+    def first(name: str) -> str | None:
+        for node in props.get(name, []) + offer_props.get(name, []):
+            if value := text_value(_prop_value(node)):
+                return value
+        return None
+
+    seller_node = next(iter(props.get("seller", []) + offer_props.get("seller", [])), None)
+    seller = None
+    if seller_node is not None:
+        if "itemscope" in seller_node.attrs:
+            seller_names = _item_props(seller_node).get("name", [])
+            seller = text_value(_prop_value(seller_names[0])) if seller_names else None
+        seller = seller or text_value(_prop_value(seller_node))
+    return {
+        "url": first("url"),
+        "title": first("name"),
+        "text": first("description"),
+        "price": _price(first("price") or first("lowPrice"), first("priceCurrency")),
+        "seller": seller,
+        "images": [v for n in props.get("image", []) if (v := _prop_value(n))],
+        "posted_at": first("datePosted") or first("datePublished"),
+    }
+
+
+def _item_props(scope: LexborNode) -> dict[str, list[LexborNode]]:
+    """The itemprop elements that belong to this itemscope (not to an item nested in it)."""
+    props: dict[str, list[LexborNode]] = {}
+    for node in scope.css("[itemprop]"):
+        owner = node.parent
+        while owner is not None and owner.is_element_node and "itemscope" not in owner.attrs:
+            owner = owner.parent
+        if owner is not None and owner.mem_id == scope.mem_id:
+            for name in (node.attrs.get("itemprop") or "").split():
+                props.setdefault(name, []).append(node)
+    return props
+
+
+def _prop_value(node: LexborNode) -> str:
+    attrs = node.attrs
+    if attrs.get("content") is not None:
+        return attrs.get("content") or ""
+    tag = node.tag
+    attribute = {
+        "a": "href",
+        "link": "href",
+        "img": "src",
+        "meta": "content",
+        "time": "datetime",
+        "data": "value",
+        "meter": "value",
+        "source": "src",
+    }.get(tag or "")
+    if attribute and attrs.get(attribute):
+        return attrs.get(attribute) or ""
+    return _block_text(node)
+
+
+# --- OpenGraph and <meta> -------------------------------------------------------------------
+
+
+def _meta_fields(tree: LexborHTMLParser) -> Fields:
+    meta: dict[str, list[str]] = {}
+    for node in tree.css("meta[content]"):
+        key = node.attrs.get("property") or node.attrs.get("name") or ""
+        content = node.attrs.get("content") or ""
+        if key and content.strip():
+            meta.setdefault(key.strip().lower(), []).append(content.strip())
+
+    def first(*keys: str) -> str | None:
+        return next((meta[k][0] for k in keys if k in meta), None)
+
+    canonical = tree.css_first('link[rel="canonical" i]')
+    return {
+        "url": first("og:url") or (canonical.attrs.get("href") if canonical else None),
+        "title": first("og:title", "twitter:title"),
+        "text": first("og:description", "description", "twitter:description"),
+        "price": _price(
+            first("product:price:amount", "og:price:amount"),
+            first("product:price:currency", "og:price:currency"),
+        ),
+        "images": meta.get("og:image", []) or meta.get("og:image:url", []),
+    }
+
+
+# --- the page itself ------------------------------------------------------------------------
+
+
+def _page_fields(tree: LexborHTMLParser) -> Fields:
+    heading = tree.css_first("h1")
+    title = _block_text(heading) if heading is not None else ""
+    if not title:
+        title_node = tree.css_first("title")
+        title = title_node.text(deep=True) if title_node is not None else ""
+    return {"title": text_value(" ".join(title.split())), "text": text_value(_main_text(tree))}
+
+
+def _main_text(tree: LexborHTMLParser) -> str:
+    """The largest block of text under <main> or <article>, else the text of <body>."""
+    blocks = [_block_text(node) for node in tree.css("main, article")]
+    best = max(blocks, key=len, default="")
+    if best:
+        return best
+    root = tree.body or tree.root
+    return _block_text(root) if root is not None else ""
+
+
+def _block_text(node: LexborNode) -> str:
+    """The visible text under a node, one line per block element, whitespace collapsed."""
+    parts: list[str] = []
+    stack: list[LexborNode | None] = [node]  # None marks the end of a block element
+    while stack:
+        current = stack.pop()
+        if current is None:
+            parts.append("\n")
+            continue
+        if current.is_text_node:
+            parts.append(current.text_content or "")
+            continue
+        tag = current.tag or ""
+        if tag in _SKIPPED_TAGS or not (current.is_element_node or current.is_document_node):
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+            stack.append(None)
+        stack.extend(reversed(list(current.iter(include_text=True))))
+    text = _SPACES.sub(" ", "".join(parts))
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def _prefer_full_text(values: Fields, fields_from: dict[str, str], page_text: Any) -> None:
+    """A <meta> description is often the page text cut short: use the page text then."""
+    text = values.get("text")
+    if fields_from.get("text") != "meta" or not isinstance(page_text, str) or not text:
+        return
+    snippet = " ".join(text.rstrip(".…").split())
+    if len(page_text) > len(text) and snippet and snippet in " ".join(page_text.split()):
+        values["text"] = page_text
+        fields_from["text"] = "page"
+
+
+def _absolute(base: str | None, src: str) -> str:
+    if not base:
+        return src
+    try:
+        return urljoin(base, src)
+    except ValueError:
+        return src
