@@ -61,29 +61,25 @@ def demo_corpus() -> None:
     analyses = analyze_batch(listings)
     by_language: dict[str, list[tuple[bool, float]]] = defaultdict(list)
     by_commodity: dict[str, list[tuple[bool, float]]] = defaultdict(list)
+    commodities = sorted({row["commodity"] for row in labels.values() if row["commodity"]})
     demand: list[tuple[bool, float]] = []
     misses = []
     for listing, analysis in zip(listings, analyses, strict=True):
         label = labels[listing.id]
-        score = analysis.detection.score
+        detection = analysis.detection
         if label["label"] == "demand":
-            demand.append((True, score))
+            demand.append((True, detection.score))
             continue
         truth = label["label"] == "offer"
-        pair = (truth, score)
-        by_language["ALL"].append(pair)
-        by_language[label["language"]].append(pair)
-        # per commodity: its offers against every negative listing
-        if truth:
-            by_commodity[label["commodity"] or "?"].append(pair)
-        else:
-            for name in {*by_commodity, label["commodity"]} - {""}:
-                by_commodity.setdefault(name, [])
-            by_commodity["_negatives"].append(pair)
-        if truth != analysis.detection.flagged:
-            misses.append((label["label"], label["language"], score, listing.title))
-    negatives = by_commodity.pop("_negatives")
-    per_commodity = {name: pairs + negatives for name, pairs in by_commodity.items() if pairs}
+        by_language["ALL"].append((truth, detection.score))
+        by_language[label["language"]].append((truth, detection.score))
+        # per commodity: an offer of it is a positive; a hit needs the commodity named
+        for name in commodities:
+            named = detection.score if name in detection.commodities else 0.0
+            by_commodity[name].append((truth and label["commodity"] == name, named))
+        if truth != detection.flagged:
+            misses.append((label["label"], label["language"], detection.score, listing.title))
+    per_commodity = by_commodity
     show(f"Demo corpus ({len(listings)} listings; offers vs decoys + ordinary)", by_language)
     show("Demo corpus per commodity (its offers vs all negatives)", per_commodity)
     flagged = sum(1 for _, score in demand if score >= 0.5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wildtrace.detect.lexicon import COMMODITIES, default_lexicon
 from wildtrace.detect.matcher import default_matcher
-from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, fuse
+from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, drop_negated, fuse
 from wildtrace.model import TEXT_FIELDS, Detection, Listing
 
 __all__ = ["COMMODITIES", "DEFAULT_THRESHOLD", "detect"]
@@ -19,7 +19,7 @@ def detect(
     """Score one listing and explain the score (terms, commodities, taxa, cues)."""
     matcher = default_matcher()
     field_hits = [
-        (name, drop_covered(matcher.find(listing.field_text(name), language)))
+        (name, drop_covered(drop_negated(matcher.find(listing.field_text(name), language))))
         for name in _DETECT_FIELDS
     ]
     return fuse(listing, field_hits, default_lexicon(), threshold)

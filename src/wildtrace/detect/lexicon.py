@@ -17,8 +17,11 @@ from pathlib import Path
 from wildtrace.errors import InputError
 
 #: What a term is evidence of. ``product``, ``species`` and ``code_word`` are evidence
-#: of a wildlife product; the rest only qualify that evidence.
-KINDS = ("product", "species", "code_word", "context", "sale", "demand", "cue", "negative")
+#: of a wildlife product; the rest only qualify that evidence. A ``negation`` ("not",
+#: "唔係", "không phải") right before a negative term cancels it ("not resin").
+KINDS = (
+    "product", "species", "code_word", "context", "sale", "demand", "cue", "negative", "negation",
+)  # fmt: skip
 EVIDENCE_KINDS = frozenset({"product", "species", "code_word"})
 
 #: The closed list of commodities a detection may name.

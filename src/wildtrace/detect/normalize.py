@@ -18,7 +18,6 @@ import unicodedata
 from dataclasses import dataclass
 
 
-
 class _FoldTable(dict[int, str]):
     """A str.translate table that computes (and caches) one character's fold on demand."""
 

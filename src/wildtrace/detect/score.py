@@ -27,6 +27,29 @@ _NEGATIVE = 2.5  # faux, toy, brand ... anywhere in the listing
 _NO_EVIDENCE = -5.0
 
 
+#: How far (in characters) a negation may stand before the negative term it cancels.
+NEGATION_REACH = 4
+NEGATABLE_KINDS = EVIDENCE_KINDS | {"negative"}
+GENUINE_CUE = "claims genuine material"
+_GENUINE = 0.5
+
+
+def drop_negated(hits: list[TermHit]) -> list[TermHit]:
+    """Remove negated negative terms ("not resin", "唔係樹脂") and negated evidence
+    ("không phải sừng tê": not rhino horn), and the negation terms themselves."""
+    negations = [hit for hit in hits if hit.term.kind == "negation"]
+    kept = []
+    for hit in hits:
+        if hit.term.kind == "negation":
+            continue
+        negated = hit.term.kind in NEGATABLE_KINDS and any(
+            0 <= hit.start - neg.end <= NEGATION_REACH for neg in negations
+        )
+        if not negated:
+            kept.append(hit)
+    return kept
+
+
 def drop_covered(hits: list[TermHit]) -> list[TermHit]:
     """Remove evidence that lies inside a negative phrase ("ivory" in "ivory coast")."""
     negatives = [hit for hit in hits if hit.term.kind == "negative"]
@@ -98,7 +121,7 @@ def fuse(
         logit = _BIAS + weights[0] + _EXTRA_TERM * min(2, len(weights) - 1)
         logit += _SALE * ("sale" in kinds) + _DEMAND * ("demand" in kinds)
         logit += _PRICE * bool(listing.price) + _CONTEXT * min(2, context)
-        logit -= _NEGATIVE * len(penalised)
+        logit += _GENUINE * (GENUINE_CUE in cues) - _NEGATIVE * len(penalised)
     else:
         logit = _NO_EVIDENCE
     score = round(1.0 / (1.0 + math.exp(-logit)), 4)
