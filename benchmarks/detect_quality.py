@@ -27,7 +27,10 @@ from wildtrace.model import Listing
 from wildtrace.pipeline import analyze_batch
 
 
-def prf(pairs: Iterable[tuple[bool, float]], threshold: float = 0.5) -> tuple[int, float, float, float, float]:
+Scores = tuple[int, float, float, float, float]
+
+
+def prf(pairs: Iterable[tuple[bool, float]], threshold: float = 0.5) -> Scores:
     """(n, precision, recall, F1, average precision) of (truth, score) pairs."""
     items = list(pairs)
     tp = sum(1 for truth, score in items if truth and score >= threshold)

@@ -18,11 +18,12 @@ _SEP = r"\s*(?:id|ID|Id)?\s*[:：=]?\s*"
 _STRICT_SEP = r"(?:\s*(?:[iI][dD](?:\s*[:：=]|\s)|[:：=])\s*@?|\s*@)"
 _START = r"(?<![A-Za-z0-9_])"  # a platform name or domain starts a word
 _END = r"(?![A-Za-z0-9_])"  # a handle is not cut out of a longer run of letters
+#: WeChat is also written with homophones (薇信, 加薇, 加V) to slip past keyword filters.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("telegram", re.compile(rf"{_START}(?:t\.me|telegram\.me)/@?([A-Za-z][A-Za-z0-9_]{{4,31}}){_END}")),
     ("telegram", re.compile(rf"{_START}(?i:telegram|tele|tg){_SEP}@([A-Za-z][A-Za-z0-9_]{{4,31}}){_END}")),
-    ("telegram", re.compile(rf"{_START}(?i:telegram){_STRICT_SEP}([A-Za-z][A-Za-z0-9_]{{4,31}}){_END}")),
-    ("wechat", re.compile(rf"(?:微信号?|威信|V信|v信|{_START}(?i:wx|vx)){_SEP}"
+    ("telegram", re.compile(rf"{_START}(?i:telegram|tele){_STRICT_SEP}([A-Za-z][A-Za-z0-9_]{{4,31}}){_END}")),
+    ("wechat", re.compile(rf"(?:微信号?|威信|[Vv]信|薇信|加[薇威Vv]|{_START}(?i:wx|vx)){_SEP}"
                           rf"([A-Za-z][A-Za-z0-9_-]{{5,19}}){_END}")),
     ("wechat", re.compile(rf"{_START}(?i:wechat|weixin){_STRICT_SEP}([A-Za-z][A-Za-z0-9_-]{{5,19}}){_END}")),
     ("line", re.compile(rf"ไลน์{_SEP}@?([A-Za-z0-9][A-Za-z0-9._-]{{3,19}}){_END}")),

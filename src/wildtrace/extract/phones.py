@@ -43,6 +43,8 @@ def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]
         if raw.startswith("(") and ")" not in raw:
             raw = raw[1:]  # "(0912 345 678": the bracket opens a remark, not an area code
         start = candidate.end() - len(raw)
+        if _inside_identifier(text, start, candidate.end()):
+            continue
         number = _parse(raw, region)
         if number is not None:
             yield Selector("phone", number, raw, field, start, start + len(raw), _channel(text, start))
@@ -58,6 +60,19 @@ def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]
                 at = start + inner.start
                 yield Selector("phone", number, inner.raw_string, field, at, at + len(inner.raw_string),
                                _channel(text, at))  # fmt: skip
+
+
+def _inside_identifier(text: str, start: int, end: int) -> bool:
+    """True for digits glued to a run of letters and digits: a wallet, a hash, an order
+    number ("0xfB6916095ca1..."). Digits glued to a word alone still count ("Zalo0912...")."""
+    before = start
+    while before > 0 and text[before - 1].isascii() and text[before - 1].isalnum():
+        before -= 1
+    after = end
+    while after < len(text) and text[after].isascii() and text[after].isalnum():
+        after += 1
+    glued = text[before:start] + text[end:after]
+    return any(char.isdigit() for char in glued) or text[before : before + 2].lower() == "0x"
 
 
 def _parse(raw: str, region: str | None) -> str | None:
