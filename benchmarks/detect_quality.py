@@ -26,7 +26,6 @@ from wildtrace.collect import read_file
 from wildtrace.model import Listing
 from wildtrace.pipeline import analyze_batch
 
-
 Scores = tuple[int, float, float, float, float]
 
 
