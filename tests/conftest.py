@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -61,3 +62,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         return str(request.getfixturevalue("pg_url"))
     folder = tmp_path_factory.mktemp("store")
     return f"sqlite:///{folder / 'wildtrace.db'}"
+
+
+@pytest.fixture(autouse=True)
+def wildtrace_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own WILDTRACE_HOME, so no test reads or writes the user's
+    ~/.wildtrace, and no setting from the environment leaks in."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("WILDTRACE_HOME", str(home))
+    for name in ("WILDTRACE_DB", "WILDTRACE_THRESHOLD"):
+        monkeypatch.delenv(name, raising=False)
+    return home

@@ -33,16 +33,6 @@ GOOD = [
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Never touch the user's ~/.wildtrace: each test has its own home and database."""
-    home = tmp_path / "home"
-    monkeypatch.setenv("WILDTRACE_HOME", str(home))
-    monkeypatch.delenv("WILDTRACE_DB", raising=False)
-    monkeypatch.delenv("WILDTRACE_THRESHOLD", raising=False)
-    return home
-
-
 def write_jsonl(path: Path, records: list[dict[str, Any]], extra_lines: tuple[str, ...] = ()) -> Path:
     lines = [json.dumps(record, ensure_ascii=False) for record in records]
     path.write_text("\n".join([*lines, *extra_lines]) + "\n", encoding="utf-8")
@@ -89,11 +79,11 @@ def test_scan_to_stdout_keeps_stdout_pure_json(tmp_path: Path) -> None:
     assert "4 listings read" in result.stderr
 
 
-def test_no_store_creates_no_database(tmp_path: Path, _home: Path) -> None:
+def test_no_store_creates_no_database(tmp_path: Path, wildtrace_home: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", GOOD)
     result = runner.invoke(cli.app, ["scan", str(source), "--no-store", "--out", str(tmp_path / "o")])
     assert result.exit_code == 0
-    assert not (_home / "wildtrace.db").exists()
+    assert not (wildtrace_home / "wildtrace.db").exists()
 
 
 def _warc(path: Path, url: str, html: str) -> None:
@@ -136,7 +126,7 @@ def test_scan_reads_every_format_in_a_folder(tmp_path: Path) -> None:
     assert len(warc_row["sha256"]) == 64 and warc_row["captured_at"]
 
 
-def test_bad_input_is_reported_saved_and_counted(tmp_path: Path, _home: Path) -> None:
+def test_bad_input_is_reported_saved_and_counted(tmp_path: Path, wildtrace_home: Path) -> None:
     folder = tmp_path / "inputs"
     folder.mkdir()
     write_jsonl(folder / "a.jsonl", GOOD[:2], extra_lines=('{"id": "broken", ', "{}", '["a list"]'))
@@ -278,3 +268,25 @@ def test_gzip_jsonl_is_not_silently_misread(tmp_path: Path) -> None:
     result = runner.invoke(cli.app, ["scan", str(path), "--no-store"])
     assert result.exit_code == 1
     assert "in.jsonl" in result.stderr
+
+
+def test_demo_scans_stores_links_and_reports_the_bundled_corpus(wildtrace_home: Path) -> None:
+    result = runner.invoke(cli.app, ["demo"])
+    assert result.exit_code == 0, result.output
+    rows = read_rows(wildtrace_home / "demo-scan.jsonl")
+    assert len(rows) == 393  # 364 JSONL + 20 CSV + 5 HTML pages + 4 WARC captures
+    assert len({row["platform"] for row in rows}) >= 8
+    assert len({row["language"] for row in rows}) >= 8
+    assert "393 listings read from 8 files" in result.stderr
+    assert "held back phone +842839990123" in result.stderr  # the demo's courier trap
+    page = (wildtrace_home / "report.html").read_text(encoding="utf-8")
+    assert '<b id="listings">393</b>' in page
+    with open_store(None) as store:
+        summary = store.summary()
+    assert summary.listings == 393 and summary.rejects == 0
+    assert 0 < summary.flagged < 393
+    assert summary.networks == 12  # the corpus hides 12 networks (labels.csv)
+    # A second run stores nothing twice.
+    again = runner.invoke(cli.app, ["demo"])
+    assert again.exit_code == 0
+    assert "Stored 0 new, 0 updated, 393 unchanged" in again.stderr

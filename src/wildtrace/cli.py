@@ -25,7 +25,7 @@ from wildtrace.collect import find_input_files
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, link_listings
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
 from wildtrace.model import Listing, Network, Reject
 from wildtrace.output import link_rows
 from wildtrace.pipeline import analyze_batch
@@ -266,13 +266,14 @@ def link(
 
 
 def _print_network_summary(listings: list[Listing], network: Network) -> None:
-    sizes: dict[str, int] = {}
-    for cluster in network.clusters.values():
-        sizes[cluster] = sizes.get(cluster, 0) + 1
-    networks = sum(1 for size in sizes.values() if size > 1)
+    accounts: dict[str, set[str]] = {}
+    for listing in listings:
+        owner = account_of(listing) or listing.id
+        accounts.setdefault(network.clusters[listing.id], set()).add(owner)
+    networks = sum(1 for owners in accounts.values() if len(owners) > 1)
     console.print(
         f"{len(listings):,} listings, {len(network.links):,} links, "
-        f"{networks:,} networks of 2 or more listings, "
+        f"{networks:,} networks spanning 2 or more accounts, "
         f"{len(network.held_back):,} shared values held back."
     )
     for held in network.held_back[:5]:

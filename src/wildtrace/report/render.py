@@ -44,7 +44,7 @@ def print_summary(console: Console, summary: StoreSummary, database: str) -> Non
         ("Flagged", summary.flagged),
         ("Platforms", summary.platforms),
         ("Seller accounts", summary.accounts),
-        ("Networks (2+ listings)", summary.networks),
+        ("Networks (2+ accounts)", summary.networks),
         ("Rejected records", summary.rejects),
     ):
         headline.add_row(label, f"{value:,}")

@@ -114,7 +114,7 @@ class StoreSummary:
     top_commodities: tuple[tuple[str, int], ...]
     #: (platform, seller, flagged listings, all listings) for sellers with a flagged listing.
     top_sellers: tuple[tuple[str, str, int, int], ...]
-    #: Clusters (networks) with more than one listing.
+    #: Clusters (networks) that span more than one seller account.
     networks: int
     last_run: RunInfo | None
 
@@ -594,10 +594,13 @@ class Store:
                 )
                 .limit(top)
             ).all()
+            # a listing without a seller counts as an account of its own
+            account = func.coalesce(ListingRow.account_id, -ListingRow.id)
             clusters = (
                 select(NetworkMemberRow.cluster)
+                .join(ListingRow, ListingRow.id == NetworkMemberRow.listing_id)
                 .group_by(NetworkMemberRow.cluster)
-                .having(func.count() > 1)
+                .having(func.count(func.distinct(account)) > 1)
                 .subquery()
             )
             last = conn.execute(select(ScanRunRow.__table__).order_by(ScanRunRow.id.desc()).limit(1)).first()
