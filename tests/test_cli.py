@@ -5,6 +5,12 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from wildtrace import cli, scanning
+from wildtrace.runners import local as local_runner
 from wildtrace.store import open_store
 
 runner = CliRunner()
@@ -171,7 +178,7 @@ def test_interrupted_scan_is_consistent_and_a_rerun_completes_it(
     source = write_jsonl(tmp_path / "in.jsonl", records)
     db = f"sqlite:///{tmp_path / 'run.db'}"
     monkeypatch.setattr(scanning, "BATCH_SIZE", 3)
-    real = scanning.analyze_batch
+    real = local_runner.analyze_batch
     calls = {"n": 0}
 
     def crash_on_third_batch(listings: Any, threshold: float) -> Any:
@@ -180,14 +187,15 @@ def test_interrupted_scan_is_consistent_and_a_rerun_completes_it(
             raise KeyboardInterrupt
         return real(listings, threshold)
 
-    monkeypatch.setattr(scanning, "analyze_batch", crash_on_third_batch)
-    result = runner.invoke(cli.app, ["scan", str(source), "--db", db])
+    monkeypatch.setattr(local_runner, "analyze_batch", crash_on_third_batch)
+    result = runner.invoke(cli.app, ["scan", str(source), "--db", db, "--workers", "1"])
     assert result.exit_code == 130
     with open_store(db) as store:
         summary = store.summary()
         assert summary.listings == 6  # two whole batches, nothing partial
         assert summary.last_run is not None and summary.last_run.status == "interrupted"
-    monkeypatch.setattr(scanning, "analyze_batch", real)
+        assert (summary.last_run.read, summary.last_run.stored) == (9, 6)  # 3 read, not stored
+    monkeypatch.setattr(local_runner, "analyze_batch", real)
     rerun = runner.invoke(cli.app, ["scan", str(source), "--db", db])
     assert rerun.exit_code == 0
     assert "Stored 4 new, 0 updated, 6 unchanged" in rerun.stderr
@@ -290,3 +298,54 @@ def test_demo_scans_stores_links_and_reports_the_bundled_corpus(wildtrace_home: 
     again = runner.invoke(cli.app, ["demo"])
     assert again.exit_code == 0
     assert "Stored 0 new, 0 updated, 393 unchanged" in again.stderr
+
+
+def test_scan_with_several_processes_writes_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [dict(GOOD[index % 4], id=f"r{index}") for index in range(25)]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    monkeypatch.setattr(scanning, "BATCH_SIZE", 4)
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        result = runner.invoke(cli.app, ["scan", str(source), "--no-store", "--workers", workers,
+                                         "--out", str(out)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert [json.loads(line)["id"] for line in outputs[1].splitlines()] == [f"r{i}" for i in range(25)]
+
+
+def test_ctrl_c_on_a_real_process_leaves_a_consistent_store(tmp_path: Path) -> None:
+    """SIGINT to the process group, as a terminal's Ctrl-C sends it, with two workers."""
+    records = [dict(GOOD[index % 4], id=f"r{index}") for index in range(6000)]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    db = tmp_path / "run.db"
+    command = [sys.executable, "-m", "wildtrace", "scan", str(source), "--db", str(db), "--workers", "2"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if db.exists() and _stored(db) > 0:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err.decode()
+    assert "Interrupted" in err.decode()
+    stored = _stored(db)
+    assert 0 < stored < 6000 and stored % scanning.BATCH_SIZE == 0  # whole batches only
+    rerun = runner.invoke(cli.app, ["scan", str(source), "--db", str(db), "--workers", "1"])
+    assert rerun.exit_code == 0
+    assert f"Stored {6000 - stored:,} new, 0 updated, {stored:,} unchanged" in rerun.stderr
+
+
+def _stored(db: Path) -> int:
+    with sqlite3.connect(db) as connection:
+        try:
+            return int(connection.execute("select count(*) from listings").fetchone()[0])
+        except sqlite3.OperationalError:  # the schema is not there yet
+            return 0

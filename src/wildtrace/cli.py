@@ -30,6 +30,7 @@ from wildtrace.model import Listing, Network, Reject
 from wildtrace.output import link_rows
 from wildtrace.pipeline import analyze_batch
 from wildtrace.report import print_summary, render_html
+from wildtrace.runners import default_workers
 from wildtrace.scanning import ScanTotals, read_listings, run_scan, write_rejects
 from wildtrace.store import RunStatus, Store, open_store
 
@@ -53,6 +54,11 @@ DbOpt = Annotated[
     str | None,
     typer.Option("--db", help="Database URL or SQLite file [default: WILDTRACE_DB, "
                  "else WILDTRACE_HOME/wildtrace.db]."),
+]  # fmt: skip
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-j", min=1,
+                 help="Processes that analyze listings [default: one per core, at most 4]."),
 ]  # fmt: skip
 ThresholdOpt = Annotated[
     float | None,
@@ -121,6 +127,7 @@ def _scan(
     out: Path | None,
     store: Store | None,
     threshold: float,
+    workers: int | None = None,
     label: str = "Scanning",
 ) -> tuple[ScanTotals, Path | None]:
     files = find_input_files(inputs)
@@ -134,8 +141,9 @@ def _scan(
             def advance(done: int, read: int) -> None:
                 progress.update(task, completed=done, listings=read)
 
-            totals = run_scan(
+            run_scan(
                 files, threshold=threshold, out=sink, store=store, run_id=run_id,
+                workers=workers or default_workers(), totals=totals,
                 on_reject=_show_reject([0]), on_progress=advance,
             )  # fmt: skip
         status = "completed"
@@ -181,6 +189,7 @@ def scan(
     db: DbOpt = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not store anything.")] = False,
     threshold: ThresholdOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Analyze listings: score, explain, extract selectors; store them unless --no-store."""
     if not inputs:
@@ -189,7 +198,7 @@ def scan(
         level = resolve_threshold(threshold)
         with contextlib.ExitStack() as stack:
             store = None if no_store else stack.enter_context(open_store(db))
-            totals, rejects = _scan(inputs, out=out, store=store, threshold=level)
+            totals, rejects = _scan(inputs, out=out, store=store, threshold=level, workers=workers)
             _print_scan_summary(totals, store, rejects)
     except KeyboardInterrupt:
         console.print("Interrupted: what was stored so far is consistent; run again to complete.")

@@ -17,7 +17,7 @@ from typing import TextIO
 from wildtrace.collect import read_file
 from wildtrace.model import Listing, Origin, Reject
 from wildtrace.output import reject_row, scan_row
-from wildtrace.pipeline import analyze_batch
+from wildtrace.runners import analyze_batches
 from wildtrace.store import SaveCounts, Store
 
 BATCH_SIZE = 500
@@ -86,15 +86,21 @@ def run_scan(
     out: TextIO | None = None,
     store: Store | None = None,
     run_id: int | None = None,
+    workers: int = 1,
+    totals: ScanTotals | None = None,
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Progress | None = None,
 ) -> ScanTotals:
-    """Scan ``files`` in order; rows go to ``out``, listings and rejects to ``store``."""
-    totals = ScanTotals()
-    batch: list[Listing] = []
+    """Scan ``files`` in order; rows go to ``out``, listings and rejects to ``store``.
 
-    def flush() -> None:
-        analyses = analyze_batch(batch, threshold)
+    ``workers`` > 1 analyzes batches in that many processes (results keep input order).
+    Pass ``totals`` to keep the counts of a scan that is interrupted part way.
+    """
+    totals = ScanTotals() if totals is None else totals
+    listings = read_listings(files, totals, on_reject, on_progress)
+    for batch, analyses in analyze_batches(_batches(listings), threshold, workers):
+        if store is not None:
+            totals.saved += store.save_batch(list(zip(batch, analyses, strict=True)))
         for listing, analysis in zip(batch, analyses, strict=True):
             if out is not None:
                 out.write(json.dumps(scan_row(listing, analysis), ensure_ascii=False) + "\n")
@@ -102,21 +108,22 @@ def run_scan(
                 totals.flagged += 1
                 for commodity in analysis.detection.commodities:
                     totals.commodities[commodity] = totals.commodities.get(commodity, 0) + 1
-        if store is not None:
-            totals.saved += store.save_batch(list(zip(batch, analyses, strict=True)))
         if out is not None:
             out.flush()
-        batch.clear()
-
-    for listing in read_listings(files, totals, on_reject, on_progress):
-        batch.append(listing)
-        if len(batch) >= BATCH_SIZE:
-            flush()
-    if batch:
-        flush()
     if store is not None and totals.rejects:
         store.save_rejects(run_id, totals.rejects)
     return totals
+
+
+def _batches(listings: Iterator[Listing]) -> Iterator[list[Listing]]:
+    batch: list[Listing] = []
+    for listing in listings:
+        batch.append(listing)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def write_rejects(path: Path, rejects: Sequence[Reject]) -> None:

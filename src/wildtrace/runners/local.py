@@ -1,0 +1,59 @@
+"""The local runner: analyze batches in a pool of processes, results in input order.
+
+Analysis is CPU-bound Python (about 1 ms a listing), so threads would not help; a
+process per core does (measured in benchmarks/scan_throughput.py). The pool is only
+started when a second batch arrives, so small inputs pay no start-up cost.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from wildtrace.model import Analysis, Listing
+from wildtrace.pipeline import analyze_batch
+
+#: More processes than this rarely pay on the machines investigators use.
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers() -> int:
+    """One process per core, at most MAX_DEFAULT_WORKERS."""
+    return max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
+
+
+def analyze_batches(
+    batches: Iterable[list[Listing]], threshold: float, workers: int = 1
+) -> Iterator[tuple[list[Listing], list[Analysis]]]:
+    """Yield each batch with its analyses, in the order the batches came."""
+    iterator = iter(batches)
+    first = next(iterator, None)
+    if first is None:
+        return
+    second = next(iterator, None)
+    if workers <= 1 or second is None:
+        yield first, analyze_batch(first, threshold)
+        if second is not None:
+            yield second, analyze_batch(second, threshold)
+        for batch in iterator:
+            yield batch, analyze_batch(batch, threshold)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[tuple[list[Listing], Future[list[Analysis]]]] = deque()
+        try:
+            for batch in (first, second):
+                pending.append((batch, pool.submit(analyze_batch, batch, threshold)))
+            for batch in iterator:
+                pending.append((batch, pool.submit(analyze_batch, batch, threshold)))
+                # keep a bounded number of batches in flight: memory stays flat
+                while len(pending) > 2 * workers:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()
