@@ -22,6 +22,7 @@ from wildtrace.cli import demo_inputs
 from wildtrace.collect import read_file
 from wildtrace.model import Listing
 from wildtrace.pipeline import analyze_batch
+from wildtrace.runners import default_workers
 from wildtrace.scanning import run_scan
 from wildtrace.store import open_store
 
@@ -44,7 +45,6 @@ def main() -> None:
         start = time.perf_counter()
         analyze_batch(listings)
         analyze_times.append(time.perf_counter() - start)
-    scan_times = []
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.jsonl"
         with source.open("w", encoding="utf-8") as handle:
@@ -53,20 +53,23 @@ def main() -> None:
                           "title": item.title, "text": item.text, "seller_info": item.seller_info,
                           "price": item.price, "location": item.location}  # fmt: skip
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        workers_list = sorted({1, default_workers()})
+        scan_times_by: dict[int, list[float]] = {w: [] for w in workers_list}
         for run in range(args.runs):
-            with open_store(f"sqlite:///{folder}/run{run}.db") as store:
-                start = time.perf_counter()
-                run_scan([source], threshold=0.5, store=store)
-                scan_times.append(time.perf_counter() - start)
+            for workers in workers_list:
+                with open_store(f"sqlite:///{folder}/run{run}-{workers}.db") as store:
+                    start = time.perf_counter()
+                    run_scan([source], threshold=0.5, store=store, workers=workers)
+                    scan_times_by[workers].append(time.perf_counter() - start)
     analyze_s = statistics.median(analyze_times)
-    scan_s = statistics.median(scan_times)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"corpus: {len(listings):,} listings, {megabytes:.1f} MB of text fields")
     print(f"analyze_batch (detect + extract + language), 1 process: "
           f"{len(listings) / analyze_s:,.0f} listings/s ({megabytes / analyze_s:.2f} MB/s), "
           f"median of {args.runs}")  # fmt: skip
-    print(f"scan JSONL -> analyze -> SQLite store, 1 process: "
-          f"{len(listings) / scan_s:,.0f} listings/s, median of {args.runs}")  # fmt: skip
+    for workers, times in scan_times_by.items():
+        print(f"scan JSONL -> analyze -> SQLite store, {workers} worker process(es): "
+              f"{len(listings) / statistics.median(times):,.0f} listings/s, median of {args.runs}")
 
 
 if __name__ == "__main__":

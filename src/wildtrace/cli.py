@@ -26,12 +26,11 @@ from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
-from wildtrace.model import Listing, Network, Reject
+from wildtrace.model import Analysis, Listing, Network, Reject
 from wildtrace.output import link_rows
-from wildtrace.pipeline import analyze_batch
 from wildtrace.report import print_summary, render_html
 from wildtrace.runners import default_workers
-from wildtrace.scanning import ScanTotals, read_listings, run_scan, write_rejects
+from wildtrace.scanning import ScanTotals, run_scan, write_rejects
 from wildtrace.store import RunStatus, Store, open_store
 
 app = typer.Typer(
@@ -226,6 +225,7 @@ def link(
         typer.Option("--allow", help="Link through this selector value even if widely shared."),
     ] = None,
     threshold: ThresholdOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Link listings into seller networks, with the reason for every link.
 
@@ -237,18 +237,20 @@ def link(
         if inputs:
             files = find_input_files(inputs)
             read = ScanTotals()
+            pairs: list[tuple[Listing, Analysis]] = []
             with _progress() as progress:
-                task = progress.add_task("Reading", total=len(files), listings=0)
+                task = progress.add_task("Analyzing", total=len(files), listings=0)
 
                 def advance(done: int, count: int) -> None:
                     progress.update(task, completed=done, listings=count)
 
-                listings = list(read_listings(files, read, _show_reject([0]), advance))
+                run_scan(
+                    files, threshold=level, workers=workers or default_workers(), totals=read,
+                    on_reject=_show_reject([0]), on_progress=advance, on_batch=pairs.extend,
+                )  # fmt: skip
             rejects = read.rejects
-            analyses = analyze_batch(listings, level)
-            network = link_listings(
-                list(zip(listings, analyses, strict=True)), max_accounts, allow or ()
-            )
+            listings = [listing for listing, _ in pairs]
+            network = link_listings(pairs, max_accounts, allow or ())
         else:
             with open_store(db) as store:
                 pairs = list(store.load_analyses())

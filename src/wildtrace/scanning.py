@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from wildtrace.collect import read_file
-from wildtrace.model import Listing, Origin, Reject
+from wildtrace.model import Analysis, Listing, Origin, Reject
 from wildtrace.output import reject_row, scan_row
 from wildtrace.runners import analyze_batches
 from wildtrace.store import SaveCounts, Store
@@ -90,17 +90,22 @@ def run_scan(
     totals: ScanTotals | None = None,
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Progress | None = None,
+    on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
 ) -> ScanTotals:
     """Scan ``files`` in order; rows go to ``out``, listings and rejects to ``store``.
 
     ``workers`` > 1 analyzes batches in that many processes (results keep input order).
-    Pass ``totals`` to keep the counts of a scan that is interrupted part way.
+    Pass ``totals`` to keep the counts of a scan that is interrupted part way, and
+    ``on_batch`` to receive each analyzed batch (the link command collects them).
     """
     totals = ScanTotals() if totals is None else totals
     listings = read_listings(files, totals, on_reject, on_progress)
     for batch, analyses in analyze_batches(_batches(listings), threshold, workers):
+        pairs = list(zip(batch, analyses, strict=True))
         if store is not None:
-            totals.saved += store.save_batch(list(zip(batch, analyses, strict=True)))
+            totals.saved += store.save_batch(pairs)
+        if on_batch is not None:
+            on_batch(pairs)
         for listing, analysis in zip(batch, analyses, strict=True):
             if out is not None:
                 out.write(json.dumps(scan_row(listing, analysis), ensure_ascii=False) + "\n")
