@@ -194,7 +194,8 @@ def test_interrupted_scan_is_consistent_and_a_rerun_completes_it(
         summary = store.summary()
         assert summary.listings == 6  # two whole batches, nothing partial
         assert summary.last_run is not None and summary.last_run.status == "interrupted"
-        assert (summary.last_run.read, summary.last_run.stored) == (9, 6)  # 3 read, not stored
+        # the third batch (and the listing that closed it) was read but not stored
+        assert (summary.last_run.read, summary.last_run.stored) == (10, 6)
     monkeypatch.setattr(local_runner, "analyze_batch", real)
     rerun = runner.invoke(cli.app, ["scan", str(source), "--db", db])
     assert rerun.exit_code == 0
@@ -289,7 +290,8 @@ def test_demo_scans_stores_links_and_reports_the_bundled_corpus(wildtrace_home: 
     assert "held back phone +842839990123" in result.stderr  # the demo's courier trap
     page = (wildtrace_home / "report.html").read_text(encoding="utf-8")
     assert '<b id="listings">393</b>' in page
-    with open_store(None) as store:
+    assert not (wildtrace_home / "wildtrace.db").exists()  # the user's store is left alone
+    with open_store(str(wildtrace_home / "demo.db")) as store:
         summary = store.summary()
     assert summary.listings == 393 and summary.rejects == 0
     assert 0 < summary.flagged < 393

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from wildtrace import __version__
@@ -30,7 +31,7 @@ from wildtrace.model import Analysis, Listing, Network, Reject
 from wildtrace.output import link_rows
 from wildtrace.report import print_summary, render_html
 from wildtrace.runners import default_workers
-from wildtrace.scanning import ScanTotals, run_scan, write_rejects
+from wildtrace.scanning import RejectsFile, ScanTotals, run_scan
 from wildtrace.store import RunStatus, Store, open_store
 
 app = typer.Typer(
@@ -40,7 +41,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True, highlight=False, soft_wrap=True)
+#: Markup is off by default: file names, sellers and reasons come from hostile data.
+#: Messages that use markup escape every value they interpolate.
+console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 #: How many rejected records are printed one by one before the rest are only counted.
 _SHOWN_REJECTS = 20
@@ -67,17 +70,19 @@ ThresholdOpt = Annotated[
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}", markup=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     return typer.Exit(code)
 
 
 @contextlib.contextmanager
-def _open_out(out: Path | None) -> Iterator[TextIO | None]:
+def _open_out(out: Path | None, files: Sequence[Path] = ()) -> Iterator[TextIO | None]:
+    """The output stream; refuses to overwrite one of the inputs."""
     if out is None:
         yield None
     elif str(out) == "-":
         yield sys.stdout
     else:
+        _refuse_overwriting_inputs(out, files)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             handle = out.open("w", encoding="utf-8")
@@ -85,6 +90,13 @@ def _open_out(out: Path | None) -> Iterator[TextIO | None]:
             raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
         with handle:
             yield handle
+
+
+def _refuse_overwriting_inputs(out: Path, files: Sequence[Path]) -> None:
+    targets = {out.resolve(), _rejects_path(out, "scan").resolve()}
+    for path in files:
+        if path.resolve() in targets:
+            raise _fail(f"--out {out} would overwrite the input {path}; choose another file")
 
 
 def _rejects_path(out: Path | None, command: str) -> Path:
@@ -113,7 +125,8 @@ def _show_reject(count: list[int]) -> Callable[[Reject], None]:
     def show(reject: Reject) -> None:
         count[0] += 1
         if count[0] <= _SHOWN_REJECTS:
-            console.print(f"[yellow]rejected[/] {reject.origin}: {reject.reason}", markup=True)
+            console.print(f"[yellow]rejected[/] {escape(f'{reject.origin}: {reject.reason}')}",
+                          markup=True)  # fmt: skip
         elif count[0] == _SHOWN_REJECTS + 1:
             console.print("[yellow]... more rejected records; see the rejects file[/]", markup=True)
 
@@ -129,21 +142,30 @@ def _scan(
     workers: int | None = None,
     label: str = "Scanning",
 ) -> tuple[ScanTotals, Path | None]:
-    files = find_input_files(inputs)
+    files = _input_files(inputs)
     run_id = store.start_run([str(path) for path in inputs]) if store is not None else None
     totals = ScanTotals()
     status: RunStatus = "interrupted"
+    show = _show_reject([0])
     try:
-        with _open_out(out) as sink, _progress() as progress:
+        with (
+            _open_out(out, files) as sink,
+            RejectsFile(_rejects_path(out, "scan")) as rejects,
+            _progress() as progress,
+        ):
             task = progress.add_task(label, total=len(files), listings=0)
 
             def advance(done: int, read: int) -> None:
                 progress.update(task, completed=done, listings=read)
 
+            def on_reject(reject: Reject) -> None:
+                rejects.write(reject)
+                show(reject)
+
             run_scan(
                 files, threshold=threshold, out=sink, store=store, run_id=run_id,
                 workers=workers or default_workers(), totals=totals,
-                on_reject=_show_reject([0]), on_progress=advance,
+                on_reject=on_reject, on_progress=advance,
             )  # fmt: skip
         status = "completed"
     finally:
@@ -152,11 +174,16 @@ def _scan(
                 run_id, read=totals.read, stored=totals.saved.stored,
                 unchanged=totals.saved.unchanged, rejected=totals.rejected, status=status,
             )  # fmt: skip
-    rejects_file = None
-    if totals.rejects:
-        rejects_file = _rejects_path(out, "scan")
-        write_rejects(rejects_file, totals.rejects)
-    return totals, rejects_file
+    return totals, (rejects.path if rejects.count else None)
+
+
+def _input_files(inputs: list[Path]) -> list[Path]:
+    """The files to read; an error when none of them is of a kind WildTrace reads."""
+    files = find_input_files(inputs)
+    if not files:
+        shown = ", ".join(str(path) for path in inputs)
+        raise WildTraceError(f"no JSONL, CSV, HTML or WARC files found in {shown}")
+    return files
 
 
 def _print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path | None) -> None:
@@ -175,7 +202,7 @@ def _print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path |
             f"in {store.url}"
         )
     if rejects is not None:
-        console.print(f"Rejected records and their reasons: [cyan]{rejects}[/]", markup=True)
+        console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects))}[/]", markup=True)
 
 
 @app.command()
@@ -234,41 +261,49 @@ def link(
     """
     try:
         level = resolve_threshold(threshold)
+        rejected = 0
+        rejects_path = _rejects_path(out, "link")
         if inputs:
-            files = find_input_files(inputs)
+            files = _input_files(inputs)
+            if out is not None and str(out) != "-":
+                _refuse_overwriting_inputs(out, files)
             read = ScanTotals()
             pairs: list[tuple[Listing, Analysis]] = []
-            with _progress() as progress:
+            show = _show_reject([0])
+            with RejectsFile(rejects_path) as rejects, _progress() as progress:
                 task = progress.add_task("Analyzing", total=len(files), listings=0)
 
                 def advance(done: int, count: int) -> None:
                     progress.update(task, completed=done, listings=count)
 
+                def on_reject(reject: Reject) -> None:
+                    rejects.write(reject)
+                    show(reject)
+
                 run_scan(
                     files, threshold=level, workers=workers or default_workers(), totals=read,
-                    on_reject=_show_reject([0]), on_progress=advance, on_batch=pairs.extend,
+                    on_reject=on_reject, on_progress=advance, on_batch=pairs.extend,
                 )  # fmt: skip
-            rejects = read.rejects
-            listings = [listing for listing, _ in pairs]
-            network = link_listings(pairs, max_accounts, allow or ())
+                rejected = rejects.count
+            # several captures of one page are one listing: its latest capture counts
+            pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
         else:
             with open_store(db) as store:
                 pairs = list(store.load_analyses())
-                listings = [listing for listing, _ in pairs]
-                network = link_listings(pairs, max_accounts, allow or ())
+        listings = [listing for listing, _ in pairs]
+        network = link_listings(pairs, max_accounts, allow or ())
+        if not inputs:
+            with open_store(db) as store:
                 store.save_network(network)
-                rejects = []
                 console.print(f"Network saved in {store.url}")
         with _open_out(out) as sink:
             if sink is not None:
                 for row in link_rows(listings, network):
                     sink.write(json.dumps(row, ensure_ascii=False) + "\n")
         _print_network_summary(listings, network)
-        if rejects:
-            path = _rejects_path(out, "link")
-            write_rejects(path, rejects)
-            console.print(f"{len(rejects):,} rejected records and their reasons: [cyan]{path}[/]",
-                          markup=True)  # fmt: skip
+        if rejected:
+            console.print(f"{rejected:,} rejected records and their reasons: "
+                          f"[cyan]{escape(str(rejects_path))}[/]", markup=True)  # fmt: skip
             raise typer.Exit(1)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
@@ -288,7 +323,7 @@ def _print_network_summary(listings: list[Listing], network: Network) -> None:
         f"{len(network.held_back):,} shared values held back."
     )
     for held in network.held_back[:5]:
-        console.print(f"[yellow]held back[/] {held.reason}", markup=True)
+        console.print(f"[yellow]held back[/] {escape(held.reason)}", markup=True)
 
 
 @app.command()
@@ -304,7 +339,7 @@ def report(
             if html is not None:
                 html.parent.mkdir(parents=True, exist_ok=True)
                 html.write_text(render_html(summary, store.url), encoding="utf-8")
-                console.print(f"HTML report: [cyan]{html}[/]", markup=True)
+                console.print(f"HTML report: [cyan]{escape(str(html))}[/]", markup=True)
     except (WildTraceError, OSError) as exc:
         raise _fail(str(exc)) from exc
 
@@ -320,12 +355,16 @@ def demo(
     db: DbOpt = None,
     threshold: ThresholdOpt = None,
 ) -> None:
-    """Scan, store, link and report the bundled demo corpus (what `make demo` runs)."""
+    """Scan, store, link and report the bundled demo corpus (what `make demo` runs).
+
+    The demo uses its own database, WILDTRACE_HOME/demo.db, unless --db is given.
+    """
     try:
         home = wildtrace_home()
         level = resolve_threshold(threshold)
         out = home / "demo-scan.jsonl"
-        with open_store(db) as store:
+        # the fictional demo data gets a database of its own, never the user's store
+        with open_store(db or f"sqlite:///{home / 'demo.db'}") as store:
             console.print(f"[bold]WildTrace {__version__}[/] demo: scanning the bundled listings",
                           markup=True)  # fmt: skip
             totals, rejects = _scan(demo_inputs(), out=out, store=store, threshold=level)
@@ -339,7 +378,8 @@ def demo(
             print_summary(console, summary, store.url)
             report_path = home / "report.html"
             report_path.write_text(render_html(summary, store.url), encoding="utf-8")
-        console.print(f"Scan rows: [cyan]{out}[/]\nHTML report: [cyan]{report_path}[/]", markup=True)
+        console.print(f"Scan rows: [cyan]{escape(str(out))}[/]\n"
+                      f"HTML report: [cyan]{escape(str(report_path))}[/]", markup=True)  # fmt: skip
         console.print("Next: [bold]wildtrace scan YOUR_FILES --out results.jsonl[/]", markup=True)
     except (WildTraceError, OSError) as exc:
         raise _fail(str(exc)) from exc

@@ -63,6 +63,19 @@ def link_rows(listings: list[Listing], network: Network) -> list[dict[str, Any]]
     ]
 
 
+def listing_record(listing: Listing) -> dict[str, Any]:
+    """A listing as an input record (what ``scan`` reads back), e.g. to save a rejected one."""
+    record: dict[str, Any] = {
+        name: getattr(listing, name)
+        for name in ("id", "platform", "url", "seller", "seller_info", "title", "text", "price",
+                     "location", "posted_at")
+        if getattr(listing, name) is not None
+    }  # fmt: skip
+    if listing.images:
+        record["images"] = list(listing.images)
+    return {**listing.extra, **record}
+
+
 def reject_row(reject: Reject) -> dict[str, Any]:
     """One line of a ``*.rejects.jsonl`` file."""
     return {

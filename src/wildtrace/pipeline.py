@@ -41,7 +41,8 @@ def analyze(listing: Listing, threshold: float = DEFAULT_THRESHOLD) -> Analysis:
         detection=detect(listing, language, threshold),
         selectors=extract(listing, language),
         language=language,
-        analyzer_version=analyzer_version(),
+        # the threshold is part of the result (``flagged``): another threshold, another analysis
+        analyzer_version=f"{analyzer_version()};threshold={threshold:g}",
     )
 
 

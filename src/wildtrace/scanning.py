@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
 from wildtrace.collect import read_file
 from wildtrace.model import Analysis, Listing, Origin, Reject
-from wildtrace.output import reject_row, scan_row
+from wildtrace.output import listing_record, reject_row, scan_row
 from wildtrace.runners import analyze_batches
 from wildtrace.store import SaveCounts, Store
 
@@ -34,10 +34,9 @@ class ScanTotals:
     saved: SaveCounts = field(default_factory=SaveCounts)
     commodities: dict[str, int] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
-    interrupted: bool = False
 
 
-#: Called after each file and each batch: (files done, listings read so far).
+#: Called after each batch is analyzed and stored: (files read, listings done).
 Progress = Callable[[int, int], None]
 
 
@@ -45,38 +44,40 @@ def read_listings(
     files: Sequence[Path],
     totals: ScanTotals,
     on_reject: Callable[[Reject], None] | None = None,
-    on_progress: Progress | None = None,
 ) -> Iterator[Listing]:
     """The listings of ``files`` in order; rejects (bad records, duplicate ids) are
-    counted and kept in ``totals`` and passed to ``on_reject``."""
-    seen: dict[str, Origin | None] = {}
+    counted and kept in ``totals`` and passed to ``on_reject``.
 
-    def reject(item: Reject) -> None:
-        totals.rejected += 1
-        totals.rejects.append(item)
-        if on_reject is not None:
-            on_reject(item)
-
+    A second listing with an id already read is rejected as a duplicate, except a new
+    capture of a page already captured (same URL, other bytes): that is the listing's
+    history, kept as evidence.
+    """
+    seen: dict[str, tuple[Origin | None, str | None]] = {}
     for done, path in enumerate(files, start=1):
         for item in read_file(path):
             if isinstance(item, Reject):
-                reject(item)
+                _reject(totals, item, on_reject)
                 continue
+            sha256 = item.capture.sha256 if item.capture is not None else None
             if item.id in seen:
-                first = seen[item.id]
-                where = f" (first at {first})" if first else ""
-                raw = json.dumps({"id": item.id, "title": item.title}, ensure_ascii=False)
-                origin = item.origin or Origin(str(path))
-                reject(Reject(origin, f"duplicate id {item.id!r}{where}", raw))
-                continue
-            seen[item.id] = item.origin
+                first, first_sha256 = seen[item.id]
+                if sha256 is None or first_sha256 is None or sha256 == first_sha256:
+                    where = f" (first at {first})" if first else ""
+                    raw = json.dumps(listing_record(item), ensure_ascii=False)
+                    origin = item.origin or Origin(str(path))
+                    _reject(totals, Reject(origin, f"duplicate id {item.id!r}{where}", raw), on_reject)
+                    continue
+            seen[item.id] = (item.origin, sha256)
             totals.read += 1
             yield item
-            if on_progress is not None and totals.read % BATCH_SIZE == 0:
-                on_progress(done - 1, totals.read)
         totals.files = done
-        if on_progress is not None:
-            on_progress(done, totals.read)
+
+
+def _reject(totals: ScanTotals, item: Reject, on_reject: Callable[[Reject], None] | None) -> None:
+    totals.rejected += 1
+    totals.rejects.append(item)
+    if on_reject is not None:
+        on_reject(item)
 
 
 def run_scan(
@@ -95,18 +96,31 @@ def run_scan(
     """Scan ``files`` in order; rows go to ``out``, listings and rejects to ``store``.
 
     ``workers`` > 1 analyzes batches in that many processes (results keep input order).
+    Rejects are stored with each batch, so an interrupted scan keeps those found so far.
     Pass ``totals`` to keep the counts of a scan that is interrupted part way, and
     ``on_batch`` to receive each analyzed batch (the link command collects them).
     """
     totals = ScanTotals() if totals is None else totals
-    listings = read_listings(files, totals, on_reject, on_progress)
+    unsaved: list[Reject] = []
+
+    def reject(item: Reject) -> None:
+        unsaved.append(item)
+        if on_reject is not None:
+            on_reject(item)
+
+    listings = read_listings(files, totals, reject)
     for batch, analyses in analyze_batches(_batches(listings), threshold, workers):
         pairs = list(zip(batch, analyses, strict=True))
         if store is not None:
-            totals.saved += store.save_batch(pairs)
+            saved = store.save_batch(pairs)
+            totals.saved += replace(saved, conflicts=())
+            pairs = _drop_conflicts(pairs, saved.conflicts, totals, reject)
+            if unsaved:
+                store.save_rejects(run_id, unsaved)
+        unsaved.clear()
         if on_batch is not None:
             on_batch(pairs)
-        for listing, analysis in zip(batch, analyses, strict=True):
+        for listing, analysis in pairs:
             if out is not None:
                 out.write(json.dumps(scan_row(listing, analysis), ensure_ascii=False) + "\n")
             if analysis.detection.flagged:
@@ -115,25 +129,71 @@ def run_scan(
                     totals.commodities[commodity] = totals.commodities.get(commodity, 0) + 1
         if out is not None:
             out.flush()
-    if store is not None and totals.rejects:
-        store.save_rejects(run_id, totals.rejects)
+        if on_progress is not None:
+            on_progress(totals.files, totals.read)
+    if store is not None and unsaved:
+        store.save_rejects(run_id, unsaved)
+    if on_progress is not None:
+        on_progress(totals.files, totals.read)
     return totals
 
 
+def _drop_conflicts(
+    pairs: list[tuple[Listing, Analysis]],
+    conflicts: tuple[Listing, ...],
+    totals: ScanTotals,
+    reject: Callable[[Reject], None],
+) -> list[tuple[Listing, Analysis]]:
+    """Turn listings the store refused (their id belongs to another platform) into rejects."""
+    if not conflicts:
+        return pairs
+    refused = {id(listing) for listing in conflicts}
+    for listing in conflicts:
+        totals.read -= 1
+        reason = (f"id {listing.id!r} is already stored for a listing of another platform; "
+                  "ids must be unique across platforms (prefix them with the platform)")  # fmt: skip
+        raw = json.dumps(listing_record(listing), ensure_ascii=False)
+        _reject(totals, Reject(listing.origin or Origin(""), reason, raw), reject)
+    return [pair for pair in pairs if id(pair[0]) not in refused]
+
+
 def _batches(listings: Iterator[Listing]) -> Iterator[list[Listing]]:
+    """Batches of BATCH_SIZE; a listing whose id is already in the batch (a new capture
+    of the same page) starts a new one, so each capture is stored in order."""
     batch: list[Listing] = []
+    ids: set[str] = set()
     for listing in listings:
-        batch.append(listing)
-        if len(batch) >= BATCH_SIZE:
+        if len(batch) >= BATCH_SIZE or listing.id in ids:
             yield batch
-            batch = []
+            batch, ids = [], set()
+        batch.append(listing)
+        ids.add(listing.id)
     if batch:
         yield batch
 
 
-def write_rejects(path: Path, rejects: Sequence[Reject]) -> None:
-    """Save rejected records with their reasons, one JSON object per line."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for item in rejects:
-            handle.write(json.dumps(reject_row(item), ensure_ascii=False) + "\n")
+class RejectsFile:
+    """Appends rejected records with their reasons as they come, one JSON object a line,
+    so an interrupted scan keeps them. A file left by an earlier run is removed first;
+    the file is only created when there is something to write."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._handle: TextIO | None = None
+
+    def __enter__(self) -> RejectsFile:
+        self.path.unlink(missing_ok=True)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+    def write(self, item: Reject) -> None:
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("w", encoding="utf-8")
+        self._handle.write(json.dumps(reject_row(item), ensure_ascii=False) + "\n")
+        self._handle.flush()
+        self.count += 1

@@ -257,7 +257,7 @@ def test_interrupted_batch_leaves_no_partial_rows(store: Store, monkeypatch: pyt
         raise RuntimeError("interrupted after the listing rows were written")
 
     monkeypatch.setattr(Store, "_write_details", fail)
-    changed = make_listing("L1", title="Changed", platform="new.example", seller="new_seller")
+    changed = make_listing("L1", title="Changed", seller="new_seller")
     batch = [(changed, make_analysis("L1")), pair("L2"), pair("L3")]
     with pytest.raises(RuntimeError, match="interrupted"):
         store.save_batch(batch)
@@ -480,3 +480,12 @@ def test_database_errors_are_store_errors_and_roll_back(pg_url: str) -> None:
         with pytest.raises(StoreError, match="listings"):  # PostgreSQL text cannot hold NUL
             store.save_batch([pair("L2", title="bad\x00title"), pair("L3")])
         assert row_counts(store)["listings"] == 1
+
+
+def test_an_id_stored_for_another_platform_is_refused_not_overwritten(store: Store) -> None:
+    original = make_listing("L1", platform="shop-a.example", title="Ivory bangle")
+    store.save_batch([(original, make_analysis("L1"))])
+    other = make_listing("L1", platform="shop-b.example", title="Rosewood table")
+    counts = store.save_batch([(other, make_analysis("L1")), pair("L2")])
+    assert counts == SaveCounts(new=1, conflicts=(other,))
+    assert [item for item, _ in store.load_analyses()][0] == original

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from wildtrace import __version__
 from wildtrace.store import StoreSummary
@@ -51,10 +53,10 @@ def print_summary(console: Console, summary: StoreSummary, database: str) -> Non
     console.print(headline)
     if summary.top_commodities:
         table = Table(title="Top commodities (flagged listings)", title_justify="left")
-        table.add_column("Commodity")
+        table.add_column("Commodity")  # cells are plain Text: data is never read as markup
         table.add_column("Listings", justify="right")
         for name, count in summary.top_commodities:
-            table.add_row(name, f"{count:,}")
+            table.add_row(Text(name), f"{count:,}")
         console.print(table)
     if summary.top_sellers:
         table = Table(title="Top sellers (by flagged listings)", title_justify="left")
@@ -63,6 +65,6 @@ def print_summary(console: Console, summary: StoreSummary, database: str) -> Non
         table.add_column("Flagged", justify="right")
         table.add_column("Listings", justify="right")
         for platform, seller, flagged, total in summary.top_sellers:
-            table.add_row(platform or "-", seller, f"{flagged:,}", f"{total:,}")
+            table.add_row(Text(platform or "-"), Text(seller), f"{flagged:,}", f"{total:,}")
         console.print(table)
-    console.print(f"Database: [cyan]{database}[/]", highlight=False, markup=True)
+    console.print(f"Database: [cyan]{escape(database)}[/]", highlight=False, markup=True)

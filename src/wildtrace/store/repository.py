@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,6 +75,8 @@ class SaveCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: Listings not written because their id is already stored for another platform.
+    conflicts: tuple[Listing, ...] = ()
 
     @property
     def stored(self) -> int:
@@ -81,7 +84,10 @@ class SaveCounts:
 
     def __add__(self, other: SaveCounts) -> SaveCounts:
         return SaveCounts(
-            self.new + other.new, self.updated + other.updated, self.unchanged + other.unchanged
+            self.new + other.new,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.conflicts + other.conflicts,
         )
 
 
@@ -117,6 +123,11 @@ class StoreSummary:
     #: Clusters (networks) that span more than one seller account.
     networks: int
     last_run: RunInfo | None
+
+
+def _resolved(file: str) -> str:
+    """A file's absolute path, so "r.jsonl" and "./r.jsonl" are one file in the store."""
+    return os.path.realpath(file) if file else file
 
 
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -247,6 +258,7 @@ class Store:
         uids = list(dict.fromkeys(listing.id for listing, _ in pairs))
         with self._write("save a batch of listings") as conn:
             stored: dict[str, tuple[int, str, str | None]] = {}
+            stored_platform: dict[str, str | None] = {}
             for chunk in _chunks(uids):
                 query = (
                     select(
@@ -254,19 +266,27 @@ class Store:
                         ListingRow.id,
                         ListingRow.content_hash,
                         AnalysisRow.analyzer_version,
+                        PlatformRow.name,
                     )
                     .outerjoin(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+                    .outerjoin(PlatformRow, PlatformRow.id == ListingRow.platform_id)
                     .where(ListingRow.uid.in_(chunk))
                 )
-                for uid, row_id, digest, version in conn.execute(query):
+                for uid, row_id, digest, version, platform in conn.execute(query):
                     stored[uid] = (row_id, digest, version)
+                    stored_platform[uid] = platform
 
             # Classify in input order (a uid seen twice is compared with its previous
             # occurrence); write only the last state of each uid.
             state = {uid: (digest, version) for uid, (_, digest, version) in stored.items()}
             latest: dict[str, _Pending] = {}
             new = updated = unchanged = 0
+            conflicts: list[Listing] = []
             for (listing, analysis), digest in zip(pairs, hashes, strict=True):
+                known = stored_platform.get(listing.id)
+                if known and listing.platform and known != listing.platform:
+                    conflicts.append(listing)  # another platform's listing with the same id
+                    continue
                 key = (digest, analysis.analyzer_version)
                 previous = state.get(listing.id)
                 if previous is None:
@@ -286,7 +306,7 @@ class Store:
             ]
             if inserts or updates:
                 self._write_listings(conn, inserts, updates)
-        return SaveCounts(new=new, updated=updated, unchanged=unchanged)
+        return SaveCounts(new=new, updated=updated, unchanged=unchanged, conflicts=tuple(conflicts))
 
     def _write_listings(
         self,
@@ -481,7 +501,7 @@ class Store:
         """
         keyed: dict[tuple[str, int | None, str], Reject] = {}
         for reject in rejects:
-            key = (reject.origin.file, reject.origin.line, rows.raw_sha256(reject.raw))
+            key = (_resolved(reject.origin.file), reject.origin.line, rows.raw_sha256(reject.raw))
             keyed.setdefault(key, reject)
         if not keyed:
             return 0
