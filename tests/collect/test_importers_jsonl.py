@@ -161,3 +161,14 @@ def test_large_file_is_streamed(tmp_path: Path) -> None:
     assert count == 50_000
     assert last is not None and last.title == "item 49999" and last.origin is not None
     assert last.origin.line == 50_000
+
+
+def test_a_stray_nul_in_one_line_rejects_that_line_only(tmp_path: Path) -> None:
+    path = tmp_path / "nul.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "title": "ivory"}\n{"id": "b", "title": "x\x00y"}\n{"id": "c", "title": "horn"}\n'
+    )
+    results = list(read_file(path))
+    assert [r.id for r in results if isinstance(r, Listing)] == ["a", "c"]
+    [reject] = [r for r in results if isinstance(r, Reject)]
+    assert (reject.origin.line, reject.reason) == (2, "binary data (NUL bytes) in the line")

@@ -25,3 +25,18 @@ def test_detects_listing_languages(text: str, language: str) -> None:
 @pytest.mark.parametrize("text", ["", "ab", "12345 !!", "  \n", "$$ 450"])
 def test_too_little_text_gives_none(text: str) -> None:
     assert detect_language(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("table", None),  # a word or two: the model's guess is too weak to report
+        ("chair", None),
+        ("ขายงาช้างแท้", "th"),  # the script decides
+        ("象牙の印鑑", "ja"),  # kana, which Chinese does not use
+        ("Bán vòng ngà voi thật", "vi"),  # letters only Vietnamese uses
+        ("Antique ivory netsuke carved by hand, genuine, DM for price", "en"),
+    ],
+)
+def test_short_texts_and_scripts(text: str, expected: str | None) -> None:
+    assert detect_language(text) == expected

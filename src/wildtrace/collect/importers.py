@@ -43,6 +43,8 @@ FORMATS: dict[str, str] = {
 }
 #: How much of a file is looked at to tell text from binary.
 SNIFF_BYTES = 8192
+#: Share of NUL bytes from which a file is binary even when it decodes as UTF-8.
+BINARY_NUL_SHARE = 0.05
 #: ASCII whitespace: a line made only of these is blank and skipped.
 BLANK = " \t\r\n\x0b\x0c"
 
@@ -137,12 +139,30 @@ class _BinaryFileError(Exception):
     """The file is not text."""
 
 
+def looks_binary(head: bytes) -> bool:
+    """True for the start of a binary file: NUL bytes that are not a stray NUL in text.
+
+    A text file with one bad line holding a NUL stays text (only that line is rejected);
+    NULs in bytes that are not UTF-8, or many NULs, mean an image, an archive, a database.
+    """
+    nuls = head.count(b"\x00")
+    if not nuls:
+        return False
+    if nuls >= BINARY_NUL_SHARE * len(head):
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start < len(head) - 3  # a character cut at the end of the sample is fine
+    return False
+
+
 def _text_lines(path: Path) -> Iterator[Line]:
     """The lines of a UTF-8 (BOM optional) or UTF-16 (BOM required) file, one at a time.
 
     A line that cannot be decoded is still yielded (with the bad bytes as \\xNN escapes), with
     the reason, so that the reader can reject that line and go on. Raises _BinaryFileError
-    before the first line if the file holds NUL bytes and has no UTF-16 byte-order mark.
+    before the first line if the file looks binary and has no UTF-16 byte-order mark.
     """
     with path.open("rb") as stream:
         head = stream.read(SNIFF_BYTES)
@@ -151,7 +171,7 @@ def _text_lines(path: Path) -> Iterator[Line]:
                 stream.seek(len(bom))
                 yield from _decoded(_utf16_raw_lines(stream, codec), codec)
                 return
-        if b"\x00" in head:
+        if looks_binary(head):
             raise _BinaryFileError("binary file (NUL bytes)")
         stream.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
         yield from _decoded(stream, "utf-8")
@@ -372,7 +392,7 @@ def _read_html(path: Path, name: str) -> Iterator[Result]:
     data = path.read_bytes()
     origin = Origin(name)
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if not utf16 and b"\x00" in data[:SNIFF_BYTES]:
+    if not utf16 and looks_binary(data[:SNIFF_BYTES]):
         yield Reject(origin, "binary file (NUL bytes)")
         return
     try:

@@ -15,6 +15,10 @@ import ahocorasick_rs
 from wildtrace.detect.lexicon import Lexicon, Term, default_lexicon
 from wildtrace.detect.normalize import fold_term, normalize
 
+#: Hits kept per field: enough for any real listing; a pathological text ("ivory " x 10^6)
+#: must not make the explanation (and its pairwise overlap checks) grow without bound.
+MAX_HITS_PER_TEXT = 200
+
 #: A diacritic-free variant is only searched for terms long enough not to collide
 #: with unrelated words once the accents are gone ("bán" -> "ban" would).
 _MIN_STRIPPED_LENGTH = 6
@@ -65,7 +69,8 @@ class TermMatcher:
         self._stripped = ahocorasick_rs.AhoCorasick(self._stripped_keys, matchkind=kind)
 
     def find(self, text: str, language: str | None = None) -> list[TermHit]:
-        """All terms found in ``text``, earliest first; one hit per span (folded view first)."""
+        """Terms found in ``text``, earliest first; one hit per span (folded view first);
+        at most MAX_HITS_PER_TEXT."""
         if not text:
             return []
         view = normalize(text)
@@ -80,7 +85,7 @@ class TermMatcher:
                 term = _pick(terms[index], language)
                 span = view.original_span(start, end)
                 hits.setdefault(span, TermHit(term, *span))
-        return sorted(hits.values(), key=lambda hit: (hit.start, -hit.end))
+        return sorted(hits.values(), key=lambda hit: (hit.start, -hit.end))[:MAX_HITS_PER_TEXT]
 
 
 def _on_word_boundaries(text: str, start: int, end: int, key: str) -> bool:

@@ -1,7 +1,14 @@
-"""The language of a listing's text, with py3langid (its model ships in the wheel: offline)."""
+"""The language of a listing's text, with py3langid (its model ships in the wheel: offline).
+
+Listings are short, and a statistical guess on a few words is often wrong ("table" ->
+French), which then misleads phone-region inference. So: scripts that name their
+language decide first (Thai, kana, Hangul, Vietnamese letters), the model only chooses
+among the languages WildTrace works with, and a low-confidence guess is None.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -11,15 +18,29 @@ MIN_LETTERS = 3
 _CHINESE = frozenset({"zh", "wuu", "wu", "yue", "cmn", "lzh", "gan", "hak", "nan"})
 #: Labels that are not a language ("no linguistic content", "undetermined").
 _NOT_A_LANGUAGE = frozenset({"zxx", "und"})
+#: The languages the model may answer: the lexicon's, and other common trade languages.
+LANGUAGES = ("en", "zh", "vi", "th", "id", "ms", "fr", "es", "pt", "sw", "ja", "ar", "de", "it",
+             "nl", "ru", "ko", "tl", "hi", "tr", "pl")  # fmt: skip
+#: Below this probability the model's guess is not reported.
+MIN_CONFIDENCE = 0.5
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),  # kana: Chinese has none
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("vi", re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]", re.IGNORECASE)),
+)
 
 
 def detect_language(text: str) -> str | None:
     """The ISO 639 code of the text's language ("en", "vi", "zh"), or None if it cannot tell."""
     if not _has_letters(text, MIN_LETTERS):
         return None
-    label, _ = _identifier().classify(text)
+    for language, script in _SCRIPTS:
+        if script.search(text):
+            return language
+    label, probability = _identifier().classify(text)
     code = str(label)
-    if code in _NOT_A_LANGUAGE:
+    if code in _NOT_A_LANGUAGE or probability < MIN_CONFIDENCE:
         return None
     if code in _CHINESE or code.startswith("zh"):
         return "zh"
@@ -41,4 +62,6 @@ def _identifier() -> Any:
     """The language identifier, loaded on first use (about 0.2 s) and kept for the process."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier

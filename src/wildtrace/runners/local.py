@@ -8,6 +8,7 @@ started when a second batch arrives, so small inputs pay no start-up cost.
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +23,11 @@ MAX_DEFAULT_WORKERS = 4
 def default_workers() -> int:
     """One process per core, at most MAX_DEFAULT_WORKERS."""
     return max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the scan cleanly (no worker tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def analyze_batches(
@@ -40,7 +46,7 @@ def analyze_batches(
         for batch in iterator:
             yield batch, analyze_batch(batch, threshold)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
         pending: deque[tuple[list[Listing], Future[list[Analysis]]]] = deque()
         try:
             for batch in (first, second):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from alembic.util.exc import CommandError
 from sqlalchemy import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wildtrace.errors import StoreError
 from wildtrace.store.engine import create_store_engine, migrate
@@ -38,7 +38,10 @@ __all__ = [
 def open_store(url: str | None = None) -> Store:
     """Open (creating or upgrading as needed) the store at ``url`` or the configured default."""
     resolved = resolve_db_url(url)
-    parsed = make_url(resolved)
+    try:
+        parsed = make_url(resolved)
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"database URL {resolved!r} is malformed: {exc}") from exc
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         try:
