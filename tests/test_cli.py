@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -117,8 +118,11 @@ def test_scan_reads_every_format_in_a_folder(tmp_path: Path) -> None:
         "<body><h1>Rhino horn cup for sale</h1><p>Carved rhino horn libation cup.</p></body></html>",
         encoding="utf-8",
     )
-    _warc(folder / "d.warc.gz", "https://market.example/item/9",
-          "<html><body><h1>Sừng tê giác nguyên chất</h1><p>Bán sừng tê</p></body></html>")
+    _warc(
+        folder / "d.warc.gz",
+        "https://market.example/item/9",
+        "<html><body><h1>Sừng tê giác nguyên chất</h1><p>Bán sừng tê</p></body></html>",
+    )
     out = tmp_path / "out.jsonl"
     result = runner.invoke(cli.app, ["scan", str(folder), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -351,3 +355,127 @@ def _stored(db: Path) -> int:
             return int(connection.execute("select count(*) from listings").fetchone()[0])
         except sqlite3.OperationalError:  # the schema is not there yet
             return 0
+
+
+def test_duplicate_ids_are_rejected_with_the_whole_record(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [GOOD[0], dict(GOOD[1], id="vn-1")])
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli.app, ["scan", str(source), "--out", str(out)])
+    assert result.exit_code == 1
+    assert [row["id"] for row in read_rows(out)] == ["vn-1"]
+    [reject] = read_rows(tmp_path / "out.jsonl.rejects.jsonl")
+    assert reject["line"] == 2 and reject["reason"].startswith("duplicate id 'vn-1' (first at ")
+    assert json.loads(reject["raw"])["seller"] == "Ivory Art"  # nothing of the record is lost
+
+
+def test_an_id_already_stored_for_another_platform_is_rejected_not_overwritten(tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", [dict(GOOD[0], id="1", platform="shop-a")])
+    second = write_jsonl(tmp_path / "b.jsonl", [dict(GOOD[3], id="1", platform="shop-b"),
+                                                dict(GOOD[2], id="2", platform="shop-b")])  # fmt: skip
+    assert runner.invoke(cli.app, ["scan", str(first)]).exit_code == 0
+    result = runner.invoke(cli.app, ["scan", str(second), "--out", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert "already stored for a listing of another platform" in result.stderr
+    assert [row["id"] for row in read_rows(tmp_path / "o.jsonl")] == ["2"]
+    with open_store(None) as store:
+        titles = {listing.id: listing.title for listing, _ in store.load_analyses()}
+    assert titles == {"1": GOOD[0]["title"], "2": GOOD[2]["title"]}
+
+
+def test_out_over_an_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    before = source.read_bytes()
+    for command in ("scan", "link"):
+        result = runner.invoke(
+            cli.app,
+            [command, str(source), "--out", str(source), "--no-store"]
+            if command == "scan"
+            else [command, str(source), "--out", str(source)],
+        )
+        assert result.exit_code == 2
+        assert "would overwrite the input" in result.stderr
+        assert source.read_bytes() == before
+
+
+def test_data_that_looks_like_markup_is_shown_as_is(tmp_path: Path) -> None:
+    records = [
+        dict(GOOD[0], seller="[/]"),
+        dict(GOOD[1], id="[bold]x[/bold]"),
+        dict(GOOD[1], id="[bold]x[/bold]"),
+    ]
+    folder = tmp_path / "[red]inputs"
+    folder.mkdir()
+    source = write_jsonl(folder / "in.jsonl", records)
+    result = runner.invoke(cli.app, ["scan", str(source)])
+    assert result.exit_code == 1, result.output
+    assert "duplicate id '[bold]x[/bold]'" in result.stderr
+    assert "[red]inputs" in result.stderr
+    report = runner.invoke(cli.app, ["report"])
+    assert report.exit_code == 0, report.output
+    assert "[/]" in report.stderr
+
+
+def test_rescanning_with_another_threshold_updates_what_is_flagged(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    assert runner.invoke(cli.app, ["scan", str(source), "--threshold", "0.99"]).exit_code == 0
+    with open_store(None) as store:
+        assert store.summary().flagged == 0
+    again = runner.invoke(cli.app, ["scan", str(source)])
+    assert "Stored 0 new, 4 updated" in again.stderr
+    with open_store(None) as store:
+        assert store.summary().flagged == 3
+
+
+def test_two_captures_of_one_page_are_both_kept(tmp_path: Path) -> None:
+    path = tmp_path / "two.warc.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for text in ("Ngà voi nguyên khối, giá 3 triệu", "Ngà voi nguyên khối, đã bán"):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                       protocol="HTTP/1.1")  # fmt: skip
+            html = f"<html><body><h1>Ngà voi</h1><p>{text}</p></body></html>".encode()
+            writer.write_record(writer.create_warc_record(
+                "https://market.example/item/7", "response", payload=io.BytesIO(html),
+                http_headers=headers))  # fmt: skip
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli.app, ["scan", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = read_rows(out)
+    assert len(rows) == 2 and rows[0]["id"] == rows[1]["id"] and rows[0]["sha256"] != rows[1]["sha256"]
+    assert "Stored 1 new, 1 updated" in result.stderr
+    with open_store(None) as store:
+        [(listing, _)] = list(store.load_analyses())
+        assert listing.text is not None and listing.text.endswith("đã bán")  # the latest capture
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("select count(*) from captures").scalar() == 2
+
+
+def test_a_clean_rerun_removes_the_old_rejects_file(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD, extra_lines=("{broken",))
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(cli.app, ["scan", str(source), "--out", str(out)]).exit_code == 1
+    assert out.with_name("out.jsonl.rejects.jsonl").exists()
+    write_jsonl(source, GOOD)
+    assert runner.invoke(cli.app, ["scan", str(source), "--out", str(out)]).exit_code == 0
+    assert not out.with_name("out.jsonl.rejects.jsonl").exists()
+
+
+def test_a_folder_with_nothing_to_read_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("ivory", encoding="utf-8")
+    result = runner.invoke(cli.app, ["scan", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no JSONL, CSV, HTML or WARC files found" in result.stderr
+
+
+def test_progress_shows_on_a_terminal_and_not_in_a_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    for terminal in (True, False):
+        screen = io.StringIO()
+        console = Console(file=screen, force_terminal=terminal, markup=False, highlight=False)
+        monkeypatch.setattr(cli, "console", console)
+        result = runner.invoke(cli.app, ["scan", str(source), "--no-store", "--out", str(tmp_path / "o")])
+        assert result.exit_code == 0
+        assert ("Scanning" in screen.getvalue()) is terminal
+        assert "listings read from 1 files" in screen.getvalue()
