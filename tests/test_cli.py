@@ -179,8 +179,11 @@ def test_interrupted_scan_is_consistent_and_a_rerun_completes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     records = [dict(GOOD[index % 4], id=f"r{index}") for index in range(10)]
-    source = write_jsonl(tmp_path / "in.jsonl", records)
+    source = write_jsonl(tmp_path / "in.jsonl", records[:1], ("{broken",))
+    with source.open("a", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records[1:])
     db = f"sqlite:///{tmp_path / 'run.db'}"
+    out = tmp_path / "out.jsonl"
     monkeypatch.setattr(scanning, "BATCH_SIZE", 3)
     real = local_runner.analyze_batch
     calls = {"n": 0}
@@ -192,20 +195,23 @@ def test_interrupted_scan_is_consistent_and_a_rerun_completes_it(
         return real(listings, threshold)
 
     monkeypatch.setattr(local_runner, "analyze_batch", crash_on_third_batch)
-    result = runner.invoke(cli.app, ["scan", str(source), "--db", db, "--workers", "1"])
+    result = runner.invoke(cli.app, ["scan", str(source), "--db", db, "--workers", "1", "--out", str(out)])
     assert result.exit_code == 130
+    # the rejected line is kept, in the rejects file and in the store, despite the interrupt
+    assert [row["line"] for row in read_rows(out.with_name("out.jsonl.rejects.jsonl"))] == [2]
     with open_store(db) as store:
         summary = store.summary()
+        assert summary.rejects == 1
         assert summary.listings == 6  # two whole batches, nothing partial
         assert summary.last_run is not None and summary.last_run.status == "interrupted"
         # the third batch (and the listing that closed it) was read but not stored
         assert (summary.last_run.read, summary.last_run.stored) == (10, 6)
     monkeypatch.setattr(local_runner, "analyze_batch", real)
     rerun = runner.invoke(cli.app, ["scan", str(source), "--db", db])
-    assert rerun.exit_code == 0
+    assert rerun.exit_code == 1  # the broken line is still there
     assert "Stored 4 new, 0 updated, 6 unchanged" in rerun.stderr
     with open_store(db) as store:
-        assert store.summary().listings == 10
+        assert (store.summary().listings, store.summary().rejects) == (10, 1)
 
 
 def test_link_writes_clusters_and_readable_reasons(tmp_path: Path) -> None:

@@ -158,8 +158,3 @@ class Network:
     clusters: dict[str, str]
     links: tuple[Link, ...] = ()
     held_back: tuple[HeldBack, ...] = ()
-
-    def links_of(self, listing_id: str) -> list[Link]:
-        return [
-            link for link in self.links if listing_id in (link.source, link.target)
-        ]

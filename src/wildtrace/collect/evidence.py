@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from wildtrace.model import Capture
 
@@ -14,15 +13,6 @@ HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 def sha256_hex(data: bytes) -> str:
     """The SHA-256 of some bytes, as 64 lower-case hex digits."""
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
-    """The SHA-256 of a file, read in chunks (the file may be large)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(chunk_size):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def media_type(content_type: str | None) -> str:
