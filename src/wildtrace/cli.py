@@ -75,14 +75,13 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 @contextlib.contextmanager
-def _open_out(out: Path | None, files: Sequence[Path] = ()) -> Iterator[TextIO | None]:
-    """The output stream; refuses to overwrite one of the inputs."""
+def _open_out(out: Path | None) -> Iterator[TextIO | None]:
+    """The output stream: nothing, stdout for "-", or the file (created with its folder)."""
     if out is None:
         yield None
     elif str(out) == "-":
         yield sys.stdout
     else:
-        _refuse_overwriting_inputs(out, files)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             handle = out.open("w", encoding="utf-8")
@@ -140,19 +139,26 @@ def _scan(
     store: Store | None,
     threshold: float,
     workers: int | None = None,
-    label: str = "Scanning",
+    command: str = "scan",
+    write_rows: bool = True,
+    on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
 ) -> tuple[ScanTotals, Path | None]:
+    """Run a scan with a progress bar, reject messages and a rejects file beside ``out``
+    (the user's --out); scan rows go to ``out`` only when ``write_rows``."""
     files = _input_files(inputs)
+    if out is not None and str(out) != "-":
+        _refuse_overwriting_inputs(out, files)
     run_id = store.start_run([str(path) for path in inputs]) if store is not None else None
     totals = ScanTotals()
     status: RunStatus = "interrupted"
     show = _show_reject([0])
     try:
         with (
-            _open_out(out, files) as sink,
-            RejectsFile(_rejects_path(out, "scan")) as rejects,
+            _open_out(out if write_rows else None) as sink,
+            RejectsFile(_rejects_path(out, command)) as rejects,
             _progress() as progress,
         ):
+            label = "Scanning" if command == "scan" else "Analyzing"
             task = progress.add_task(label, total=len(files), listings=0)
 
             def advance(done: int, read: int) -> None:
@@ -165,7 +171,7 @@ def _scan(
             run_scan(
                 files, threshold=threshold, out=sink, store=store, run_id=run_id,
                 workers=workers or default_workers(), totals=totals,
-                on_reject=on_reject, on_progress=advance,
+                on_reject=on_reject, on_progress=advance, on_batch=on_batch,
             )  # fmt: skip
         status = "completed"
     finally:
@@ -261,49 +267,31 @@ def link(
     """
     try:
         level = resolve_threshold(threshold)
-        rejected = 0
-        rejects_path = _rejects_path(out, "link")
+        rejects_path: Path | None = None
         if inputs:
-            files = _input_files(inputs)
-            if out is not None and str(out) != "-":
-                _refuse_overwriting_inputs(out, files)
-            read = ScanTotals()
             pairs: list[tuple[Listing, Analysis]] = []
-            show = _show_reject([0])
-            with RejectsFile(rejects_path) as rejects, _progress() as progress:
-                task = progress.add_task("Analyzing", total=len(files), listings=0)
-
-                def advance(done: int, count: int) -> None:
-                    progress.update(task, completed=done, listings=count)
-
-                def on_reject(reject: Reject) -> None:
-                    rejects.write(reject)
-                    show(reject)
-
-                run_scan(
-                    files, threshold=level, workers=workers or default_workers(), totals=read,
-                    on_reject=on_reject, on_progress=advance, on_batch=pairs.extend,
-                )  # fmt: skip
-                rejected = rejects.count
+            _, rejects_path = _scan(
+                inputs, out=out, store=None, threshold=level, workers=workers, command="link",
+                write_rows=False, on_batch=pairs.extend,
+            )  # fmt: skip
             # several captures of one page are one listing: its latest capture counts
             pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
+            network = link_listings(pairs, max_accounts, allow or ())
         else:
             with open_store(db) as store:
                 pairs = list(store.load_analyses())
-        listings = [listing for listing, _ in pairs]
-        network = link_listings(pairs, max_accounts, allow or ())
-        if not inputs:
-            with open_store(db) as store:
+                network = link_listings(pairs, max_accounts, allow or ())
                 store.save_network(network)
                 console.print(f"Network saved in {store.url}")
+        listings = [listing for listing, _ in pairs]
         with _open_out(out) as sink:
             if sink is not None:
                 for row in link_rows(listings, network):
                     sink.write(json.dumps(row, ensure_ascii=False) + "\n")
         _print_network_summary(listings, network)
-        if rejected:
-            console.print(f"{rejected:,} rejected records and their reasons: "
-                          f"[cyan]{escape(str(rejects_path))}[/]", markup=True)  # fmt: skip
+        if rejects_path is not None:
+            console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects_path))}[/]",
+                          markup=True)  # fmt: skip
             raise typer.Exit(1)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
