@@ -33,7 +33,6 @@ class ScanTotals:
     rejected: int = 0
     saved: SaveCounts = field(default_factory=SaveCounts)
     commodities: dict[str, int] = field(default_factory=dict)
-    rejects: list[Reject] = field(default_factory=list)
 
 
 #: Called after each batch is analyzed and stored: (files read, listings done).
@@ -46,7 +45,7 @@ def read_listings(
     on_reject: Callable[[Reject], None] | None = None,
 ) -> Iterator[Listing]:
     """The listings of ``files`` in order; rejects (bad records, duplicate ids) are
-    counted and kept in ``totals`` and passed to ``on_reject``.
+    counted in ``totals`` and passed to ``on_reject``.
 
     A second listing with an id already read is rejected as a duplicate, except a new
     capture of a page already captured (same URL, other bytes): that is the listing's
@@ -75,7 +74,6 @@ def read_listings(
 
 def _reject(totals: ScanTotals, item: Reject, on_reject: Callable[[Reject], None] | None) -> None:
     totals.rejected += 1
-    totals.rejects.append(item)
     if on_reject is not None:
         on_reject(item)
 
@@ -107,6 +105,9 @@ def run_scan(
         unsaved.append(item)
         if on_reject is not None:
             on_reject(item)
+        if store is not None and len(unsaved) >= BATCH_SIZE:  # a file of bad records
+            store.save_rejects(run_id, unsaved)
+            unsaved.clear()
 
     listings = read_listings(files, totals, reject)
     for batch, analyses in analyze_batches(_batches(listings), threshold, workers):
