@@ -368,7 +368,12 @@ def demo(
             report_path.write_text(render_html(summary, store.url), encoding="utf-8")
         console.print(f"Scan rows: [cyan]{escape(str(out))}[/]\n"
                       f"HTML report: [cyan]{escape(str(report_path))}[/]", markup=True)  # fmt: skip
-        console.print("Next: [bold]wildtrace scan YOUR_FILES --out results.jsonl[/]", markup=True)
+        console.print("Next: [bold]wildtrace scan YOUR_FILES --out results.jsonl[/] "
+                      "(into your own store), or [bold]wildtrace report --db "
+                      f"{escape(str(home / 'demo.db'))}[/]", markup=True)  # fmt: skip
+    except KeyboardInterrupt:
+        console.print("Interrupted: run the demo again to complete it.")
+        raise typer.Exit(130) from None
     except (WildTraceError, OSError) as exc:
         raise _fail(str(exc)) from exc
     if totals.rejected:
