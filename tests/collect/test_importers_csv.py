@@ -143,3 +143,11 @@ def test_same_record_in_jsonl_and_csv_gets_the_same_id(tmp_path: Path) -> None:
 def test_header_only_and_empty_files_give_nothing(tmp_path: Path) -> None:
     assert list(read_file(write(tmp_path / "h.csv", "id,title\n"))) == []
     assert list(read_file(write(tmp_path / "e.csv", ""))) == []
+
+
+def test_a_stray_nul_and_a_latin1_byte_reject_their_lines_only(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"id,title\n1,ivory\n2,caf\xe9\n3,x\x00y\n4,horn\n")
+    results = list(read_file(path))
+    assert [r.id for r in results if isinstance(r, Listing)] == ["1", "4"]
+    assert [r.origin.line for r in results if isinstance(r, Reject)] == [3, 4]

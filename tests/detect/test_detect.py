@@ -478,3 +478,15 @@ def test_score_is_a_probability_and_flag_follows_threshold(text: str, noise: str
         source = noise if match.field == "title" else text
         assert 0 <= match.start < match.end <= len(source)
     assert detection == detect(Listing(id="x", title=noise, text=text), None, threshold)
+
+
+def test_padding_with_a_decoy_phrase_hides_nothing() -> None:
+    """A seller cannot push real terms out of view by repeating a look-alike phrase."""
+    text = "tiger balm " * 201 + "genuine pangolin scales and rhino horn for sale"
+    detection = detect(Listing(id="pad", text=text))
+    assert detection.flagged
+    assert set(detection.commodities) == {"pangolin", "rhino_horn"}
+
+
+def test_a_look_alike_of_another_commodity_does_not_excuse_an_offer() -> None:
+    assert detect(Listing(id="x", text="Tiger Balm free with every bag of pangolin scales, for sale")).flagged

@@ -40,3 +40,14 @@ def test_too_little_text_gives_none(text: str) -> None:
 )
 def test_short_texts_and_scripts(text: str, expected: str | None) -> None:
     assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("天然象牙手镯・正品 联系 13912345678", "zh"),  # "・" is common in Chinese shop copy
+        ("Contact Nguyễn for ivory carvings, DM for price today", "en"),  # one Vietnamese name
+    ],
+)
+def test_one_foreign_character_does_not_decide(text: str, expected: str) -> None:
+    assert detect_language(text) == expected

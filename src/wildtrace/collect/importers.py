@@ -43,8 +43,9 @@ FORMATS: dict[str, str] = {
 }
 #: How much of a file is looked at to tell text from binary.
 SNIFF_BYTES = 8192
-#: Share of NUL bytes from which a file is binary even when it decodes as UTF-8.
-BINARY_NUL_SHARE = 0.05
+#: Share of control bytes (NUL included) from which a file holding NULs is binary.
+BINARY_CONTROL_SHARE = 0.05
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c")
 #: ASCII whitespace: a line made only of these is blank and skipped.
 BLANK = " \t\r\n\x0b\x0c"
 
@@ -140,21 +141,15 @@ class _BinaryFileError(Exception):
 
 
 def looks_binary(head: bytes) -> bool:
-    """True for the start of a binary file: NUL bytes that are not a stray NUL in text.
+    """True for the start of a binary file: NUL bytes among many control bytes.
 
     A text file with one bad line holding a NUL stays text (only that line is rejected);
-    NULs in bytes that are not UTF-8, or many NULs, mean an image, an archive, a database.
+    an image, an archive or a database is full of control bytes.
     """
-    nuls = head.count(b"\x00")
-    if not nuls:
+    if b"\x00" not in head:
         return False
-    if nuls >= BINARY_NUL_SHARE * len(head):
-        return True
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return error.start < len(head) - 3  # a character cut at the end of the sample is fine
-    return False
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return controls >= BINARY_CONTROL_SHARE * len(head)
 
 
 def _text_lines(path: Path) -> Iterator[Line]:

@@ -15,9 +15,10 @@ import ahocorasick_rs
 from wildtrace.detect.lexicon import Lexicon, Term, default_lexicon
 from wildtrace.detect.normalize import fold_term, normalize
 
-#: Hits kept per field: enough for any real listing; a pathological text ("ivory " x 10^6)
-#: must not make the explanation (and its pairwise overlap checks) grow without bound.
-MAX_HITS_PER_TEXT = 200
+#: Hits kept per term and text: a pathological text ("ivory " x 10^6) must not make the
+#: explanation (and its pairwise overlap checks) grow without bound. The cap is per term,
+#: so padding a listing with one decoy phrase cannot push a real term out of view.
+MAX_HITS_PER_TERM = 5
 
 #: A diacritic-free variant is only searched for terms long enough not to collide
 #: with unrelated words once the accents are gone ("bán" -> "ban" would).
@@ -70,7 +71,7 @@ class TermMatcher:
 
     def find(self, text: str, language: str | None = None) -> list[TermHit]:
         """Terms found in ``text``, earliest first; one hit per span (folded view first);
-        at most MAX_HITS_PER_TEXT."""
+        at most MAX_HITS_PER_TERM of each term."""
         if not text:
             return []
         view = normalize(text)
@@ -85,7 +86,13 @@ class TermMatcher:
                 term = _pick(terms[index], language)
                 span = view.original_span(start, end)
                 hits.setdefault(span, TermHit(term, *span))
-        return sorted(hits.values(), key=lambda hit: (hit.start, -hit.end))[:MAX_HITS_PER_TEXT]
+        kept: list[TermHit] = []
+        per_term: dict[str, int] = defaultdict(int)
+        for hit in sorted(hits.values(), key=lambda hit: (hit.start, -hit.end)):
+            per_term[hit.term.term] += 1
+            if per_term[hit.term.term] <= MAX_HITS_PER_TERM:
+                kept.append(hit)
+        return kept
 
 
 def _on_word_boundaries(text: str, start: int, end: int, key: str) -> bool:

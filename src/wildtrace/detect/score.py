@@ -90,7 +90,7 @@ def fuse(
     taxa: dict[str, Taxon] = {}
     cues: list[str] = []
     kinds: set[str] = set()
-    penalised: set[str] = set()
+    negatives: set[tuple[str, str | None]] = set()
     context = 0
     for field, hits in field_hits:
         outer = _outermost_evidence(hits)
@@ -115,7 +115,10 @@ def fuse(
             elif term.kind == "context":
                 context += 1
             elif term.kind == "negative" and term.cue:
-                penalised.add(term.cue)
+                negatives.add((term.cue, term.commodity))
+    # a look-alike counts against the listing when it is generic (faux, toy) or about a
+    # commodity the listing names: "Tiger Balm" does not excuse pangolin scales
+    penalised = {cue for cue, commodity in negatives if commodity is None or commodity in commodities}
     if evidence:
         weights = sorted(evidence.values(), reverse=True)
         logit = _BIAS + weights[0] + _EXTRA_TERM * min(2, len(weights) - 1)

@@ -20,14 +20,19 @@ _CHINESE = frozenset({"zh", "wuu", "wu", "yue", "cmn", "lzh", "gan", "hak", "nan
 _NOT_A_LANGUAGE = frozenset({"zxx", "und"})
 #: The languages the model may answer: the lexicon's, and other common trade languages.
 LANGUAGES = ("en", "zh", "vi", "th", "id", "ms", "fr", "es", "pt", "sw", "ja", "ar", "de", "it",
-             "nl", "ru", "ko", "tl", "hi", "tr", "pl")  # fmt: skip
+             "nl", "ru", "ko", "tl", "hi", "tr", "pl", "km", "lo", "my")  # fmt: skip
 #: Below this probability the model's guess is not reported.
 MIN_CONFIDENCE = 0.5
-_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("th", re.compile(r"[\u0e00-\u0e7f]")),
-    ("ja", re.compile(r"[\u3040-\u30ff]")),  # kana: Chinese has none
-    ("ko", re.compile(r"[\uac00-\ud7af]")),
-    ("vi", re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]", re.IGNORECASE)),
+#: Scripts that name their language, with the share of the text's letters they must make
+#: up: one "・" in Chinese shop copy is not Japanese, one "Nguyễn" in English is not Vietnamese.
+_SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
+    ("th", re.compile(r"[\u0e01-\u0e5b]"), 0.3),
+    ("lo", re.compile(r"[\u0e81-\u0edf]"), 0.3),
+    ("km", re.compile(r"[\u1780-\u17ff]"), 0.3),
+    ("my", re.compile(r"[\u1000-\u109f]"), 0.3),
+    ("ko", re.compile(r"[\uac00-\ud7af]"), 0.3),
+    ("ja", re.compile(r"[\u3041-\u3096\u30a1-\u30fa]"), 0.1),  # kana, not "・" or "ー"
+    ("vi", re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]", re.IGNORECASE), 0.04),
 )
 
 
@@ -35,8 +40,9 @@ def detect_language(text: str) -> str | None:
     """The ISO 639 code of the text's language ("en", "vi", "zh"), or None if it cannot tell."""
     if not _has_letters(text, MIN_LETTERS):
         return None
-    for language, script in _SCRIPTS:
-        if script.search(text):
+    letters = sum(1 for char in text if char.isalpha()) or 1
+    for language, script, share in _SCRIPTS:
+        if len(script.findall(text)) >= share * letters:
             return language
     label, probability = _identifier().classify(text)
     code = str(label)
