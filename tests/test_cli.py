@@ -454,6 +454,13 @@ def test_two_captures_of_one_page_are_both_kept(tmp_path: Path) -> None:
         assert listing.text is not None and listing.text.endswith("đã bán")  # the latest capture
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("select count(*) from captures").scalar() == 2
+    # the same captures again, and a copy of the file: nothing changes, true duplicates are rejected
+    copy = tmp_path / "copy.warc.gz"
+    copy.write_bytes(path.read_bytes())
+    again = runner.invoke(cli.app, ["scan", str(path), str(copy)])
+    assert again.exit_code == 1
+    assert "Stored 0 new, 0 updated, 2 unchanged" in again.stderr
+    assert again.stderr.count("duplicate id") == 2
 
 
 def test_a_clean_rerun_removes_the_old_rejects_file(tmp_path: Path) -> None:

@@ -51,22 +51,26 @@ def read_listings(
     capture of a page already captured (same URL, other bytes): that is the listing's
     history, kept as evidence.
     """
-    seen: dict[str, tuple[Origin | None, str | None]] = {}
+    first_seen: dict[str, Origin | None] = {}
+    captures: dict[str, set[str]] = {}  # id -> SHA-256 of each capture read
     for done, path in enumerate(files, start=1):
         for item in read_file(path):
             if isinstance(item, Reject):
                 _reject(totals, item, on_reject)
                 continue
             sha256 = item.capture.sha256 if item.capture is not None else None
-            if item.id in seen:
-                first, first_sha256 = seen[item.id]
-                if sha256 is None or first_sha256 is None or sha256 == first_sha256:
+            if item.id in first_seen:
+                known = captures.get(item.id)
+                if sha256 is None or known is None or sha256 in known:
+                    first = first_seen[item.id]
                     where = f" (first at {first})" if first else ""
                     raw = json.dumps(listing_record(item), ensure_ascii=False)
                     origin = item.origin or Origin(str(path))
                     _reject(totals, Reject(origin, f"duplicate id {item.id!r}{where}", raw), on_reject)
                     continue
-            seen[item.id] = (item.origin, sha256)
+            first_seen.setdefault(item.id, item.origin)
+            if sha256 is not None:
+                captures.setdefault(item.id, set()).add(sha256)
             totals.read += 1
             yield item
         totals.files = done
@@ -102,12 +106,13 @@ def run_scan(
     unsaved: list[Reject] = []
 
     def reject(item: Reject) -> None:
-        unsaved.append(item)
         if on_reject is not None:
             on_reject(item)
-        if store is not None and len(unsaved) >= BATCH_SIZE:  # a file of bad records
-            store.save_rejects(run_id, unsaved)
-            unsaved.clear()
+        if store is not None:
+            unsaved.append(item)
+            if len(unsaved) >= BATCH_SIZE:  # a file of bad records
+                store.save_rejects(run_id, unsaved)
+                unsaved.clear()
 
     listings = read_listings(files, totals, reject)
     for batch, analyses in analyze_batches(_batches(listings), threshold, workers):

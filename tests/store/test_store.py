@@ -489,3 +489,11 @@ def test_an_id_stored_for_another_platform_is_refused_not_overwritten(store: Sto
     counts = store.save_batch([(other, make_analysis("L1")), pair("L2")])
     assert counts == SaveCounts(new=1, conflicts=(other,))
     assert [item for item, _ in store.load_analyses()] == [original, pair("L2")[0]]
+
+
+def test_an_id_stored_with_a_platform_is_not_taken_by_a_record_without_one(store: Store) -> None:
+    original = make_listing("L1", platform="shop-a.example")
+    store.save_batch([(original, make_analysis("L1"))])
+    anonymous = make_listing("L1", platform=None, title="Something else")
+    assert store.save_batch([(anonymous, make_analysis("L1"))]) == SaveCounts(conflicts=(anonymous,))
+    assert [item for item, _ in store.load_analyses()] == [original]

@@ -130,6 +130,29 @@ def _resolved(file: str) -> str:
     return os.path.realpath(file) if file else file
 
 
+def _capture_hashes(
+    conn: Connection,
+    stored: dict[str, tuple[int, str, str | None]],
+    pairs: Sequence[tuple[Listing, Analysis]],
+) -> dict[str, tuple[set[str], str]]:
+    """For the batch's captured listings already stored: the SHA-256 of every capture kept,
+    and of the latest one (the one the listing's fields come from)."""
+    uid_of = {stored[listing.id][0]: listing.id for listing, _ in pairs
+              if listing.capture is not None and listing.id in stored}  # fmt: skip
+    hashes: dict[str, tuple[set[str], str]] = {}
+    for chunk in _chunks(sorted(uid_of)):
+        query = (
+            select(CaptureRow.listing_id, CaptureRow.sha256)
+            .where(CaptureRow.listing_id.in_(chunk))
+            .order_by(CaptureRow.id)
+        )
+        for row_id, sha256 in conn.execute(query):
+            known, _ = hashes.get(uid_of[row_id], (set(), ""))
+            known.add(sha256)
+            hashes[uid_of[row_id]] = (known, sha256)
+    return hashes
+
+
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -275,6 +298,7 @@ class Store:
                 for uid, row_id, digest, version, platform in conn.execute(query):
                     stored[uid] = (row_id, digest, version)
                     stored_platform[uid] = platform
+            stored_captures = _capture_hashes(conn, stored, pairs)
 
             # Classify in input order (a uid seen twice is compared with its previous
             # occurrence); write only the last state of each uid.
@@ -284,8 +308,13 @@ class Store:
             conflicts: list[Listing] = []
             for (listing, analysis), digest in zip(pairs, hashes, strict=True):
                 known = stored_platform.get(listing.id)
-                if known and listing.platform and known != listing.platform:
-                    conflicts.append(listing)  # another platform's listing with the same id
+                if known and known != listing.platform:
+                    conflicts.append(listing)  # another (or no) platform's listing, same id
+                    continue
+                capture = listing.capture
+                kept, latest_kept = stored_captures.get(listing.id, (set(), None))
+                if capture is not None and capture.sha256 in kept and capture.sha256 != latest_kept:
+                    unchanged += 1  # an earlier capture read again: already kept as evidence
                     continue
                 key = (digest, analysis.analyzer_version)
                 previous = state.get(listing.id)
