@@ -492,3 +492,29 @@ def test_progress_shows_on_a_terminal_and_not_in_a_pipe(
         assert result.exit_code == 0
         assert ("Scanning" in screen.getvalue()) is terminal
         assert "listings read from 1 files" in screen.getvalue()
+
+
+def test_an_internal_error_is_reported_plainly_with_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+
+    def broken(listings: Any, threshold: float) -> Any:
+        raise RuntimeError("detector exploded")
+
+    monkeypatch.setattr(local_runner, "analyze_batch", broken)
+    monkeypatch.setattr(sys, "argv", ["wildtrace", "scan", str(source), "--no-store", "--workers", "1"])
+    monkeypatch.setattr(cli, "console", Console(stderr=True, markup=False, highlight=False))
+    with pytest.raises(SystemExit) as stop:
+        cli.run()
+    assert stop.value.code == 3
+    assert "internal error: RuntimeError: detector exploded" in capsys.readouterr().err
+
+
+def test_out_through_a_hard_link_to_an_input_is_refused(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    os.link(source, tmp_path / "hard.jsonl")
+    hard = tmp_path / "hard.jsonl"
+    result = runner.invoke(cli.app, ["scan", str(hard), "--out", str(source), "--no-store"])
+    assert result.exit_code == 2
+    assert source.read_text(encoding="utf-8").count("\n") == 4

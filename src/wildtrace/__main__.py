@@ -1,5 +1,5 @@
 """``python -m wildtrace``: the same as the ``wildtrace`` command."""
 
-from wildtrace.cli import app
+from wildtrace.cli import run
 
-app(prog_name="wildtrace")
+run()

@@ -2,13 +2,15 @@
 
 Messages, progress and summaries go to stderr, so ``--out -`` can be piped. Exit
 status: 0 all good, 1 some records were rejected (the rest was processed), 2 usage or
-configuration error, 130 interrupted.
+configuration error, 3 an internal error (a bug: what was stored so far is consistent),
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -92,18 +94,21 @@ def _open_out(out: Path | None) -> Iterator[TextIO | None]:
 
 
 def _refuse_overwriting_inputs(out: Path, files: Sequence[Path]) -> None:
-    targets = {out.resolve(), _rejects_path(out, "scan").resolve()}
-    for path in files:
-        if path.resolve() in targets:
-            raise _fail(f"--out {out} would overwrite the input {path}; choose another file")
+    """--out (or its rejects file) must not be an input: by path, symlink or hard link."""
+    for target in (out, _rejects_path(out, "scan")):
+        for path in files:
+            same = path.resolve() == target.resolve() or (target.exists() and os.path.samefile(path, target))
+            if same:
+                raise _fail(f"--out {out} would overwrite the input {path}; choose another file")
 
 
 def _rejects_path(out: Path | None, command: str) -> Path:
-    """Beside ``--out`` when it is a file, else under WILDTRACE_HOME/rejects/."""
+    """Beside ``--out`` when it is a file, else a new file under WILDTRACE_HOME/rejects/
+    (named by time and process, so scans running side by side never share one)."""
     if out is not None and str(out) != "-":
         return out.with_name(out.name + ".rejects.jsonl")
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return wildtrace_home() / "rejects" / f"{command}-{stamp}.jsonl"
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    return wildtrace_home() / "rejects" / f"{command}-{stamp}-{os.getpid()}.jsonl"
 
 
 def _progress() -> Progress:
@@ -388,3 +393,19 @@ def main(
     if version:
         console.print(f"wildtrace {__version__}")
         raise typer.Exit()
+
+
+def run() -> None:
+    """The console entry point: the app, with a clear last word on an unexpected error."""
+    try:
+        app(prog_name="wildtrace")
+    except Exception as exc:  # a bug: say so plainly instead of dumping a traceback
+        console.print(
+            f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+            "This is a bug in WildTrace; please report it with the command you ran. What was "
+            "stored before it is consistent; set WILDTRACE_DEBUG=1 to see the traceback.",
+            markup=True,
+        )
+        if os.environ.get("WILDTRACE_DEBUG"):
+            raise
+        sys.exit(3)
