@@ -20,6 +20,10 @@ from wildtrace.parse.language import detect_language
 
 __all__ = ["DEFAULT_THRESHOLD", "analyze", "analyze_batch", "analyzer_version"]
 
+#: Characters of a listing that language identification reads: enough to tell the
+#: language, and its cost grows with the length (it was a quarter of analyze's time).
+LANGUAGE_SAMPLE = 400
+
 
 @cache
 def analyzer_version() -> str:
@@ -35,7 +39,7 @@ def analyzer_version() -> str:
 def analyze(listing: Listing, threshold: float = DEFAULT_THRESHOLD) -> Analysis:
     """Detect, explain and extract for one listing."""
     sample = " ".join(filter(None, (listing.title, listing.text, listing.seller_info)))
-    language = detect_language(sample)
+    language = detect_language(sample[:LANGUAGE_SAMPLE])
     return Analysis(
         listing_id=listing.id,
         detection=detect(listing, language, threshold),
