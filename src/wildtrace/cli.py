@@ -385,6 +385,12 @@ def demo(
         raise typer.Exit(1)
 
 
+# Commands defined in their own modules under wildtrace/commands/ (one module per stage).
+# Register each here with one line, e.g. ``app.add_typer(ops.app, name="ops")``.
+# --- registered commands: begin ---
+# --- registered commands: end ---
+
+
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,

@@ -20,6 +20,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wildtrace.errors import StoreError
+from wildtrace.store import tables_evidence, tables_judgements, tables_operations  # noqa: F401
 from wildtrace.store.engine import create_store_engine, migrate
 from wildtrace.store.repository import RunInfo, RunStatus, SaveCounts, Store, StoreSummary
 from wildtrace.store.url import resolve_db_url

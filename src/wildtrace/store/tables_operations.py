@@ -1,0 +1,8 @@
+"""Tables for operations, seizures, suspects and outcomes (issue 6).
+
+Declared on the shared ``Base`` so that migrations and the schema-agreement test see them.
+"""
+
+from __future__ import annotations
+
+from wildtrace.store.tables import Base  # noqa: F401
