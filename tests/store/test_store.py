@@ -111,7 +111,8 @@ def store(db_url: str) -> Iterator[Store]:
 def test_open_migrates_an_empty_database_and_reopens(db_url: str) -> None:
     with open_store(db_url) as store:
         counts = row_counts(store)
-        assert set(counts) == {
+        # The core tables are there (later areas add their own), all empty.
+        assert set(counts) >= {
             "platforms",
             "accounts",
             "listings",
