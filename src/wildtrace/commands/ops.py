@@ -1,0 +1,206 @@
+"""``wildtrace ops``: import an operation's seizure sheets, report what it achieved.
+
+    wildtrace ops import seizures.xlsx --operation THUNDER-2025 [--map qty=quantity]
+    wildtrace ops report THUNDER-2025 --format html --out thunder.html
+
+Exit status as everywhere: 0 all rows stored (or already there), 1 some rows rejected
+(the good ones are stored; the rejects file says which and why), 2 the user must act
+(unreadable file, unknown operation, bad option).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Literal, cast
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from wildtrace.config import wildtrace_home
+from wildtrace.errors import WildTraceError
+from wildtrace.ops.dates import DateOrder
+from wildtrace.ops.importer import parse_mapping, read_seizures, write_rejects
+from wildtrace.ops.report import build_report, render_html, render_text
+from wildtrace.ops.store import operation_names, save_rows
+from wildtrace.store import open_store
+
+app = typer.Typer(
+    help="Operations and seizures: import seizure sheets, report what an operation achieved.",
+    no_args_is_help=True,
+)
+#: Markup off: file names and reasons come from the user's data.
+console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+_SHOWN_REJECTS = 20
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL or SQLite file [default: WILDTRACE_DB, else WILDTRACE_HOME/wildtrace.db]."
+    ),
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
+    return typer.Exit(code)
+
+
+def _progress() -> Progress:
+    """A progress bar on a terminal; nothing in pipes and files."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("seizure lines"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+def _rejects_path(file: Path, given: Path | None) -> Path:
+    """``--rejects``, else ``FILE.rejects.csv`` beside the input when that folder is
+    writable, else a new file under WILDTRACE_HOME/rejects/."""
+    if given is not None:
+        return given
+    beside = file.with_name(file.name + ".rejects.csv")
+    if os.access(file.parent, os.W_OK):
+        return beside
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    return wildtrace_home() / "rejects" / f"ops-import-{stamp}-{os.getpid()}.csv"
+
+
+@app.command("import")
+def import_seizures(
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or UTF-16, any delimiter) or Excel .xlsx.")],
+    operation: Annotated[str, typer.Option("--operation", help="Name of the operation.")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=FIELD for a column the aliases miss, e.g. qty=quantity."),
+    ] = None,
+    db: DbOpt = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet [default: the first].")] = None,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help="Where rejected rows go [default: FILE.rejects.csv].")
+    ] = None,
+    coordinator: Annotated[
+        str | None, typer.Option("--coordinator", help="The coordinating body, shown in the report.")
+    ] = None,
+    date_order: Annotated[
+        str,
+        typer.Option(
+            "--date-order",
+            help="How to read 03/04/2025: dmy, mdy, or auto "
+            "(from the file's unambiguous dates; else ambiguous rows are rejected).",
+        ),
+    ] = "auto",
+) -> None:
+    """Import seizure lines into an operation; re-importing stores nothing twice."""
+    if date_order not in ("auto", "dmy", "mdy"):
+        raise _fail(f"--date-order {date_order!r}: use dmy, mdy or auto")
+    if not operation.strip():
+        raise _fail("--operation needs a name")
+    try:
+        mapping = parse_mapping(map_ or [])
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    try:
+        result = read_seizures(file, mapping=mapping, sheet=sheet, date_order=cast(DateOrder, date_order))
+        recognised = ", ".join(f"{column}->{name}" for column, name in result.columns.items())
+        console.print(f"Columns: {recognised}")
+        with open_store(db) as store, _progress() as progress:
+            task = progress.add_task("Storing", total=len(result.rows))
+            saved = save_rows(
+                store,
+                operation.strip(),
+                result.rows,
+                lambda done: progress.update(task, completed=done),
+                coordinator=coordinator,
+            )
+            where = store.url
+    except KeyboardInterrupt:
+        console.print("Interrupted: batches already stored are complete; run again to finish.")
+        raise typer.Exit(130) from None
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    for reject in result.rejects[:_SHOWN_REJECTS]:
+        console.print(
+            f"[yellow]rejected[/] {escape(f'{reject.file}: row {reject.row}: {reject.reason}')}", markup=True
+        )
+    if len(result.rejects) > _SHOWN_REJECTS:
+        console.print(f"... {len(result.rejects) - _SHOWN_REJECTS} more rejected rows; see the rejects file")
+    read = len(result.rows) + len(result.rejects)
+    console.print(
+        f"{read:,} rows read (dates {result.date_order}), {saved.new:,} seizure lines stored, "
+        f"{saved.already:,} already stored, {len(result.rejects):,} rejected; "
+        f"{saved.suspects_new:,} new suspects; operation {operation.strip()!r} in {where}"
+    )
+    if result.rejects:
+        path = _rejects_path(file, rejects)
+        if path.resolve() == file.resolve():
+            raise _fail(f"--rejects {path} would overwrite the input")
+        try:
+            write_rejects(path, result.rejects, result.header)
+        except OSError as exc:
+            raise _fail(f"{path}: cannot write the rejects: {exc.strerror}") from exc
+        console.print(f"Rejected rows and their reasons: [cyan]{escape(str(path))}[/]", markup=True)
+        raise typer.Exit(1)
+
+
+Format = Literal["text", "json", "html"]
+
+
+@app.command("report")
+def report(
+    name: Annotated[str, typer.Argument(help="The operation.")],
+    format_: Annotated[str, typer.Option("--format", "-f", help="text, json or html.")] = "text",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here [default: stdout].")] = None,
+    db: DbOpt = None,
+) -> None:
+    """What an operation achieved: countries, seizures, suspects, quantities, values, routes."""
+    if format_ not in ("text", "json", "html"):
+        raise _fail(f"--format {format_!r}: use text, json or html")
+    try:
+        with open_store(db) as store:
+            data = build_report(store, name)
+            known = operation_names(store) if data is None else []
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    if data is None:
+        shown = ", ".join(repr(n) for n in known) or "none yet (wildtrace ops import FILE --operation NAME)"
+        raise _fail(f"no operation {name!r} in the store; operations: {shown}")
+    if format_ == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    elif format_ == "html":
+        text = render_html(data)
+    else:
+        text = render_text(data)
+    if out is None or str(out) == "-":
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
+    console.print(f"Report written to [cyan]{escape(str(out))}[/]", markup=True)
+
+
+@app.command("list")
+def list_operations(db: DbOpt = None) -> None:
+    """The operations in the store."""
+    try:
+        with open_store(db) as store:
+            for name in operation_names(store):
+                typer.echo(name)
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc

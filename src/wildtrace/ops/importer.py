@@ -1,0 +1,885 @@
+"""Seizure spreadsheets (CSV or Excel) to checked ``Seizure`` lines, with reasons for the rest.
+
+Columns are matched by name, in several languages, ignoring case, spaces and accents
+(``Quantité``, ``cantidad``, ``数量`` and ``qty`` are all the quantity), and by the
+user's ``--map column=field``. A row that cannot be read is rejected with its file, row
+number (the header is row 1, as a spreadsheet shows it) and the reason; the good rows go on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from wildtrace.errors import InputError
+from wildtrace.ops.commodities import (
+    OTHER,
+    commodity_from_name,
+    commodity_from_species,
+    commodity_from_term,
+    trade_term,
+)
+from wildtrace.ops.countries import country_code
+from wildtrace.ops.dates import DateError, DateOrder, order_evidence, parse_date
+from wildtrace.ops.model import OUTCOME_KINDS, Outcome, RejectedRow, Seizure, Suspect, transport_mode
+from wildtrace.ops.units import canonical, fold, parse_number, parse_unit, split_quantity
+
+#: Canonical fields and the column names (any language) that mean them.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "date": (
+        "date",
+        "seizure date",
+        "date of seizure",
+        "seized on",
+        "date seized",
+        "date de saisie",
+        "fecha",
+        "fecha de incautacion",
+        "data",
+        "data da apreensao",
+        "ngay",
+        "ngay bat giu",
+        "日期",
+        "查获日期",
+        "缴获日期",
+        "tanggal",
+        "tanggal penyitaan",
+        "tarehe",
+        "วันที่",
+    ),
+    "country": (
+        "country",
+        "seizing country",
+        "country of seizure",
+        "reporting country",
+        "pays",
+        "pais",
+        "país",
+        "quoc gia",
+        "nuoc",
+        "国家",
+        "國家",
+        "negara",
+        "nchi",
+        "ประเทศ",
+    ),
+    "agency": (
+        "agency",
+        "reporting agency",
+        "authority",
+        "seizing agency",
+        "agence",
+        "service",
+        "organismo",
+        "agencia",
+        "autoridad",
+        "co quan",
+        "机构",
+        "执法机构",
+        "單位機構",
+        "instansi",
+        "lembaga",
+        "wakala",
+        "mamlaka",
+        "หน่วยงาน",
+    ),
+    "location": (
+        "location",
+        "place",
+        "city",
+        "port",
+        "site",
+        "lieu",
+        "ville",
+        "lugar",
+        "ciudad",
+        "local",
+        "localizacao",
+        "dia diem",
+        "地点",
+        "地點",
+        "lokasi",
+        "tempat",
+        "mahali",
+        "สถานที่",
+    ),
+    "commodity": (
+        "commodity",
+        "product",
+        "products",
+        "item",
+        "goods",
+        "wildlife product",
+        "marchandise",
+        "produit",
+        "mercancia",
+        "producto",
+        "mercadoria",
+        "produto",
+        "hang hoa",
+        "san pham",
+        "商品",
+        "物品",
+        "货物",
+        "komoditas",
+        "barang",
+        "bidhaa",
+        "สินค้า",
+    ),
+    "species": (
+        "species",
+        "taxon",
+        "scientific name",
+        "espece",
+        "especie",
+        "loai",
+        "物种",
+        "物種",
+        "spesies",
+        "jenis",
+        "spishi",
+        "aina",
+        "ชนิดพันธุ์",
+    ),
+    "quantity": (
+        "quantity",
+        "qty",
+        "amount",
+        "weight",
+        "volume",
+        "quantite",
+        "poids",
+        "cantidad",
+        "peso",
+        "quantidade",
+        "so luong",
+        "khoi luong",
+        "数量",
+        "數量",
+        "重量",
+        "jumlah",
+        "berat",
+        "kiasi",
+        "idadi",
+        "ปริมาณ",
+    ),
+    "unit": (
+        "unit",
+        "units",
+        "uom",
+        "unit of measure",
+        "unite",
+        "unidad",
+        "unidade",
+        "don vi",
+        "单位",
+        "單位",
+        "satuan",
+        "kipimo",
+        "หน่วย",
+    ),
+    "value_usd": (
+        "value_usd",
+        "value usd",
+        "value (usd)",
+        "value",
+        "estimated value",
+        "value in usd",
+        "usd",
+        "valeur",
+        "valeur usd",
+        "valor",
+        "valor usd",
+        "gia tri",
+        "价值",
+        "價值",
+        "nilai",
+        "thamani",
+        "มูลค่า",
+    ),
+    "transport_mode": (
+        "transport_mode",
+        "transport mode",
+        "transport",
+        "mode of transport",
+        "conveyance",
+        "mode",
+        "moyen de transport",
+        "modo de transporte",
+        "meio de transporte",
+        "phuong tien",
+        "运输方式",
+        "moda transportasi",
+        "usafiri",
+        "การขนส่ง",
+    ),
+    "origin": (
+        "origin",
+        "country of origin",
+        "origin country",
+        "from",
+        "origine",
+        "pays d'origine",
+        "origen",
+        "origem",
+        "xuat xu",
+        "noi xuat phat",
+        "来源地",
+        "原产地",
+        "始发地",
+        "asal",
+        "asili",
+        "ต้นทาง",
+    ),
+    "transit": (
+        "transit",
+        "via",
+        "transit countries",
+        "transit country",
+        "transito",
+        "qua canh",
+        "中转",
+        "过境",
+        "中转地",
+        "transit negara",
+        "kupitia",
+        "ผ่าน",
+    ),
+    "destination": (
+        "destination",
+        "to",
+        "destination country",
+        "destino",
+        "diem den",
+        "noi den",
+        "目的地",
+        "tujuan",
+        "kwenda",
+        "ปลายทาง",
+    ),
+    "concealment": (
+        "concealment",
+        "concealment method",
+        "modus operandi",
+        "hidden in",
+        "dissimulation",
+        "ocultacion",
+        "ocultamento",
+        "cach cat giau",
+        "藏匿方式",
+        "藏匿",
+        "penyembunyian",
+        "ufichaji",
+        "วิธีซุกซ่อน",
+    ),
+    "suspects": (
+        "suspects",
+        "suspect",
+        "suspects identified",
+        "suspect names",
+        "persons",
+        "suspeitos",
+        "sospechosos",
+        "suspects identifies",
+        "mis en cause",
+        "doi tuong",
+        "nghi pham",
+        "嫌疑人",
+        "tersangka",
+        "washukiwa",
+        "ผู้ต้องสงสัย",
+    ),
+    "reference": (
+        "reference",
+        "ref",
+        "case number",
+        "case ref",
+        "seizure id",
+        "seizure ref",
+        "id",
+        "reference number",
+        "référence",
+        "referencia",
+        "so ho so",
+        "编号",
+        "案件编号",
+        "nomor",
+        "kumbukumbu",
+        "เลขที่",
+    ),
+    "latitude": ("lat", "latitude", "vi do", "纬度"),
+    "longitude": ("lon", "lng", "long", "longitude", "kinh do", "经度"),
+    "detection_point": (
+        "detection_point",
+        "detection point",
+        "point of detection",
+        "checkpoint",
+        "detection",
+        "point de detection",
+        "punto de deteccion",
+        "diem phat hien",
+        "查获环节",
+    ),
+    "trade_term": (
+        "trade_term",
+        "trade term",
+        "cites term",
+        "cites trade term",
+        "term",
+        "cites code",
+        "terme",
+        "terme cites",
+        "termino",
+        "termino cites",
+        "termo",
+        "termo cites",
+    ),
+    "outcomes": ("outcomes", "outcome", "judicial outcome", "case outcome", "resultat", "resultado", "判决"),
+    "listings": (
+        "listings",
+        "listing",
+        "online listings",
+        "listing ids",
+        "ads",
+        "urls",
+        "url",
+        "annonces",
+        "annonces en ligne",
+        "anuncios",
+        "tin dang",
+        "广告",
+        "iklan",
+    ),
+    "accounts": (
+        "accounts",
+        "online accounts",
+        "seller accounts",
+        "sellers",
+        "handles",
+        "comptes",
+        "comptes en ligne",
+        "cuentas",
+        "contas",
+        "tai khoan",
+        "账号",
+        "akun",
+    ),
+}
+FIELDS = tuple(FIELD_ALIASES)
+
+_FOLDED_ALIASES: dict[str, str] = {}
+for _field, _aliases in FIELD_ALIASES.items():
+    for _alias in (_field, _field.replace("_", " "), *_aliases):
+        _FOLDED_ALIASES.setdefault(fold(_alias), _field)
+
+_LIST_SPLIT = re.compile(r"\s*(?:;|\||\n|->|→|>)\s*")
+_ROUTE_SPLIT = re.compile(r"\s*(?:;|,|\||\n|->|→|>|/)\s*")
+_SUSPECT = re.compile(r"^(?P<name>[^()\[\]]+?)\s*(?:[(\[](?P<inside>[^)\]]*)[)\]])?$")
+_COMPANY_WORDS = re.compile(
+    r"(?:\b(?:ltd|limited|co|company|corp|corporation|inc|llc|sarl|sa|gmbh|pte|bhd|plc|pt|cv|trading|"
+    r"import|export|logistics|cong ty)\b|公司)",
+    re.IGNORECASE,
+)
+_CURRENCY = re.compile(r"(?i)^\s*(?:us\s*\$|usd|\$)?\s*(.*?)\s*(?:usd|us\$|\$)?\s*$")
+_OUTCOME_WORDS = {
+    "arrest": (
+        "arrest",
+        "arrested",
+        "arrestation",
+        "detencion",
+        "detenido",
+        "prisao",
+        "bat giu",
+        "逮捕",
+        "ditangkap",
+        "penangkapan",
+        "kukamatwa",
+    ),
+    "charge": (
+        "charge",
+        "charged",
+        "inculpation",
+        "mise en examen",
+        "imputacion",
+        "acusacao",
+        "khoi to",
+        "起诉",
+        "didakwa",
+        "kushtakiwa",
+    ),
+    "prosecution": (
+        "prosecution",
+        "prosecuted",
+        "trial",
+        "poursuite",
+        "proces",
+        "juicio",
+        "processo",
+        "truy to",
+        "公诉",
+        "penuntutan",
+    ),
+    "conviction": (
+        "conviction",
+        "convicted",
+        "condamnation",
+        "condena",
+        "condenado",
+        "ket an",
+        "定罪",
+        "divonis",
+        "hatia",
+    ),
+    "sentence": ("sentence", "sentenced", "peine", "pena", "sentenca", "tuyen an", "判刑", "hukuman"),
+    "acquittal": ("acquittal", "acquitted", "acquittement", "absolucion", "absolvicao", "无罪", "bebas"),
+}
+_OUTCOMES = {fold(word): kind for kind, words in _OUTCOME_WORDS.items() for word in words}
+assert set(_OUTCOMES.values()) <= set(OUTCOME_KINDS)
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message is the reject reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRow:
+    """A good row: the seizure line and where it was read."""
+
+    seizure: Seizure
+    file: str
+    row: int
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """What a file gave: its good rows, its rejected rows, and the columns it had."""
+
+    rows: list[ImportedRow] = field(default_factory=list)
+    rejects: list[RejectedRow] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    date_order: DateOrder = "auto"
+
+
+def parse_mapping(items: Sequence[str]) -> dict[str, str]:
+    """``["qty=quantity", "Pays saisie=country"]`` -> folded column name -> field."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        column, sep, target = item.partition("=")
+        target = target.strip()
+        if not sep or not column.strip() or target not in FIELDS:
+            raise ValueError(f"--map {item!r}: write COLUMN=FIELD with FIELD one of {', '.join(FIELDS)}")
+        mapping[fold(column)] = target
+    return mapping
+
+
+def match_columns(header: Sequence[str], mapping: Mapping[str, str] | None = None) -> dict[int, str]:
+    """Column index -> canonical field, for the columns WildTrace recognises."""
+    chosen: dict[int, str] = {}
+    taken: set[str] = set()
+    for index, name in enumerate(header):
+        key = fold(name)
+        target = (mapping or {}).get(key)
+        if target is None:
+            target = _FOLDED_ALIASES.get(key) or _FOLDED_ALIASES.get(key.replace("_", " "))
+        if target is not None and target not in taken:
+            chosen[index] = target
+            taken.add(target)
+    return chosen
+
+
+# -- reading files ---------------------------------------------------------------------------
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 (with BOM, or by its NUL bytes)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    sample = data[:4096]
+    if sample and sample.count(0) * 4 >= len(sample):
+        encoding = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
+        return data.decode(encoding)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(str(path), "not UTF-8 or UTF-16 text; save the file as UTF-8 CSV", line) from None
+
+
+def _delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(",;\t|", key=first.count)
+
+
+def read_rows(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    """The header and the (row number, cells) of a CSV or Excel file."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_excel(path, sheet)
+    if suffix in (".xls",):
+        raise InputError(str(path), "old .xls workbooks are not read; save it as .xlsx or CSV")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from exc
+    text = _decode(path, data)
+    if not text.strip():
+        raise InputError(str(path), "the file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    header = [cell.strip() for cell in next(reader)]
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        for number, cells in enumerate(reader, start=2):
+            if any(cell.strip() for cell in cells):
+                yield number, list(cells)
+
+    return header, rows()
+
+
+def _read_excel(path: Path, sheet: str | None) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
+        raise InputError(str(path), f"cannot open as an Excel workbook: {exc}") from exc
+    if sheet is not None and sheet not in workbook.sheetnames:
+        workbook.close()
+        raise InputError(str(path), f"no sheet {sheet!r}; sheets: {', '.join(workbook.sheetnames)}")
+    worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+    values = worksheet.iter_rows(values_only=True)
+    header: list[str] = []
+    number = 0
+    for number, cells in enumerate(values, start=1):  # noqa: B007 (number is used after the loop)
+        if any(cell not in (None, "") for cell in cells):
+            header = ["" if cell is None else str(cell).strip() for cell in cells]
+            break
+    if not header:
+        workbook.close()
+        raise InputError(str(path), f"sheet {worksheet.title!r} is empty")
+    start = number + 1
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        try:
+            for index, cells in enumerate(values, start=start):
+                if any(cell not in (None, "") for cell in cells):
+                    yield index, ["" if cell is None else cell for cell in cells]
+        finally:
+            workbook.close()
+
+    return header, rows()
+
+
+# -- reading one row ------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _country(value: str, what: str) -> str:
+    code = country_code(value)
+    if code is None:
+        raise RowError(f"unknown {what} {value!r}")
+    return code
+
+
+def _float(value: object, what: str) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = _text(value)
+    if not text:
+        return None
+    number = parse_number(text)
+    if number is None:
+        raise RowError(f"{what} {text!r} is not a number")
+    return number
+
+
+def _suspects(text: str) -> tuple[tuple[Suspect, ...], int]:
+    if not text:
+        return (), 0
+    count = parse_number(text)
+    if count is not None:
+        if count < 0 or not count.is_integer():
+            raise RowError(f"suspects {text!r}: a count must be a whole number, 0 or more")
+        return (), int(count)
+    found: dict[str, Suspect] = {}
+    for entry in _LIST_SPLIT.split(text):
+        if not entry:
+            continue
+        match = _SUSPECT.match(entry)
+        if match is None:
+            raise RowError(f"suspect {entry!r}: write Name (nationality, role)")
+        name = " ".join(match.group("name").split())
+        kind = "company" if _COMPANY_WORDS.search(name) else "person"
+        nationality = role = None
+        for part in (match.group("inside") or "").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if fold(part) in ("company", "person", "societe", "empresa", "公司", "cong ty"):
+                kind = "person" if fold(part) == "person" else "company"
+            elif nationality is None and (code := country_code(part)) is not None:
+                nationality = code
+            else:
+                role = part if role is None else f"{role}, {part}"
+        found[name] = Suspect(name, kind, nationality, role)
+    return tuple(found.values()), 0
+
+
+def _outcomes(text: str, order: DateOrder) -> tuple[Outcome, ...]:
+    outcomes: list[Outcome] = []
+    for entry in _LIST_SPLIT.split(text):
+        if not entry:
+            continue
+        words = entry.split()
+        kind = None
+        for length in (3, 2, 1):
+            kind = _OUTCOMES.get(fold(" ".join(words[:length])))
+            if kind is not None:
+                words = words[length:]
+                break
+        if kind is None or not words:
+            raise RowError(
+                f"outcome {entry!r}: write KIND DATE [detail], KIND one of {', '.join(OUTCOME_KINDS)}"
+            )
+        try:
+            when = parse_date(words[0], order)
+        except DateError as exc:
+            raise RowError(f"outcome {entry!r}: {exc}") from None
+        detail = " ".join(words[1:]) or None
+        outcomes.append(Outcome(kind, when, detail))
+    return tuple(outcomes)
+
+
+def _value(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number: float | None = float(value)
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        inner = _CURRENCY.match(text)
+        number = parse_number(inner.group(1) if inner else text)
+        if number is None:
+            raise RowError(f"value_usd {text!r} is not an amount in US dollars")
+    if number is not None and number < 0:
+        raise RowError(f"negative value_usd {number:g}")
+    return number
+
+
+def convert_row(cells: Mapping[str, object], order: DateOrder = "auto", today: date | None = None) -> Seizure:
+    """One row (canonical field -> cell) as a checked Seizure; RowError says why not."""
+    text = {name: _text(value) for name, value in cells.items()}
+    raw_date = cells.get("date")
+    if raw_date in (None, ""):
+        raise RowError("date missing")
+    try:
+        seized_on = parse_date(
+            raw_date if isinstance(raw_date, date | datetime | int | float) else text["date"], order, today
+        )
+    except DateError as exc:
+        raise RowError(str(exc)) from None
+    if not text.get("country"):
+        raise RowError("country missing")
+    country = _country(text["country"], "country")
+
+    term = None
+    if text.get("trade_term"):
+        term = trade_term(text["trade_term"])
+        if term is None:
+            raise RowError(f"unknown CITES trade term {text['trade_term']!r}")
+    commodity = None
+    if text.get("commodity"):
+        commodity = commodity_from_name(text["commodity"])
+        if commodity is None and (code := trade_term(text["commodity"])) is not None:
+            term = term or code
+    species = text.get("species") or None
+    commodity = (
+        commodity
+        or (commodity_from_species(species) if species else None)
+        or (commodity_from_term(term) if term else None)
+    )
+    if commodity is None:
+        if not (text.get("commodity") or species or term):
+            raise RowError("commodity missing (give a commodity, species or CITES trade term)")
+        commodity = OTHER
+
+    quantity_text, unit_text = text.get("quantity", ""), text.get("unit", "")
+    raw_quantity = cells.get("quantity")
+    if quantity_text and not unit_text and not isinstance(raw_quantity, int | float):
+        quantity_text, unit_text = split_quantity(quantity_text)
+    quantity = _float(raw_quantity if isinstance(raw_quantity, int | float) else quantity_text, "quantity")
+    amounts: dict[str, float | None] = {"kg": None, "m3": None, "pieces": None, "live": None}
+    if quantity is not None:
+        if quantity < 0:
+            raise RowError(f"negative quantity {quantity:g}")
+        if quantity == 0:
+            raise RowError("quantity is zero")
+        if not unit_text:
+            raise RowError("unit missing for the quantity")
+        unit = parse_unit(unit_text)
+        if unit is None and (code := trade_term(unit_text)) == "LIV":
+            unit = parse_unit("live")
+        if unit is None:
+            raise RowError(f"unknown unit {unit_text!r}")
+        live = term == "LIV" or commodity.startswith("live_")
+        measure, amount = canonical(quantity, unit, live=live)
+        amounts[measure] = amount
+    elif unit_text and parse_unit(unit_text) is None:
+        raise RowError(f"unknown unit {unit_text!r}")
+
+    latitude = _float(cells.get("latitude"), "latitude")
+    longitude = _float(cells.get("longitude"), "longitude")
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise RowError(f"latitude {latitude:g} out of range (-90 to 90)")
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise RowError(f"longitude {longitude:g} out of range (-180 to 180)")
+
+    mode = None
+    if text.get("transport_mode"):
+        mode = transport_mode(text["transport_mode"])
+        if mode is None:
+            raise RowError(f"unknown transport mode {text['transport_mode']!r}")
+    origin = _country(text["origin"], "origin country") if text.get("origin") else None
+    destination = _country(text["destination"], "destination country") if text.get("destination") else None
+    transit = tuple(
+        _country(part, "transit country") for part in _ROUTE_SPLIT.split(text.get("transit", "")) if part
+    )
+    suspects, unnamed = _suspects(text.get("suspects", ""))
+    outcomes = _outcomes(text.get("outcomes", ""), order)
+    if outcomes and not suspects:
+        raise RowError("outcomes given without named suspects")
+    return Seizure(
+        seized_on=seized_on,
+        country=country,
+        commodity=commodity,
+        reference=text.get("reference") or None,
+        agency=text.get("agency") or None,
+        location=text.get("location") or None,
+        latitude=latitude,
+        longitude=longitude,
+        detection_point=text.get("detection_point") or None,
+        transport_mode=mode,
+        origin=origin,
+        transit=transit,
+        destination=destination,
+        concealment=text.get("concealment") or None,
+        species=species,
+        trade_term=term,
+        quantity=quantity,
+        unit=unit_text or None,
+        kg=amounts["kg"],
+        m3=amounts["m3"],
+        pieces=amounts["pieces"],
+        live=amounts["live"],
+        value_usd=_value(cells.get("value_usd")),
+        suspects=suspects,
+        unnamed_suspects=unnamed,
+        outcomes=outcomes,
+        listings=tuple(part for part in re.split(r"[\s;,|]+", text.get("listings", "")) if part),
+        accounts=tuple(
+            part for part in _ROUTE_SPLIT.split(text.get("accounts", "").replace("/", " ")) if part
+        ),
+        extra=dict(sorted((name, value) for name, value in text.items() if name.startswith("x:") and value)),
+    )
+
+
+def read_seizures(
+    path: Path,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    date_order: DateOrder = "auto",
+    today: date | None = None,
+) -> ReadResult:
+    """Every row of a seizure file, checked: good rows as Seizures, the others rejected."""
+    header, rows = read_rows(path, sheet)
+    columns = match_columns(header, mapping)
+    present = set(columns.values())
+    missing = [name for name in ("date", "country") if name not in present]
+    if not present & {"commodity", "species", "trade_term"}:
+        missing.append("commodity (or species or trade_term)")
+    if missing:
+        shown = ", ".join(repr(name) for name in header)
+        raise InputError(
+            str(path),
+            f"no column for {', '.join(missing)} in the header ({shown}); "
+            "rename the column or pass --map COLUMN=FIELD",
+            1,
+        )
+    unknown = {index: f"x:{name}" for index, name in enumerate(header) if index not in columns and name}
+    result = ReadResult(header=header, columns={header[i]: name for i, name in columns.items()})
+    materialised = list(rows)
+    order = date_order
+    if order == "auto":
+        date_index = next(index for index, name in columns.items() if name == "date")
+        order = order_evidence(
+            str(cells[date_index])
+            for _, cells in materialised
+            if date_index < len(cells) and isinstance(cells[date_index], str)
+        )
+    result.date_order = order
+    file = str(path)
+    for number, cells in materialised:
+        if len(cells) > len(header) and any(_text(cell) for cell in cells[len(header) :]):
+            raw = {
+                header[i] if i < len(header) else f"column {i + 1}": _text(cell)
+                for i, cell in enumerate(cells)
+            }
+            reason = (
+                f"row has {len(cells)} cells but the header has {len(header)} (a delimiter inside a cell?)"
+            )
+            result.rejects.append(RejectedRow(file, number, reason, raw))
+            continue
+        values: dict[str, object] = {}
+        for index, cell in enumerate(cells):
+            name = columns.get(index) or unknown.get(index)
+            if name is not None:
+                values[name] = cell
+        try:
+            seizure = convert_row(values, order, today)
+        except RowError as exc:
+            raw = {
+                header[i] if i < len(header) else f"column {i + 1}": _text(cell)
+                for i, cell in enumerate(cells)
+            }
+            result.rejects.append(RejectedRow(file, number, str(exc), raw))
+            continue
+        result.rows.append(ImportedRow(seizure, file, number))
+    return result
+
+
+def write_rejects(path: Path, rejects: Sequence[RejectedRow], header: Sequence[str]) -> None:
+    """The rejected rows as CSV: file, row, reason, then the row's own cells."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = list(header)
+    for reject in rejects:
+        for name in reject.raw:
+            if name not in columns:
+                columns.append(name)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "row", "reason", *columns])
+        for reject in rejects:
+            writer.writerow(
+                [reject.file, reject.row, reject.reason, *(reject.raw.get(c, "") for c in columns)]
+            )
