@@ -1,0 +1,175 @@
+"""``wildtrace evidence verify`` and ``wildtrace evidence export``: check and hand over evidence.
+
+Exit status: 0 all good, 1 a mismatch was found (verify) or a capture could not be confirmed
+(export), 2 usage error or the user must act (unknown listing or seller, existing --out),
+3 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from wildtrace.errors import WildTraceError
+from wildtrace.evidence.custody import CustodyLog, default_actor
+from wildtrace.evidence.export import ExportTargetError, export_bundle
+from wildtrace.evidence.verify import verify_evidence
+from wildtrace.store import open_store
+
+app = typer.Typer(
+    help="Check archived evidence and the chain of custody; export evidence bundles.",
+    no_args_is_help=True,
+)
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file [default: WILDTRACE_DB, "
+                 "else WILDTRACE_HOME/wildtrace.db]."),
+]  # fmt: skip
+ArchivesOpt = Annotated[
+    Path | None,
+    typer.Option("--archives", help="Folder where the WARC files are now, if they were moved "
+                 "(searched by file name)."),
+]  # fmt: skip
+#: Mismatches printed one by one before the rest are only counted.
+_SHOWN = 50
+
+
+def _console() -> Console:
+    from wildtrace.cli import console  # the CLI's stderr console (imported late: cli imports us)
+
+    return console
+
+
+def _progress() -> Progress:
+    """A progress bar over WARC files on a terminal; nothing in pipes and files."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("WARC files"),
+        TimeElapsedColumn(),
+        console=_console(),
+        transient=True,
+        disable=not _console().is_terminal,
+    )
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    _console().print(f"[bold red]error:[/] {escape(message)}", markup=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def verify(db: DbOpt = None, archives: ArchivesOpt = None) -> None:
+    """Re-hash every archived record and file the store knows, and re-walk the custody log.
+
+    Every mismatch is listed (file, offset, URL, expected and found); exit 1 if there is any.
+    """
+    console = _console()
+    if archives is not None and not archives.is_dir():
+        raise _fail(f"--archives {archives}: no such folder")
+    try:
+        with open_store(db) as store:
+            with _progress() as progress:
+                task = progress.add_task("Verifying", total=None, listings=0)
+
+                def advance(done: int, total: int) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                report = verify_evidence(store, archives, on_file=advance)
+            chain = report.chain
+            assert chain is not None
+            for number, mismatch in enumerate(report.mismatches, 1):
+                if number <= _SHOWN:
+                    console.print(f"[red]MISMATCH[/] {escape(str(mismatch))}", markup=True)
+            for problem in chain.problems[:_SHOWN]:
+                console.print(f"[red]CUSTODY[/] {escape(str(problem))}", markup=True)
+            hidden = max(0, len(report.mismatches) - _SHOWN) + max(0, len(chain.problems) - _SHOWN)
+            if hidden:
+                console.print(f"... and {hidden:,} more problems")
+            entry = CustodyLog(store).append(
+                action="verify",
+                subject="evidence",
+                detail={"files": report.files, "records": report.records, "bytes": report.bytes,
+                        "mismatches": len(report.mismatches), "custody_problems": len(chain.problems),
+                        "custody_entries": chain.entries, "custody_head": chain.head},
+                actor=default_actor(),
+            )  # fmt: skip
+            verdict = "[bold green]OK[/]" if report.ok else "[bold red]MISMATCHES FOUND[/]"
+            console.print(
+                f"{verdict}: {report.records:,} records in {report.files:,} WARC files "
+                f"({report.bytes / 1e6:,.1f} MB) and {chain.entries:,} custody entries checked; "
+                f"{len(report.mismatches):,} archive mismatches, {len(chain.problems):,} custody problems.",
+                markup=True,
+            )
+            console.print(f"Custody log head before this check: {chain.head}")
+            console.print(f"This check was logged as custody entry {entry.seq}, hash {entry.hash}")
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    target: Annotated[str, typer.Argument(help="A listing id or URL, a seller name, or platform:seller.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The bundle to write (a .zip file).")],
+    db: DbOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    archives: ArchivesOpt = None,
+) -> None:
+    """Bundle the captures of a listing or seller: WARC records, page list, custody, summary."""
+    console = _console()
+    if out.exists() and not force:
+        raise _fail(f"--out {out} exists; give --force to replace it")
+    if out.exists() and out.is_dir():
+        raise _fail(f"--out {out} is a folder; give a .zip file name")
+    try:
+        with open_store(db) as store:
+            result = export_bundle(store, target, out, force=force, archives=archives)
+    except ExportTargetError as exc:
+        raise _fail(str(exc)) from exc
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write the bundle: {exc.strerror or exc}") from exc
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    for problem in result.unverified:
+        console.print(f"[red]MISMATCH[/] archived record differs from the stored SHA-256: {escape(problem)}",
+                      markup=True)  # fmt: skip
+    for missing in sorted(set(result.missing)):
+        console.print(
+            f"[yellow]missing[/] WARC file not found (use --archives): {escape(missing)}", markup=True
+        )
+    console.print(
+        f"Wrote {escape(str(result.path))}: {result.captures:,} captures of {result.listings:,} listings "
+        f"({result.archived:,} with their WARC records), {result.custody_entries:,} custody entries.",
+        markup=True,
+    )
+    console.print(f"Bundle SHA-256: {result.sha256}")
+    if result.unverified or result.missing:
+        raise typer.Exit(1)
+
+
+@app.command("log")
+def custody_log(
+    db: DbOpt = None,
+    subject: Annotated[
+        list[str] | None,
+        typer.Option("--subject", help="Only entries about this URL, file path, listing:ID or seller:NAME."),
+    ] = None,
+) -> None:
+    """Print the chain-of-custody log, one JSON object per entry (stdout), oldest first."""
+    try:
+        with open_store(db) as store:
+            for entry in CustodyLog(store).entries(subject):
+                sys.stdout.write(json.dumps(entry.as_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
