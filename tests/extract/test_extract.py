@@ -23,27 +23,45 @@ def test_a_realistic_listing() -> None:
         price="3.500.000đ",
         location="Hà Nội",
     )
-    # fields in TEXT_FIELDS order; within a field: phones, emails, handles, wallets. The
-    # digits inside the Ethereum address are not read as a phone number.
+    # fields in TEXT_FIELDS order; within a field: identifiers (phones, emails, handles,
+    # wallets, IBANs), then money, quantities and places; then the price and location fields.
+    # The digits inside the Ethereum address are not read as a phone number.
     assert extract(listing, "vi") == (
         Selector("email", "ngavoi@example.com", "ngavoi [at] example [dot] com", "text", 22, 51),
         Selector("eth", ETH.lower(), ETH, "text", 59, 101),
+        Selector("money", "3500000 VND", "3.500.000đ", "text", 4, 14),
         Selector("phone", "+84987654321", "0987.654.321", "seller_info", 5, 17, "zalo"),
         Selector("telegram", "ngavoi_hn", "Telegram: ngavoi_hn", "seller_info", 20, 39),
         Selector("phone", "+84912345678", "wa.me/84912345678", "url", 8, 25, "whatsapp"),
+        Selector("place", "VN", "Hà Nội", "location", 0, 6),
     )
+    confidence = {s.type: s.confidence for s in extract(listing, "vi")}
+    assert confidence["eth"] == 1.0  # checksummed
+    assert confidence["email"] < 1.0  # de-obfuscated
+    assert confidence["place"] < confidence["money"] < 1.0
 
 
 def test_the_first_occurrence_of_a_value_is_kept() -> None:
     listing = Listing(id="a", title="LH 0912 345 678", text="Zalo 0912345678", location="Hà Nội")
     assert extract(listing) == (
         Selector("phone", "+84912345678", "0912 345 678", "title", 3, 15, None),
+        Selector("place", "VN", "Hà Nội", "location", 0, 6),
     )
 
 
-def test_price_and_location_hold_no_selectors() -> None:
+def test_price_and_location_hold_no_identifiers() -> None:
     listing = Listing(id="a", price="0912345678", location="Hà Nội, 0912345678")
-    assert extract(listing, "vi") == ()
+    assert extract(listing, "vi") == (Selector("place", "VN", "Hà Nội", "location", 0, 6),)
+
+
+def test_price_field_gives_money_in_the_listing_currency() -> None:
+    listing = Listing(id="a", price="140tr", location="Bắc Ninh, Việt Nam")
+    assert extract(listing) == (
+        Selector("money", "140000000 VND", "140tr", "price", 0, 5),
+        Selector("place", "VN", "Việt Nam", "location", 10, 18),
+    )
+    bare = extract(Listing(id="b", price="480", location="高雄市, 台灣"))
+    assert [(s.value, s.confidence) for s in bare if s.type == "money"] == [("480 TWD", 0.6)]
 
 
 def test_seller_field_is_searched() -> None:
@@ -87,7 +105,7 @@ def test_extract_never_raises_and_raw_is_the_text_at_the_span(
     keys = [(s.type, s.value) for s in selectors]
     assert len(keys) == len(set(keys))
     for selector in selectors:
-        assert selector.field in ("title", "text", "seller_info")
+        assert selector.field in ("title", "text", "seller_info", "location")
         source = listing.field_text(selector.field)
         assert 0 <= selector.start < selector.end <= len(source)
         assert source[selector.start : selector.end] == selector.raw

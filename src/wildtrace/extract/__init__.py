@@ -1,18 +1,34 @@
-"""Extraction: the selectors a seller leaves (phones, emails, handles, wallets)."""
+"""Extraction: the selectors a seller leaves, validated and normalised.
+
+Identifiers (phones, emails, messaging handles, crypto wallets, IBANs) are what linking
+uses; money, quantities and places describe the offer. Each family has its own module;
+each validates what it finds, and runs a cheap test first so that texts without a
+candidate cost next to nothing.
+"""
 
 from __future__ import annotations
 
 from wildtrace.extract.emails import find_emails
 from wildtrace.extract.handles import find_handles
+from wildtrace.extract.iban import find_ibans
+from wildtrace.extract.money import find_money
 from wildtrace.extract.phones import find_phones
+from wildtrace.extract.places import find_places
+from wildtrace.extract.quantities import find_quantities
 from wildtrace.extract.regions import guess_region
 from wildtrace.extract.wallets import find_wallets
 from wildtrace.model import TEXT_FIELDS, Listing, Selector
 
-__all__ = ["extract"]
+__all__ = ["EXTRACTOR_VERSION", "extract"]
 
-#: Fields where selectors are looked for; a price or a location holds none.
+#: Part of every analysis's version (pipeline.analyzer_version): raise it when extraction
+#: finds different selectors, so stored listings are re-extracted on the next scan.
+EXTRACTOR_VERSION = "2"
+
+#: Fields where identifiers are looked for; a price or a location holds none.
 _EXTRACT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("price", "location"))
+#: Fields that describe the offer: amounts, quantities and places are read there.
+_OFFER_FIELDS = frozenset({"title", "text", "seller_info"})
 
 
 def extract(listing: Listing, language: str | None = None) -> tuple[Selector, ...]:
@@ -28,6 +44,20 @@ def extract(listing: Listing, language: str | None = None) -> tuple[Selector, ..
             *find_emails(text, field),
             *find_handles(text, field),
             *find_wallets(text, field),
+            *find_ibans(text, field),
         ):
+            found.setdefault((selector.type, selector.value), selector)
+        if field in _OFFER_FIELDS:
+            for selector in (
+                *find_money(text, field, region),
+                *find_quantities(text, field, region),
+                *find_places(text, field),
+            ):
+                found.setdefault((selector.type, selector.value), selector)
+    if listing.price:
+        for selector in find_money(listing.price, "price", region, price_field=True):
+            found.setdefault((selector.type, selector.value), selector)
+    if listing.location:
+        for selector in find_places(listing.location, "location", location=True):
             found.setdefault((selector.type, selector.value), selector)
     return tuple(found.values())

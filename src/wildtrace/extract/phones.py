@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import phonenumbers
 
 from wildtrace.model import Selector
 
-_CANDIDATE = re.compile(r"\+?\(?\d[\d\s().\-–/]{5,22}\d")
+_CANDIDATE = re.compile(r"(?=[+(\d])\+?\(?\d[\d\s().\-–/]{5,22}\d")  # (?=...): the fast scan
 _SPLIT = re.compile(r"\d[\s/]+\D{0,3}\d")
+_TEL_LINK = re.compile(r"tel:(\+?[\d\-.()]{7,20})", re.I)
 _WA_LINK = re.compile(r"(?:wa\.me/|api\.whatsapp\.com/send\?phone=)(\+?\d{7,15})", re.I)
 _CHANNELS = {
-    "whatsapp": re.compile(r"whats\s*app|\bwa\b|\bzap\b|wa\.me", re.I),
+    "whatsapp": re.compile(r"whats\s*app|\bwa\b|\bzap(?:zap)?\b|wa\.me", re.I),
     "zalo": re.compile(r"\bzalo\b", re.I),
     "viber": re.compile(r"\bviber\b", re.I),
     "line": re.compile(r"\bline\b|ไลน์", re.I),
+    "telegram": re.compile(r"\btelegram\b|\btg\b", re.I),
+    "signal": re.compile(r"\bsignal\b", re.I),
+    "wechat": re.compile(r"微信|\bwechat\b", re.I),
 }
 _CHANNEL_WINDOW = 25
+_SEPARATORS = re.compile(r"[\s().\-–/]")
 
 
 def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]:
@@ -34,8 +40,16 @@ def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]
         if number is not None:
             seen.update(range(link.start(1), link.end(1)))
             yield Selector(
-                "phone", number, link.group(0), field, link.start(), link.end(), "whatsapp"
+                "phone", number, link.group(0), field, link.start(), link.end(), "whatsapp", 0.95
             )
+    if field == "url":
+        # digits in a URL are ids ("/item/251430546"): only wa.me and tel: links are phones
+        for link in _TEL_LINK.finditer(text):
+            number = _parse(link.group(1), region)
+            if number is not None:
+                yield Selector("phone", number, link.group(0), field, link.start(), link.end(),
+                               None, _confidence(link.group(1)))  # fmt: skip
+        return
     for candidate in _CANDIDATE.finditer(text):
         if candidate.start() in seen:
             continue
@@ -47,7 +61,8 @@ def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]
             continue
         number = _parse(raw, region)
         if number is not None:
-            yield Selector("phone", number, raw, field, start, start + len(raw), _channel(text, start))
+            yield Selector("phone", number, raw, field, start, start + len(raw), _channel(text, start),
+                           _confidence(raw))  # fmt: skip
             continue
         # Several numbers, or a price or date and a number, written in one run of digits
         # ("3.500.000 0912345678", "0912345678 / 0987654321"): let libphonenumber split it
@@ -59,7 +74,7 @@ def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]
             if number is not None:
                 at = start + inner.start
                 yield Selector("phone", number, inner.raw_string, field, at, at + len(inner.raw_string),
-                               _channel(text, at))  # fmt: skip
+                               _channel(text, at), _confidence(inner.raw_string))  # fmt: skip
 
 
 def _inside_identifier(text: str, start: int, end: int) -> bool:
@@ -76,7 +91,12 @@ def _inside_identifier(text: str, start: int, end: int) -> bool:
 
 
 def _parse(raw: str, region: str | None) -> str | None:
-    compact = re.sub(r"[\s().\-–/]", "", raw)
+    return _parse_compact(_SEPARATORS.sub("", raw), region)
+
+
+@lru_cache(maxsize=65536)
+def _parse_compact(compact: str, region: str | None) -> str | None:
+    """Cached: sellers repeat their numbers across listings, and parsing is the costly part."""
     if not compact.startswith("+") and region is None:
         return None
     if len(re.sub(r"\D", "", compact)) < 7:
@@ -88,6 +108,11 @@ def _parse(raw: str, region: str | None) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _confidence(raw: str) -> float:
+    """A country code written by the seller is surer than one inferred from the listing."""
+    return 0.95 if raw.lstrip("(").startswith(("+", "00")) else 0.85
 
 
 def _channel(text: str, start: int) -> str | None:

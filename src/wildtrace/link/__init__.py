@@ -1,5 +1,7 @@
-"""Linking: [Analysis] -> Network, with reasons and an over-correlation guard."""
+"""Linking: [Analysis] -> Network, with reasons, an over-correlation guard, photos,
+analysts' judgements, and the network's communities and key accounts."""
 
-from wildtrace.link.resolve import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
+from wildtrace.link.judgements import Judgement, latest
+from wildtrace.link.resolve import DEFAULT_MAX_ACCOUNTS, LINKING_TYPES, account_of, link_listings
 
-__all__ = ["DEFAULT_MAX_ACCOUNTS", "account_of", "link_listings"]
+__all__ = ["DEFAULT_MAX_ACCOUNTS", "LINKING_TYPES", "Judgement", "account_of", "latest", "link_listings"]

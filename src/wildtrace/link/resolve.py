@@ -1,18 +1,27 @@
 """Entity resolution: which listings belong to the same seller or network, and why.
 
 Listings are joined when they come from the same account (platform + seller), when
-they share a selector (phone, email, handle, wallet), or when a handle in one listing
-is the account name of a seller elsewhere. Every join becomes a ``Link`` with a reason
-a prosecutor can read. A selector spread over too many accounts (a marketplace's help
-line, a courier's number, a template) is held back instead of merging strangers.
+they share a selector (phone, email, handle, wallet, IBAN), when a handle in one listing
+is the account name of a seller elsewhere, when they show the same photo (perceptual
+hash, ``images.py``), or when an analyst confirmed it (``judgements.py``). Every join
+becomes a ``Link`` with a reason a prosecutor can read.
+
+A selector spread over too many accounts (a marketplace's help line, a courier's number,
+a template, a stock photo) is held back instead of merging strangers: the over-correlation
+guard. ``allow`` (or an analyst confirming the value) overrides it. Analysts' rejections
+win over every shared value: two accounts judged different never end up in one network.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from wildtrace.link.images import MAX_DISTANCE, hash_listing_images, photo_groups
+from wildtrace.link.judgements import Judgement, latest
 from wildtrace.model import Analysis, HeldBack, Link, Listing, Network
 
 #: A selector shared by more accounts than this is held back (see the module docstring).
@@ -21,17 +30,21 @@ DEFAULT_MAX_ACCOUNTS = 6
 #: Selector types that identify a person or a business; others are not used for linking.
 LINKING_TYPES = frozenset(
     {"phone", "email", "telegram", "wechat", "line", "instagram", "facebook", "tiktok",
-     "btc", "eth", "tron", "iban"}
+     "btc", "eth", "tron", "iban", "photo"}
 )  # fmt: skip
 _HANDLE_TYPES = frozenset({"telegram", "wechat", "line", "instagram", "facebook", "tiktok"})
 
-_LABELS = {
+LABELS = {
     "phone": "phone", "email": "email", "telegram": "Telegram handle", "wechat": "WeChat ID",
     "line": "Line ID", "instagram": "Instagram account", "facebook": "Facebook account",
     "tiktok": "TikTok account", "btc": "Bitcoin wallet", "eth": "Ethereum wallet",
-    "tron": "Tron wallet", "iban": "bank account (IBAN)",
+    "tron": "Tron wallet", "iban": "bank account (IBAN)", "photo": "photo",
 }  # fmt: skip
-_CHANNELS = {"whatsapp": "WhatsApp", "zalo": "Zalo", "viber": "Viber", "line": "Line"}
+_CHANNELS = {"whatsapp": "WhatsApp", "zalo": "Zalo", "viber": "Viber", "line": "Line",
+             "telegram": "Telegram", "signal": "Signal", "wechat": "WeChat"}  # fmt: skip
+
+#: Photos per listing: (image reference, 64-bit perceptual hash).
+Photos = Mapping[str, Sequence[tuple[str, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +53,25 @@ class _Group:
     value: str
     label: str
     members: tuple[int, ...]  # listing positions, in input order
-    channels: dict[int, str]  # listing position -> the app named with the selector there
+    details: dict[int, str]  # listing position -> the app named with it, or the photo's file
 
 
 class _UnionFind:
+    """Union-find that refuses joins an analyst rejected (cannot-link constraints)."""
+
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
+        self.cannot: dict[int, dict[int, Judgement]] = defaultdict(dict)
+        self.constrained: dict[int, list[int]] = {}  # root -> its members with constraints
+
+    def forbid(self, first: int, second: int, judgement: Judgement) -> None:
+        self.cannot[first][second] = judgement
+        self.cannot[second][first] = judgement
+        for item in (first, second):
+            root = self.find(item)
+            members = self.constrained.setdefault(root, [])
+            if item not in members:
+                members.append(item)
 
     def find(self, item: int) -> int:
         root = item
@@ -55,10 +81,27 @@ class _UnionFind:
             self.parent[item], item = root, self.parent[item]
         return root
 
+    def blocker(self, first: int, second: int) -> Judgement | None:
+        """The rejection that forbids joining the networks of ``first`` and ``second``."""
+        if not self.constrained:  # no rejection at all: the common case, kept cheap
+            return None
+        a, b = self.find(first), self.find(second)
+        if a == b:
+            return None
+        for member in self.constrained.get(a, ()):
+            for other, judgement in self.cannot[member].items():
+                if self.find(other) == b:
+                    return judgement
+        return None
+
     def union(self, first: int, second: int) -> None:
         a, b = self.find(first), self.find(second)
         if a != b:
-            self.parent[max(a, b)] = min(a, b)
+            low, high = min(a, b), max(a, b)
+            self.parent[high] = low
+            moved = self.constrained.pop(high, None)
+            if moved:
+                self.constrained.setdefault(low, []).extend(moved)
 
 
 def account_of(listing: Listing) -> str | None:
@@ -68,26 +111,92 @@ def account_of(listing: Listing) -> str | None:
     return f"{listing.platform or 'unknown'}:{listing.seller}"
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Linking builds millions of small objects and frees none: Python's cyclic collector
+    would rescan them all again and again (a third of the time at a million listings)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def link_listings(
     pairs: Sequence[tuple[Listing, Analysis]],
     max_accounts: int = DEFAULT_MAX_ACCOUNTS,
     allow: Collection[str] = (),
+    judgements: Sequence[Judgement] = (),
+    photos: Photos | None = None,
 ) -> Network:
-    """Link listings into networks. ``allow`` lists selector values to use even when
-    they are spread over more than ``max_accounts`` accounts (a user's override)."""
+    """Link listings into networks.
+
+    ``allow`` lists selector values to use even when they are spread over more than
+    ``max_accounts`` accounts (a user's override). ``judgements`` are analysts' decisions,
+    which win over the automatic result. ``photos`` are the listings' image hashes; by
+    default the images that can be read locally are hashed (never fetched).
+    """
+    with _collector_paused():
+        return _link(pairs, max_accounts, allow, judgements, photos)
+
+
+def _link(
+    pairs: Sequence[tuple[Listing, Analysis]],
+    max_accounts: int,
+    allow: Collection[str],
+    judgements: Sequence[Judgement],
+    photos: Photos | None,
+) -> Network:
     listings = [listing for listing, _ in pairs]
     accounts = [account_of(listing) or f"listing:{listing.id}" for listing in listings]
-    groups, held_back = _groups(pairs, accounts, max_accounts, frozenset(allow))
+    active = latest(judgements)
+    confirmed_values = {j.first for j in active if j.second is None and j.verdict == "confirm"}
+    rejected_values = {j.first: j for j in active if j.second is None and j.verdict == "reject"}
+    if photos is None:
+        photos = hash_listing_images(listings).by_listing
+    groups, held_back = _groups(
+        pairs, accounts, max_accounts, frozenset(allow) | confirmed_values, rejected_values, photos
+    )
     union = _UnionFind(len(listings))
+    first_of: dict[str, int] = {}
+    for position, account in enumerate(accounts):
+        first_of.setdefault(account, position)
     links: list[Link] = []
+    for judgement in active:
+        if judgement.second is None or judgement.verdict != "reject":
+            continue
+        if judgement.first in first_of and judgement.second in first_of:
+            union.forbid(first_of[judgement.first], first_of[judgement.second], judgement)
+    for judgement in active:
+        if judgement.second is None or judgement.verdict != "confirm":
+            continue
+        if judgement.first in first_of and judgement.second in first_of:
+            one, other = first_of[judgement.first], first_of[judgement.second]
+            label = f"#{judgement.id}"
+            members = (min(one, other), max(one, other))
+            groups.insert(0, _Group("judgement", str(judgement.id), label, members, {}))
+    judged = {str(j.id): j for j in active}
     for group in groups:
-        hub = group.members[0]
+        joined = [group.members[0]]
         for member in group.members[1:]:
-            union.union(hub, member)
-            links.append(
-                Link(listings[hub].id, listings[member].id,
-                     _reason(group, hub, member, listings), group.kind, group.value)
-            )  # fmt: skip
+            if union.constrained:  # join to the first member it may join (a star otherwise)
+                target = next((j for j in joined if union.blocker(j, member) is None), None)
+            else:
+                target = joined[0]
+            if target is None:
+                held_back.append(_blocked(group, joined[0], member, listings, union))
+                continue
+            union.union(target, member)
+            joined.append(member)
+            reason = (
+                f"{describe(listings[target])} and {describe(listings[member])} are one operator: "
+                f"confirmed by {judged[group.value].describe()}"
+                if group.kind == "judgement"
+                else _reason(group, target, member, listings)
+            )
+            links.append(Link(listings[target].id, listings[member].id, reason, group.kind, group.value))
     clusters: dict[str, str] = {}
     names: dict[int, str] = {}
     for position, listing in enumerate(listings):
@@ -97,28 +206,48 @@ def link_listings(
     return Network(clusters, tuple(links), tuple(held_back))
 
 
+def _blocked(group: _Group, first: int, second: int, listings: list[Listing], union: _UnionFind) -> HeldBack:
+    judgement = union.blocker(first, second)
+    who = judgement.describe() if judgement is not None else "an analyst"
+    return HeldBack(
+        group.kind, group.value, len(group.members),
+        f"{group.label} {group.value} was not used to join {describe(listings[second])} to the "
+        f"network of {describe(listings[first])}: {who} judged them different operators",
+    )  # fmt: skip
+
+
 def _groups(
     pairs: Sequence[tuple[Listing, Analysis]],
     accounts: list[str],
     max_accounts: int,
     allow: frozenset[str],
+    rejected: Mapping[str, Judgement],
+    photos: Photos,
 ) -> tuple[list[_Group], list[HeldBack]]:
     """The sets of listings to join, each with what joins them."""
     by_account: dict[str, list[int]] = defaultdict(list)
     by_selector: dict[tuple[str, str], list[int]] = defaultdict(list)
-    channels: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+    details: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
     by_name: dict[str, list[int]] = defaultdict(list)
+    representative = photo_groups(photos) if photos else {}
     for position, (listing, analysis) in enumerate(pairs):
         by_account[accounts[position]].append(position)
-        if listing.seller:
-            by_name[listing.seller.casefold().lstrip("@")].append(position)
         for selector in analysis.selectors:
             if selector.type not in LINKING_TYPES:
                 continue
             key = (selector.type, selector.value)
             by_selector[key].append(position)
             if selector.channel:
-                channels[key].setdefault(position, _CHANNELS.get(selector.channel, selector.channel))
+                details[key].setdefault(position, _CHANNELS.get(selector.channel, selector.channel))
+        for image, digest in photos.get(listing.id, ()):
+            key = ("photo", f"{representative[digest]:016x}")
+            if not by_selector[key] or by_selector[key][-1] != position:
+                by_selector[key].append(position)
+            details[key].setdefault(position, image)
+    for members in by_account.values():  # account names, for "a handle is a seller's name"
+        seller = pairs[members[0]][0].seller
+        if seller:
+            by_name[seller.casefold().lstrip("@")].append(members[0])
     groups = [
         _Group("account", account, "same account", tuple(members), {})
         for account, members in by_account.items()
@@ -126,13 +255,22 @@ def _groups(
     ]
     held_back: list[HeldBack] = []
     for (kind, value), members in by_selector.items():
+        if len(members) < 2 and not (kind in _HANDLE_TYPES and value in by_name):
+            continue  # given once: links nothing (most values)
         if kind in _HANDLE_TYPES and value in by_name:
             members = sorted({*members, *by_name[value]})
         per_account = _one_per_account(members, accounts)
         spread = len(per_account)
         if spread < 2:
             continue
-        label = _LABELS.get(kind, kind)
+        label = LABELS.get(kind, kind)
+        if value in rejected:
+            held_back.append(
+                HeldBack(kind, value, spread,
+                         f"{label} {value} appears in listings of {spread} different accounts; "
+                         f"not used for linking: rejected by {rejected[value].describe()}")
+            )  # fmt: skip
+            continue
         if spread > max_accounts and value not in allow:
             held_back.append(
                 HeldBack(kind, value, spread,
@@ -141,19 +279,20 @@ def _groups(
                          f"{max_accounts}); allow it explicitly to link through it")
             )  # fmt: skip
             continue
-        groups.append(_Group(kind, value, label, tuple(per_account), channels.get((kind, value), {})))
+        groups.append(_Group(kind, value, label, tuple(per_account), details.get((kind, value), {})))
     return groups, held_back
 
 
 def _one_per_account(members: list[int], accounts: list[str]) -> list[int]:
     """The first listing of each account among ``members`` (accounts link on their own)."""
     seen: dict[str, int] = {}
-    for position in sorted(members):
+    for position in members:  # already in input order
         seen.setdefault(accounts[position], position)
     return list(seen.values())
 
 
-def _describe(listing: Listing, channel: str | None = None) -> str:
+def describe(listing: Listing, channel: str | None = None) -> str:
+    """How a reason names a listing: by its account when it has one."""
     via = f" (via {channel})" if channel else ""
     if listing.seller:
         return f"account '{listing.seller}' on {listing.platform or 'an unknown platform'}{via}"
@@ -163,14 +302,20 @@ def _describe(listing: Listing, channel: str | None = None) -> str:
 def _reason(group: _Group, first: int, second: int, listings: list[Listing]) -> str:
     one, other = listings[first], listings[second]
     if group.kind == "account":
-        return f"same {_describe(one)}"
+        return f"same {describe(one)}"
+    if group.kind == "photo":
+        return (
+            f"{describe(one)} and {describe(other)} show the same photo "
+            f"({group.details.get(first, '?')} and {group.details.get(second, '?')}: perceptual "
+            f"hashes at most {MAX_DISTANCE} of 64 bits apart, photo group {group.value})"
+        )
     for giver, named in ((one, other), (other, one)):
         if (named.seller or "").casefold().lstrip("@") == group.value:
             return (
-                f"{_describe(giver)} gives {group.label} {group.value}, "
-                f"the name of {_describe(named)}"
+                f"{describe(giver)} gives {group.label} {group.value}, "
+                f"the name of {describe(named)}"
             )
     return (
-        f"{_describe(one, group.channels.get(first))} and "
-        f"{_describe(other, group.channels.get(second))} both give {group.label} {group.value}"
+        f"{describe(one, group.details.get(first))} and "
+        f"{describe(other, group.details.get(second))} both give {group.label} {group.value}"
     )

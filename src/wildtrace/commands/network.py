@@ -1,0 +1,248 @@
+"""``wildtrace network`` and ``wildtrace judge``: seller networks for analysts.
+
+``network`` links listings (from files, or from the store), finds groups, communities and
+key accounts, and exports the account graph as GEXF, GraphML or JSON. ``judge`` records an
+analyst's confirm or reject of a link, a merge or a value; judgements win over the
+automatic result from the next ``link`` or ``network`` run on the store, and ``judge undo``
+withdraws one (it stays on record).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from wildtrace.errors import WildTraceError
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, link_listings
+from wildtrace.link.graph import (
+    DEFAULT_SEED,
+    FORMATS,
+    AccountGraph,
+    Format,
+    build_graph,
+    export,
+    key_accounts,
+)
+from wildtrace.link.judgements import Verdict
+from wildtrace.model import Analysis, Listing
+from wildtrace.store import judgements as stored
+from wildtrace.store import open_store
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL or SQLite file (default: WILDTRACE_DB, else WILDTRACE_HOME/wildtrace.db)."
+    ),
+]
+ByOpt = Annotated[
+    str | None,
+    typer.Option("--by", help="Who decides (default: WILDTRACE_ANALYST, else the login name)."),
+]
+
+judge_app = typer.Typer(
+    help="Confirm or reject links between accounts (or a value), list and undo judgements.",
+    no_args_is_help=True,
+)
+
+
+def _console() -> Console:
+    from wildtrace.cli import console  # the CLI's stderr console (imported late: cli imports us)
+
+    return console
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    from wildtrace.cli import _fail as fail
+
+    return fail(message, code)
+
+
+def network(
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to read and link (nothing stored); none: the store's listings."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the account graph here (.gexf, .graphml or .json)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="gexf, graphml or json (default: from the suffix of --out)."),
+    ] = None,
+    db: DbOpt = None,
+    max_accounts: Annotated[
+        int,
+        typer.Option("--max-accounts", min=1, help="Hold back a selector shared by more accounts than this."),
+    ] = DEFAULT_MAX_ACCOUNTS,
+    allow: Annotated[
+        list[str] | None,
+        typer.Option("--allow", help="Link through this selector value even if widely shared."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the community detection.")] = DEFAULT_SEED,
+    top: Annotated[int, typer.Option("--top", min=0, help="Key accounts to print.")] = 10,
+) -> None:
+    """Seller networks: groups, communities (Leiden) and key accounts, exported for Gephi.
+
+    Without INPUT, the store's listings are linked with the analysts' judgements, and the
+    network and its analysis are saved in the store.
+    """
+    chosen = _format(out, fmt)
+    console = _console()
+    try:
+        if inputs:
+            from wildtrace.cli import _scan
+            from wildtrace.config import threshold as resolve_threshold
+
+            found: list[tuple[Listing, Analysis]] = []
+            level = resolve_threshold(None)
+            _, rejects = _scan(inputs, out=None, store=None, threshold=level, command="link",
+                               write_rows=False, on_batch=found.extend)  # fmt: skip
+            pairs = list({listing.id: (listing, analysis) for listing, analysis in found}.values())
+            result = link_listings(pairs, max_accounts, allow or ())
+            graph = build_graph([listing for listing, _ in pairs], result, seed)
+        else:
+            rejects = None
+            with open_store(db) as store:
+                pairs = list(store.load_analyses())
+                result = link_listings(pairs, max_accounts, allow or (), stored.active_judgements(store))
+                graph = build_graph([listing for listing, _ in pairs], result, seed)
+                store.save_network(result)
+                stored.save_network_accounts(store, graph)
+                console.print(f"Network and its analysis saved in {store.url}")
+        if out is not None:
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                export(graph, out, chosen)
+            except OSError as exc:
+                raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
+            console.print(f"{chosen.upper()} written to {out}")
+        _print_summary(graph, top)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    if rejects is not None:
+        console.print(f"Rejected records and their reasons: {rejects}")
+        raise typer.Exit(1)
+
+
+def _format(out: Path | None, fmt: str | None) -> Format:
+    if fmt is None:
+        suffix = out.suffix.lower().lstrip(".") if out is not None else "json"
+        fmt = suffix if suffix in FORMATS else "json"
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    return fmt  # checked against FORMATS just above
+
+
+def _print_summary(graph: AccountGraph, top: int) -> None:
+    console = _console()
+    groups: dict[str, int] = {}
+    communities: set[str] = set()
+    for node in graph.nodes.values():
+        groups[node.group] = groups.get(node.group, 0) + 1
+        if groups[node.group] > 1:
+            communities.add(node.community)
+    networks = sum(1 for size in groups.values() if size > 1)
+    console.print(f"{len(graph.nodes):,} accounts, {len(graph.edges):,} ties, {networks:,} networks of 2 or "
+                  f"more accounts, {len(communities):,} communities within them, "
+                  f"{len(graph.held_back):,} shared values held back.")  # fmt: skip
+    for node in key_accounts(graph, top):
+        console.print(
+            f"key account {escape(node.account)}: network {node.group}, community {node.community}, "
+            f"{node.degree} ties, betweenness {node.betweenness:.3f}"
+        )
+
+
+def _analyst(by: str | None) -> str:
+    return by or os.environ.get("WILDTRACE_ANALYST") or getpass.getuser()
+
+
+def _judge(verdict: Verdict, accounts: list[str] | None, value: str | None, by: str | None,
+           note: str, db: str | None) -> None:  # fmt: skip
+    names = accounts or []
+    if (value is None) == (len(names) != 2) or (value is not None and names):
+        raise _fail("give two accounts (platform:seller, or listing:ID), or --value VALUE")
+    console = _console()
+    try:
+        with open_store(db) as store:
+            if value is None:
+                unknown = sorted(set(names) - stored.known_accounts(store, names))
+                for name in unknown:
+                    console.print(f"warning: {name} is not (yet) in {store.url}; the judgement applies "
+                                  "once it is")  # fmt: skip
+            judgement = stored.add_judgement(
+                store, verdict, value if value is not None else names[0],
+                None if value is not None else names[1], _analyst(by), note,
+            )  # fmt: skip
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    subject = " and ".join(judgement.subject)
+    console.print(
+        f"judgement #{judgement.id}: {judgement.by} {verdict}s {subject}; it applies from the next "
+        "`wildtrace link` or `wildtrace network` on the store"
+    )
+
+
+AccountsArg = Annotated[
+    list[str] | None,
+    typer.Argument(help="Two accounts: platform:seller (or listing:ID for a listing with no seller)."),
+]
+ValueOpt = Annotated[str | None, typer.Option("--value", help="A selector value instead of two accounts.")]
+NoteOpt = Annotated[str, typer.Option("--note", help="Why (kept with the judgement).")]
+
+
+@judge_app.command("confirm")
+def confirm(accounts: AccountsArg = None, value: ValueOpt = None, by: ByOpt = None, note: NoteOpt = "",
+            db: DbOpt = None) -> None:  # fmt: skip
+    """Two accounts are one operator (joined even with nothing shared), or a value may link
+    however widely it is shared (overrides the over-correlation guard)."""
+    _judge("confirm", accounts, value, by, note, db)
+
+
+@judge_app.command("reject")
+def reject(accounts: AccountsArg = None, value: ValueOpt = None, by: ByOpt = None, note: NoteOpt = "",
+           db: DbOpt = None) -> None:  # fmt: skip
+    """Two accounts are different operators (never in one network), or a value must not
+    link (a help line, a courier)."""
+    _judge("reject", accounts, value, by, note, db)
+
+
+@judge_app.command("list")
+def list_command(db: DbOpt = None) -> None:
+    """Every judgement, with who made it and when, and who undid it."""
+    try:
+        with open_store(db) as store:
+            records = stored.list_judgements(store)
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    for record in records:
+        j = record.judgement
+        undone = f" [undone by {record.undone_by} on {record.undone_at:%Y-%m-%d}]" if record.undone_at else ""
+        note = f" - {j.note}" if j.note else ""
+        typer.echo(f"#{j.id} {j.at} {j.by} {j.verdict} {' | '.join(j.subject)}{note}{undone}")
+    if not records:
+        _console().print("no judgements yet")
+
+
+@judge_app.command("undo")
+def undo(judgement_id: Annotated[int, typer.Argument(help="The judgement's number (see `judge list`).")],
+         by: ByOpt = None, db: DbOpt = None) -> None:  # fmt: skip
+    """Withdraw a judgement (it stays on record); the automatic result applies again."""
+    try:
+        with open_store(db) as store:
+            judgement = stored.undo_judgement(store, judgement_id, _analyst(by))
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    _console().print(
+        f"judgement #{judgement.id} undone; run `wildtrace link` or `wildtrace network` to apply"
+    )

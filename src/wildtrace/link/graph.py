@@ -1,0 +1,204 @@
+"""The seller network as a graph of accounts: groups, communities, key accounts, exports.
+
+Nodes are accounts (``platform:seller``; a listing with no seller stands alone as
+``listing:<id>``); an edge joins two accounts that a link joins, weighted by how many
+distinct reasons join them, and carrying those reasons. From it:
+
+- ``group``: the connected network the account belongs to (the cluster of ``link``);
+- ``community``: a tighter circle within a group, found by Leiden (leidenalg, modularity,
+  fixed seed: the same input always gives the same communities);
+- ``degree`` (how many accounts it is tied to) and ``betweenness`` (normalised, 0-1: how
+  often it sits on the shortest path between two others; brokers and fronts score high).
+
+Exports: GEXF and GraphML (Gephi, Cytoscape, yEd) and JSON (nodes, edges with reasons).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from wildtrace.link.resolve import LABELS, account_of, describe
+from wildtrace.model import Listing, Network
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+Format = Literal["gexf", "graphml", "json"]
+FORMATS: tuple[Format, ...] = ("gexf", "graphml", "json")
+DEFAULT_SEED = 42
+#: Exact betweenness costs O(nodes x edges) per group; larger groups use this many samples.
+_BETWEENNESS_EXACT = 2000
+#: Accounts sharing one value are all tied to each other up to this many (then: the star).
+_CLIQUE = 50
+
+
+@dataclass
+class AccountNode:
+    """One account in the graph, with what the analysis says about it."""
+
+    account: str
+    platform: str
+    seller: str
+    listings: list[str] = field(default_factory=list)
+    group: str = ""
+    community: str = ""
+    degree: int = 0
+    betweenness: float = 0.0
+
+
+@dataclass
+class AccountGraph:
+    """Accounts, the reasons that tie them, and held-back values, ready to export."""
+
+    nodes: dict[str, AccountNode]
+    edges: dict[tuple[str, str], list[str]]  # (account, account) sorted -> reasons
+    held_back: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build_graph(listings: list[Listing], network: Network, seed: int = DEFAULT_SEED) -> AccountGraph:
+    """The account graph of a linking result, with groups, communities and centralities."""
+    nodes: dict[str, AccountNode] = {}
+    owner: dict[str, str] = {}
+    for listing in listings:
+        account = account_of(listing) or f"listing:{listing.id}"
+        owner[listing.id] = account
+        node = nodes.get(account)
+        if node is None:
+            node = nodes[account] = AccountNode(account, listing.platform or "", listing.seller or "")
+            node.group = network.clusters.get(listing.id, "")
+        node.listings.append(listing.id)
+    edges: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+    def tie(first: str | None, second: str | None, reason: str) -> None:
+        if first is None or second is None or first == second:
+            return
+        key = (min(first, second), max(first, second))
+        if reason not in edges[key]:
+            edges[key].append(reason)
+
+    # Links are stars from a group's first listing; in the graph, every account that gives a
+    # value is tied to every other (a clique, up to _CLIQUE accounts), so that centrality
+    # reflects who really bridges groups, not who was listed first.
+    by_value: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for link in network.links:
+        tie(owner.get(link.source), owner.get(link.target), link.reason)
+        if link.kind not in ("account", "judgement"):
+            members = by_value[(link.kind, link.value)]
+            for uid in (link.source, link.target):
+                if uid not in members:
+                    members.append(uid)
+    by_id = {listing.id: listing for listing in listings}
+    for (kind, value), members in by_value.items():
+        if len(members) > _CLIQUE:
+            continue
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                key = (min(owner[first], owner[second]), max(owner[first], owner[second]))
+                if key in edges or nodes[key[0]].group != nodes[key[1]].group:
+                    continue  # already tied, or kept apart (an analyst's rejection)
+                tie(owner[first], owner[second],
+                    f"{describe(by_id[first])} and {describe(by_id[second])} are tied by "
+                    f"{LABELS.get(kind, kind)} {value}")  # fmt: skip
+    graph = AccountGraph(nodes, dict(edges), [
+        {"kind": h.kind, "value": h.value, "accounts": h.accounts, "reason": h.reason}
+        for h in network.held_back
+    ])  # fmt: skip
+    _analyse(graph, seed)
+    return graph
+
+
+def _analyse(graph: AccountGraph, seed: int) -> None:
+    """Communities (Leiden) and centralities, group by group."""
+    import igraph  # imported here: the CLI starts faster without igraph and leidenalg
+    import leidenalg
+
+    names = sorted(graph.nodes)
+    members: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        members[graph.nodes[name].group].append(name)
+    adjacency: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for (first, second), reasons in graph.edges.items():
+        adjacency[graph.nodes[first].group].append((first, second, len(reasons)))
+    for group_id, group in sorted(members.items()):
+        if len(group) == 1:  # most accounts stand alone: no graph to build
+            graph.nodes[group[0]].community = f"{group_id}.1"
+            continue
+        local = {name: position for position, name in enumerate(group)}
+        edges = adjacency.get(group_id, [])
+        ig = igraph.Graph(n=len(group), edges=[(local[a], local[b]) for a, b, _ in edges])
+        weights = [float(w) for _, _, w in edges]
+        for name, degree in zip(group, ig.degree(), strict=True):
+            graph.nodes[name].degree = degree
+        if len(group) > 2 and edges:
+            if len(group) <= _BETWEENNESS_EXACT:
+                scores = ig.betweenness(directed=False)
+            else:  # paths of at most 6 steps: the brokers that matter at investigation scale
+                scores = ig.betweenness(directed=False, cutoff=6)
+            pairs = (len(group) - 1) * (len(group) - 2) / 2
+            for name, score in zip(group, scores, strict=True):
+                graph.nodes[name].betweenness = round(score / pairs, 6)
+        if edges and len(group) > 2:
+            partition = leidenalg.find_partition(
+                ig, leidenalg.ModularityVertexPartition, weights=weights, seed=seed
+            )
+            membership = partition.membership
+        else:
+            membership = [0] * len(group)
+        for name, community in zip(group, membership, strict=True):
+            graph.nodes[name].community = f"{group_id}.{community + 1}"
+
+
+def key_accounts(graph: AccountGraph, top: int = 10) -> list[AccountNode]:
+    """The accounts most central to their networks: betweenness, then degree."""
+    tied = [node for node in graph.nodes.values() if node.degree > 0]
+    return sorted(tied, key=lambda n: (-n.betweenness, -n.degree, n.account))[:top]
+
+
+def to_networkx(graph: AccountGraph) -> nx.Graph:
+    """A networkx graph with scalar attributes (what GEXF and GraphML can hold)."""
+    import networkx as nx
+
+    exported = nx.Graph()
+    for name in sorted(graph.nodes):
+        node = graph.nodes[name]
+        exported.add_node(
+            name, label=node.seller or name, platform=node.platform, seller=node.seller,
+            listings=len(node.listings), group=node.group, community=node.community,
+            degree=node.degree, betweenness=node.betweenness,
+        )  # fmt: skip
+    for (first, second), reasons in sorted(graph.edges.items()):
+        exported.add_edge(first, second, weight=float(len(reasons)), reasons="\n".join(reasons))
+    return exported
+
+
+def to_json(graph: AccountGraph) -> dict[str, Any]:
+    """Nodes, edges (with every reason) and held-back values, for the web app and scripts."""
+    return {
+        "nodes": [
+            {"id": n.account, "platform": n.platform, "seller": n.seller, "listings": n.listings,
+             "group": n.group, "community": n.community, "degree": n.degree,
+             "betweenness": n.betweenness}
+            for n in (graph.nodes[name] for name in sorted(graph.nodes))
+        ],
+        "edges": [
+            {"source": first, "target": second, "weight": len(reasons), "reasons": reasons}
+            for (first, second), reasons in sorted(graph.edges.items())
+        ],
+        "held_back": graph.held_back,
+    }  # fmt: skip
+
+
+def export(graph: AccountGraph, path: Path, fmt: Format) -> None:
+    """Write the graph in ``fmt`` to ``path`` (all text escaped by the writers)."""
+    import networkx as nx
+
+    if fmt == "json":
+        path.write_text(json.dumps(to_json(graph), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(to_networkx(graph), path)
+    else:
+        nx.write_graphml(to_networkx(graph), path)

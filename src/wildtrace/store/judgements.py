@@ -1,0 +1,152 @@
+"""Analysts' judgements and the analysed network, in the store (tables_judgements.py).
+
+Judgements are never deleted: ``undo`` stamps who undid one and when, so the record of
+every decision stays for disclosure; only judgements not undone apply to linking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from wildtrace.errors import StoreError, WildTraceError
+from wildtrace.link.judgements import VERDICTS, Judgement, Verdict
+from wildtrace.store.engine import WRITE_OPTION
+from wildtrace.store.repository import Store
+from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow
+from wildtrace.store.tables_judgements import JudgementRow, NetworkAccountRow
+
+if TYPE_CHECKING:
+    from wildtrace.link.graph import AccountGraph
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementRecord:
+    """A stored judgement and, when it was undone, by whom and when."""
+
+    judgement: Judgement
+    undone_at: datetime | None = None
+    undone_by: str | None = None
+
+
+@contextmanager
+def _connect(store: Store, what: str, write: bool = False) -> Iterator[Connection]:
+    try:
+        with store.engine.connect() as connection:
+            if not write:
+                yield connection
+                return
+            connection.execution_options(**{WRITE_OPTION: True})  # SQLite: take the lock first
+            with connection.begin():
+                yield connection
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{store.url}: could not {what}: {exc}") from exc
+
+
+def _judgement(row: Any) -> Judgement:
+    made_at: datetime = row.made_at
+    return Judgement(
+        id=row.id,
+        verdict=row.verdict,
+        first=row.first,
+        second=row.second,
+        by=row.analyst,
+        at=made_at.astimezone(UTC).isoformat(timespec="seconds"),
+        note=row.note,
+    )
+
+
+def add_judgement(
+    store: Store, verdict: Verdict, first: str, second: str | None, analyst: str, note: str = ""
+) -> Judgement:
+    """Record a decision; it applies from the next linking on."""
+    if verdict not in VERDICTS:
+        raise WildTraceError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if not first or second == "" or first == second:
+        raise WildTraceError("a judgement is about two different accounts, or one value")
+    if not analyst.strip():
+        raise WildTraceError("a judgement needs the analyst's name (--by)")
+    values = {"verdict": verdict, "first": first, "second": second, "analyst": analyst.strip(),
+              "made_at": datetime.now(UTC), "note": note}  # fmt: skip
+    with _connect(store, "save the judgement", write=True) as conn:
+        new_id = conn.execute(insert(JudgementRow).values(values).returning(JudgementRow.id)).scalar_one()
+        row = conn.execute(select(JudgementRow).where(JudgementRow.id == new_id)).one()
+    return _judgement(row)
+
+
+def undo_judgement(store: Store, judgement_id: int, analyst: str) -> Judgement:
+    """Withdraw a decision (kept on record); linking goes back to the automatic result."""
+    if not analyst.strip():
+        raise WildTraceError("undoing a judgement needs the analyst's name (--by)")
+    with _connect(store, "undo the judgement", write=True) as conn:
+        row = conn.execute(select(JudgementRow).where(JudgementRow.id == judgement_id)).one_or_none()
+        if row is None:
+            raise WildTraceError(f"no judgement #{judgement_id} in {store.url}")
+        if row.undone_at is not None:
+            raise WildTraceError(f"judgement #{judgement_id} was already undone by {row.undone_by}")
+        conn.execute(
+            update(JudgementRow)
+            .where(JudgementRow.id == judgement_id)
+            .values(undone_at=datetime.now(UTC), undone_by=analyst.strip())
+        )
+    return _judgement(row)
+
+
+def list_judgements(store: Store) -> list[JudgementRecord]:
+    """Every judgement ever made, oldest first, with its undoing if any."""
+    with _connect(store, "read judgements") as conn:
+        rows = conn.execute(select(JudgementRow).order_by(JudgementRow.id)).all()
+    return [JudgementRecord(_judgement(row), row.undone_at, row.undone_by) for row in rows]
+
+
+def active_judgements(store: Store) -> list[Judgement]:
+    """The judgements that apply to linking: those not undone."""
+    return [record.judgement for record in list_judgements(store) if record.undone_at is None]
+
+
+def known_accounts(store: Store, names: list[str]) -> set[str]:
+    """Which of ``names`` (``platform:seller`` or ``listing:<id>``) the store holds."""
+    known: set[str] = set()
+    with _connect(store, "read accounts") as conn:
+        uids = [name.removeprefix("listing:") for name in names if name.startswith("listing:")]
+        if uids:
+            found = conn.execute(select(ListingRow.uid).where(ListingRow.uid.in_(uids))).scalars()
+            known.update(f"listing:{uid}" for uid in found)
+        sellers = [name.partition(":")[2] for name in names if not name.startswith("listing:")]
+        if sellers:
+            query = (
+                select(PlatformRow.name, AccountRow.seller)
+                .join(PlatformRow, PlatformRow.id == AccountRow.platform_id)
+                .where(AccountRow.seller.in_(sellers))
+            )
+            known.update(f"{platform or 'unknown'}:{seller}" for platform, seller in conn.execute(query))
+    return known & set(names)
+
+
+def save_network_accounts(store: Store, graph: AccountGraph) -> None:
+    """Replace the stored analysis of the network (groups, communities, centralities)."""
+    rows = [
+        {"account": node.account, "platform": node.platform, "seller": node.seller,
+         "listings": len(node.listings), "cluster": node.group, "community": node.community,
+         "degree": node.degree, "betweenness": node.betweenness}
+        for node in graph.nodes.values()
+    ]  # fmt: skip
+    with _connect(store, "save the network analysis", write=True) as conn:
+        conn.execute(delete(NetworkAccountRow))
+        for start in range(0, len(rows), 5000):
+            conn.execute(insert(NetworkAccountRow), rows[start : start + 5000])
+
+
+def load_network_accounts(store: Store) -> list[dict[str, object]]:
+    """The stored network analysis, most central accounts first (for the web app)."""
+    with _connect(store, "read the network analysis") as conn:
+        query = select(NetworkAccountRow).order_by(
+            NetworkAccountRow.betweenness.desc(), NetworkAccountRow.degree.desc(), NetworkAccountRow.account
+        )
+        return [dict(row._mapping) for row in conn.execute(query)]
