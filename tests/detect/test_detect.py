@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wildtrace.detect import DEFAULT_THRESHOLD, detect
+from wildtrace.detect import DEFAULT_THRESHOLD, LEXICON_ONLY, detect
 from wildtrace.detect.lexicon import Lexicon, Term, default_lexicon
 from wildtrace.detect.matcher import TermMatcher, default_matcher
 from wildtrace.detect.normalize import fold_term
@@ -419,8 +419,9 @@ def test_score_and_flag_against_thresholds() -> None:
 
 
 def test_the_same_term_in_several_fields_counts_once() -> None:
-    once = detect(_listing("ivory"), "en")
-    twice = detect(Listing(id="L1", title="ivory", text="ivory ivory"), "en")
+    # a property of the additive lexicon score (the learned model also reads the words)
+    once = detect(_listing("ivory"), "en", model=LEXICON_ONLY)
+    twice = detect(Listing(id="L1", title="ivory", text="ivory ivory"), "en", model=LEXICON_ONLY)
     assert twice.score == once.score
     assert [(m.field, m.start) for m in twice.matches if m.term == "ivory"] == [
         ("title", 0), ("text", 0), ("text", 6),
@@ -429,23 +430,26 @@ def test_the_same_term_in_several_fields_counts_once() -> None:
 
 def test_nested_evidence_counts_once() -> None:
     # 穿山甲片 contains 穿山甲, 山甲片 and 山甲: only the outermost term is evidence.
-    nested = detect(_listing("穿山甲片"), "zh")
+    nested = detect(_listing("穿山甲片"), "zh", model=LEXICON_ONLY)
     terms = [m.term for m in nested.matches]
     assert {"穿山甲片", "穿山甲", "山甲片", "山甲"} <= set(terms)
-    assert nested.score == detect(_listing("ivory"), "en").score
+    assert nested.score == detect(_listing("ivory"), "en", model=LEXICON_ONLY).score
 
 
-def test_flagged_respects_a_custom_threshold() -> None:
+@pytest.mark.parametrize("model", [None, LEXICON_ONLY])
+def test_flagged_respects_a_custom_threshold(model: str | None) -> None:
     listing = _listing("Baby slow loris")
-    score = detect(listing, "en").score
-    assert 0.0 < score < DEFAULT_THRESHOLD
-    assert detect(listing, "en").flagged is False
-    assert detect(listing, "en", threshold=score).flagged is True
-    assert detect(listing, "en", threshold=score - 0.01).flagged is True
-    assert detect(listing, "en", threshold=score + 0.01).flagged is False
+    score = detect(listing, "en", model=model).score
+    assert 0.0 < score < 1.0
+    assert detect(listing, "en", model=model).flagged is (score >= DEFAULT_THRESHOLD)
+    assert detect(listing, "en", model=model, threshold=score).flagged is True
+    assert detect(listing, "en", model=model, threshold=score - 0.01).flagged is True
+    assert detect(listing, "en", model=model, threshold=score + 0.01).flagged is False
     strong = _listing("Genuine elephant ivory bangle for sale")
-    assert detect(strong, "en").flagged is True
-    assert detect(strong, "en", threshold=0.99).flagged is False
+    assert detect(strong, "en", model=model).flagged is True
+    strong_score = detect(strong, "en", model=model).score
+    assert strong_score < 1.0
+    assert detect(strong, "en", model=model, threshold=strong_score + 1e-4).flagged is False
 
 
 def test_detection_is_deterministic() -> None:

@@ -130,3 +130,39 @@ def test_every_taxon_named_by_the_lexicon_has_a_row_in_taxa_csv() -> None:
 )
 def test_shipped_appendices(taxon: str, appendix: str | None) -> None:
     assert default_lexicon().appendix(taxon) == appendix
+
+
+# -- a newer CITES checklist export given by the user -------------------------------------
+
+
+def test_a_newer_checklist_export_updates_the_appendices(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gzip
+
+    from wildtrace.detect.lexicon import CHECKLIST_ENV, default_lexicon, load_checklist
+
+    export = tmp_path / "Index_of_CITES_Species_2025.csv.gz"
+    with gzip.open(export, "wt", encoding="utf-8") as handle:
+        handle.write("TaxonId,FullName,RankName,CurrentListing\n"
+                     "1,Pterocarpus macrocarpus,SPECIES,II\n2,Manidae,FAMILY,I\n")  # fmt: skip
+    assert load_checklist(export) == {"Pterocarpus macrocarpus": "II", "Manidae": "I"}
+    default_lexicon.cache_clear()
+    try:
+        assert default_lexicon().appendix("Pterocarpus macrocarpus") is None  # not listed in 2017
+        monkeypatch.setenv(CHECKLIST_ENV, str(export))
+        default_lexicon.cache_clear()
+        assert default_lexicon().appendix("Pterocarpus macrocarpus") == "II"
+        assert default_lexicon().appendix("Panthera tigris") == "I"  # untouched where the export is silent
+    finally:
+        monkeypatch.delenv(CHECKLIST_ENV)
+        default_lexicon.cache_clear()
+
+
+def test_a_file_that_is_not_a_checklist_is_refused(tmp_path: Path) -> None:
+    from wildtrace.detect.lexicon import load_checklist
+
+    path = tmp_path / "other.csv"
+    path.write_text("name,appendix\nManidae,I\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"other\.csv:1: not a CITES checklist export"):
+        load_checklist(path)

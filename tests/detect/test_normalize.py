@@ -43,9 +43,14 @@ def test_d_with_stroke_is_stripped_to_d_in_both_cases() -> None:
 
 
 def test_non_latin_scripts_pass_through_unchanged() -> None:
-    for text in ("出售象牙手镯", "象牙製品", "ขายงาช้างแท้", "センザンコウ"):
+    for text in ("出售象牙手镯", "ขายงาช้างแท้", "センザンコウ"):
         view = normalize(text)
         assert (view.folded, view.stripped, view.offsets) == (text, text, None)
+
+
+def test_traditional_chinese_folds_to_simplified_in_place() -> None:
+    view = normalize("象牙製品 穿山甲鱗片")
+    assert (view.folded, view.stripped, view.offsets) == ("象牙制品 穿山甲鳞片", "象牙制品 穿山甲鳞片", None)
 
 
 def test_marks_that_make_another_letter_outside_latin_are_kept() -> None:

@@ -13,7 +13,7 @@ from functools import cache
 import ahocorasick_rs
 
 from wildtrace.detect.lexicon import Lexicon, Term, default_lexicon
-from wildtrace.detect.normalize import fold_term, normalize
+from wildtrace.detect.normalize import deobfuscate, fold_term, normalize
 
 #: Hits kept per term and text: a pathological text ("ivory " x 10^6) must not make the
 #: explanation (and its pairwise overlap checks) grow without bound. The cap is per term,
@@ -34,6 +34,7 @@ class TermHit:
     end: int
 
 
+@cache
 def _spaced_script(char: str) -> bool:
     """True for letters of scripts that separate words with spaces (Latin, Vietnamese ...)."""
     if not char.isalnum():
@@ -51,7 +52,7 @@ def _spaced_script(char: str) -> bool:
 
 
 class TermMatcher:
-    """Finds every lexicon term in a text, on both the folded and the diacritic-free view."""
+    """Finds every lexicon term in a text, on the folded, diacritic-free and evasion views."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         folded: dict[str, list[Term]] = defaultdict(list)
@@ -69,9 +70,10 @@ class TermMatcher:
         self._folded = ahocorasick_rs.AhoCorasick(self._folded_keys, matchkind=kind)
         self._stripped = ahocorasick_rs.AhoCorasick(self._stripped_keys, matchkind=kind)
 
-    def find(self, text: str, language: str | None = None) -> list[TermHit]:
+    def find(self, text: str, language: str | None = None, evasions: bool = True) -> list[TermHit]:
         """Terms found in ``text``, earliest first; one hit per span (folded view first);
-        at most MAX_HITS_PER_TERM of each term."""
+        at most MAX_HITS_PER_TERM of each term. With ``evasions``, also terms spelled out
+        to dodge filters ("i v o r y", "1v0ry"), found on the deobfuscated view."""
         if not text:
             return []
         view = normalize(text)
@@ -83,9 +85,18 @@ class TermMatcher:
             for index, start, end in automaton.find_matches_as_indexes(haystack, overlapping=True):
                 if not _on_word_boundaries(haystack, start, end, keys[index]):
                     continue
-                term = _pick(terms[index], language)
                 span = view.original_span(start, end)
+                term = _pick(terms[index], language, text[span[0] : span[1]])
                 hits.setdefault(span, TermHit(term, *span))
+        evasion = deobfuscate(view.folded) if evasions else None
+        if evasion is not None:  # "i v o r y", "1v0ry": match the undone view, map back
+            haystack = evasion.text
+            for index, start, end in self._folded.find_matches_as_indexes(haystack, overlapping=True):
+                key = self._folded_keys[index]
+                if len(key) < 4 or not _on_word_boundaries(haystack, start, end, key):
+                    continue
+                span = view.original_span(*evasion.span(start, end))
+                hits.setdefault(span, TermHit(_pick(self._folded_terms[index], language), *span))
         kept: list[TermHit] = []
         per_term: dict[str, int] = defaultdict(int)
         for hit in sorted(hits.values(), key=lambda hit: (hit.start, -hit.end)):
@@ -96,15 +107,34 @@ class TermMatcher:
 
 
 def _on_word_boundaries(text: str, start: int, end: int, key: str) -> bool:
-    """A spaced-script term must not start or end inside a word ("bán" in "bánh")."""
-    if _spaced_script(key[0]) and start > 0 and _spaced_script(text[start - 1]):
-        return False
-    return not (_spaced_script(key[-1]) and end < len(text) and _spaced_script(text[end]))
+    """A spaced-script term must not start or end inside a word ("bán" in "bánh"), except
+    inside a hashtag, where words run together ("#ivorycarving", "#rhinohornforsale")."""
+    inside = (_spaced_script(key[0]) and start > 0 and _spaced_script(text[start - 1])) or (
+        _spaced_script(key[-1]) and end < len(text) and _spaced_script(text[end])
+    )
+    return not inside or _in_hashtag(text, start)
 
 
-def _pick(candidates: list[Term], language: str | None) -> Term:
-    """Of the rows sharing one spelling, prefer the listing's language."""
+def _in_hashtag(text: str, start: int) -> bool:
+    """True when ``start`` lies in a hashtag word (scanning back at most 40 characters)."""
+    mark = text.rfind("#", max(0, start - 40), start)
+    return mark >= 0 and (mark + 1 == start or text[mark + 1 : start].isalnum())
+
+
+def _pick(candidates: list[Term], language: str | None, surface: str = "") -> Term:
+    """Of the rows sharing one folded spelling, prefer the one written as in the text
+    ("象牙製品" over "象牙制品" in traditional script), then the listing's language."""
+    if len(candidates) == 1:
+        return candidates[0]
+    if surface:
+        written = surface.casefold()
+        exact = [term for term in candidates if term.term.casefold() == written]
+        if exact:
+            candidates = exact
     if language:
+        for term in candidates:
+            if term.language == language:
+                return term
         for term in candidates:
             if term.language.split("-")[0] == language.split("-")[0]:
                 return term

@@ -7,6 +7,10 @@ the original (so a match's span points at the exact characters a reviewer sees):
 - ``stripped``: ``folded`` without diacritics, e.g. "sừng tê giác" -> "sung te giac",
   because Vietnamese traders often type without accents.
 
+Traditional Chinese is folded to simplified with OpenCC (character for character; when
+a conversion would change the length the text is left as it is), so one simplified
+lexicon row finds both scripts.
+
 Characters whose folding would change the length (e.g. "ß" -> "ss") are kept as they
 are, so the views never shift offsets. Text typed in decomposed form (NFD) is composed
 first, with an offset map back to the original.
@@ -14,8 +18,11 @@ first, with an offset map back to the original.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
 
 
 class _FoldTable(dict[int, str]):
@@ -62,8 +69,10 @@ class NormalizedText:
         return self.offsets[start], self.offsets[end]
 
 
+@lru_cache(maxsize=64)
 def normalize(text: str) -> NormalizedText:
-    """Fold ``text`` into its two matching views (see the module docstring)."""
+    """Fold ``text`` into its two matching views (see the module docstring). Cached for the
+    last few texts: matching and the learned model's features both need the views."""
     if text.isascii():
         lowered = text.lower()
         return NormalizedText(lowered, lowered)
@@ -71,7 +80,82 @@ def normalize(text: str) -> NormalizedText:
     if not unicodedata.is_normalized("NFC", text):  # decomposed Latin, kana voicing marks ...
         text, offsets = _compose(text)
     folded = text.translate(_FOLD)
-    return NormalizedText(folded, folded.translate(_STRIP), offsets)
+    if _HAN.search(folded):
+        simplified = _t2s().convert(folded)
+        if len(simplified) == len(folded):
+            folded = simplified
+    stripped = folded if _NO_MARKS.fullmatch(folded) else folded.translate(_STRIP)
+    return NormalizedText(folded, stripped, offsets)
+
+
+#: Text with no Latin letter outside ASCII has no diacritics to strip.
+_NO_MARKS = re.compile(r"[^\u00c0-\u024f\u1e00-\u1eff]*")
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@cache
+def _t2s() -> Any:
+    """OpenCC traditional-to-simplified converter, built once (its tables ship in the wheel)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+#: Single letters or digits separated by spaces, dots, dashes ...: "i v o r y", "i.v.o.r.y".
+_SPACED = re.compile(r"(?<![^\W_])[a-z0-9@$](?:[ .\-_*·/|]{1,2}[a-z0-9@$]){2,}(?![^\W_])")
+#: A word that mixes letters with digits or symbols standing for letters: "1v0ry", "rh1n0"
+#: (a letter then a digit, or a digit then three letters; "45cm" and "2m2" are left alone).
+_LEET_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z][0-9@$]|[0-9@$][a-z]{3})[a-z0-9@$]+")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_SEPARATORS = frozenset(" .-_*·/|")
+
+
+@dataclass(frozen=True, slots=True)
+class Deobfuscated:
+    """A view of folded text with evasions undone, and where each character came from."""
+
+    text: str
+    origin: tuple[int, ...]  # index into the folded text, one per character, plus the end
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of this view back to the folded text."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def deobfuscate(folded: str) -> Deobfuscated | None:
+    """Undo spacing, dotting and digit-for-letter evasions in folded (lower-case) text, or
+    None when the text shows none (the common case, so matching pays nothing extra)."""
+    spaced = _SPACED.search(folded)
+    leet = _LEET_WORD.search(folded)
+    if spaced is None and leet is None:
+        return None
+    chars: list[str] = []
+    origin: list[int] = []
+    edits: dict[int, str | None] = {}
+    for match in _SPACED.finditer(folded):
+        for index in range(match.start(), match.end()):
+            if folded[index] in _SEPARATORS:
+                edits[index] = None
+    for match in _LEET_WORD.finditer(folded):
+        word = match.group()
+        if not any(char.isalpha() for char in word) or word.isdigit():
+            continue
+        for offset, char in enumerate(word):
+            mapped = char.translate(_LEET)
+            if mapped != char:
+                edits[match.start() + offset] = mapped
+    if not edits:
+        return None
+    for index, char in enumerate(folded):
+        replacement = edits.get(index, char)
+        if replacement is None:
+            continue
+        chars.append(replacement)
+        origin.append(index)
+    origin.append(len(folded))
+    return Deobfuscated("".join(chars), tuple(origin))
 
 
 def _compose(text: str) -> tuple[str, tuple[int, ...]]:

@@ -37,7 +37,13 @@ _GENUINE = 0.5
 def drop_negated(hits: list[TermHit]) -> list[TermHit]:
     """Remove negated negative terms ("not resin", "唔係樹脂") and negated evidence
     ("không phải sừng tê": not rhino horn), and the negation terms themselves."""
-    negations = [hit for hit in hits if hit.term.kind == "negation"]
+    # a negation inside a longer term is part of a word, not a negation ("非" in "非洲", "非诚勿扰")
+    negations = [
+        hit for hit in hits
+        if hit.term.kind == "negation"
+        and not any(other.term.kind != "negation" and other.start <= hit.start and hit.end <= other.end
+                    and other.end - other.start > hit.end - hit.start for other in hits)
+    ]  # fmt: skip
     kept = []
     for hit in hits:
         if hit.term.kind == "negation":

@@ -37,20 +37,112 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
 
 
 def detect_language(text: str) -> str | None:
-    """The ISO 639 code of the text's language ("en", "vi", "zh"), or None if it cannot tell."""
+    """The ISO 639 code of the text's language ("en", "vi", "zh"), or None if it cannot tell.
+
+    Cheapest evidence first (it runs on every listing): the script (one pass), then a
+    vote of frequent function words for Latin-script text, and only when neither
+    decides, py3langid on the first ``MODEL_SAMPLE`` characters."""
     if not _has_letters(text, MIN_LETTERS):
         return None
-    letters = sum(1 for char in text if char.isalpha()) or 1
-    for language, script, share in _SCRIPTS:
+    letters = len(_LETTER.findall(text)) or 1
+    scripts = _SCRIPTS if _NOT_LATIN.search(text) else _SCRIPTS[-1:]  # only "vi" can apply
+    for language, script, share in scripts:
         if len(script.findall(text)) >= share * letters:
             return language
-    label, probability = _identifier().classify(text)
+    if scripts is _SCRIPTS and len(_HAN_CHAR.findall(text)) >= 0.3 * letters:
+        return "zh"  # Han without kana (kana was checked above)
+    voted = _vote(text)
+    if voted is not None:
+        return voted
+    label, probability = _identifier().classify(text[:MODEL_SAMPLE])
     code = str(label)
     if code in _NOT_A_LANGUAGE or probability < MIN_CONFIDENCE:
         return None
     if code in _CHINESE or code.startswith("zh"):
         return "zh"
     return code
+
+
+#: Characters py3langid reads when the cheap checks do not decide (its cost grows with length).
+MODEL_SAMPLE = 200
+_LETTER = re.compile(r"[^\W\d_]")
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"[a-zà-ÿ]+")
+#: Function words that are frequent in one language and rare in the others listed. "de",
+#: "la", "a", "e" are shared by the Romance languages and left out on purpose.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "for",
+            "with",
+            "this",
+            "that",
+            "you",
+            "your",
+            "are",
+            "have",
+            "from",
+            "our",
+            "will",
+            "was",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "les",
+            "des",
+            "et",
+            "pour",
+            "avec",
+            "est",
+            "une",
+            "dans",
+            "sur",
+            "vends",
+            "très",
+            "pas",
+            "du",
+            "au",
+        ]
+    ),
+    "es": frozenset(
+        ["el", "los", "las", "y", "para", "con", "una", "por", "vendo", "muy", "del", "se", "envío"]
+    ),
+    "pt": frozenset(
+        ["o", "os", "um", "uma", "para", "com", "não", "do", "da", "em", "vendo", "muito", "envio", "você"]
+    ),
+    "id": frozenset(
+        ["dan", "yang", "untuk", "dengan", "ini", "bisa", "jual", "harga", "ada", "tidak", "juga", "sudah"]
+    ),
+    "sw": frozenset(["na", "ya", "wa", "kwa", "za", "ni", "hii", "kwenye", "bei", "sana"]),
+}
+#: Votes the winner needs, and by how much it must lead the runner-up.
+_MIN_VOTES = 3
+
+
+_WORD_LANGUAGES: dict[str, tuple[str, ...]] = {}
+for _language, _words in _FUNCTION_WORDS.items():
+    for _word in _words:
+        _WORD_LANGUAGES[_word] = (*_WORD_LANGUAGES.get(_word, ()), _language)
+#: Any character of a script other than Latin (Greek and beyond; Vietnamese letters in
+#: Latin Extended Additional, U+1E00-U+1EFF, are Latin).
+_NOT_LATIN = re.compile(r"[\u0370-\u1dff\u1f00-\U0010ffff]")
+
+
+def _vote(text: str) -> str | None:
+    """The language whose function words clearly dominate the text, or None."""
+    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for token in _TOKEN.findall(text.lower()):
+        for language in _WORD_LANGUAGES.get(token, ()):
+            counts[language] += 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    (best, votes), (_, runner_up) = ranked[0], ranked[1]
+    if votes >= _MIN_VOTES and votes >= 3 * runner_up:
+        return best
+    return None
 
 
 def _has_letters(text: str, needed: int) -> bool:

@@ -1,0 +1,305 @@
+"""The learned, calibrated scorer that fuses lexicon evidence with the listing's text.
+
+Features (hashed into 2**18 buckets with CRC-32, so no vocabulary has to ship and the
+hash never changes between Python or library versions):
+
+- lexicon evidence: each matched term, its kind, its commodity, its field, the cues and
+  look-alike families it raises, how many evidence terms there are, whether a price is
+  given, and the additive lexicon score of ``score.fuse``;
+- word unigrams and bigrams of the folded title and text (first 600 characters);
+- character 2- to 4-grams of the folded text in a window around each evidence term
+  (this is what reads "ivory" + "wedding dress" or "象牙" + "白" in scripts without
+  spaces).
+
+A logistic regression is fitted on these, then Platt-calibrated on out-of-fold
+predictions (``CalibratedClassifierCV(method="sigmoid", ensemble=False)``). Only the
+non-zero coefficients and the two calibration numbers are exported, to a compressed
+``.npz`` that loads in milliseconds without scikit-learn. The model only re-scores
+listings that have lexicon evidence: it never adds a commodity or taxon of its own, so
+every commodity and taxon in the output traces to a match.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import zlib
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from wildtrace.detect.lexicon import EVIDENCE_KINDS
+from wildtrace.detect.matcher import TermHit
+from wildtrace.detect.normalize import normalize
+from wildtrace.errors import ConfigError
+from wildtrace.model import Listing
+
+FEATURE_VERSION = 3
+N_FEATURES = 1 << 18
+_MASK = N_FEATURES - 1
+#: Characters of title + text read for word n-grams (plus the windows around evidence).
+WORD_SAMPLE = 400
+#: Characters either side of an evidence term read for character n-grams.
+WINDOW = 40
+#: Windows read per field: the first few carry the context; more only cost time.
+MAX_WINDOWS = 3
+_WORD = re.compile(r"\w+", re.UNICODE)
+MODEL_FILE = "detector.npz"
+
+
+def _bucket(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8")) & _MASK
+
+
+def features(
+    listing: Listing,
+    raw: Sequence[tuple[str, list[TermHit]]],
+    kept: Sequence[tuple[str, list[TermHit]]],
+    lexicon_logit: float,
+) -> dict[int, float]:
+    """Hashed feature vector of one listing (bucket -> value) from all its lexicon hits
+    (``raw``) and those left after negation and look-alike phrases (``kept``)."""
+    out: dict[int, float] = {}
+
+    def put(token: str, value: float = 1.0) -> None:
+        key = _bucket(token)
+        out[key] = out.get(key, 0.0) + value
+
+    evidence = 0
+    windows: list[str] = []
+    # a look-alike counts against the evidence of its own commodity only: "Tiger Balm"
+    # does not excuse pangolin scales (the same rule as score.fuse)
+    named = {hit.term.commodity for _, hits in kept for hit in hits if hit.term.kind in EVIDENCE_KINDS}
+    for (field, hits), (_, survivors) in zip(raw, kept, strict=True):
+        if not hits:
+            continue
+        original = listing.field_text(field)
+        folded = normalize(original).folded
+        alive = set(survivors)
+        spans: list[tuple[int, int]] = []
+        for hit in hits:
+            term = hit.term
+            if term.kind in EVIDENCE_KINDS:
+                spans.append((max(0, hit.start - WINDOW), hit.end + WINDOW))
+                if hit not in alive:  # inside "ivory coast", or negated
+                    put(f"L:gone|t={term.term.casefold()}")
+                    continue
+                if term.kind == "product" and _everyday_near(folded, hit.start, hit.end):
+                    put(f"L:everyday_noun|c={term.commodity}")  # "ivory scarf", "dress in ivory"
+                surface = original[hit.start : hit.end]
+                if surface[:1].isupper() and hit.start > 2 and original[hit.start - 2] not in ".!?\n":
+                    put("L:capitalised_midsentence")  # "Ivory Hill", "the Ivory Room"
+            elif hit not in alive:
+                continue
+            elif term.kind == "negative" and term.commodity and term.commodity not in named:
+                put("L:negative_of_another_commodity")
+                continue
+            put(f"L:k={term.kind}")
+            put(f"L:k={term.kind}|f={field}")
+            put(f"L:t={term.term.casefold()}")
+            if term.commodity:
+                put(f"L:c={term.commodity}|k={term.kind}")
+            if term.cue:
+                put(f"L:cue={term.cue}|k={term.kind}")
+            if term.kind in EVIDENCE_KINDS:
+                evidence += 1
+        windows.extend(folded[start:end] for start, end in _merge(spans)[:MAX_WINDOWS])
+    put(f"L:evidence={min(evidence, 4)}")
+    put("L:price", 1.0 if listing.price else 0.0)
+    put("L:lexicon_logit", lexicon_logit / 5.0)
+    put("L:bias_evidence")
+    # text n-grams, l2-normalised as a block so long texts do not shout
+    text_tokens: dict[int, float] = {}
+    # the start of the listing, and the words around the evidence wherever it stands (a
+    # seller cannot push the offer out of view by padding the text)
+    sample = " ".join(filter(None, (listing.title, listing.text)))[:WORD_SAMPLE]
+    for chunk in (normalize(sample).folded, *windows):
+        words = _WORD.findall(chunk)
+        for index, word in enumerate(words):
+            text_tokens[_bucket("W:" + word)] = 1.0
+            if index:
+                text_tokens[_bucket(f"B:{words[index - 1]} {word}")] = 1.0
+    grams = {
+        window[start : start + size]
+        for window in windows
+        for size in (2, 3, 4)
+        for start in range(len(window) - size + 1)
+    }
+    for gram in grams:
+        text_tokens[_bucket("C:" + gram)] = 1.0
+    if text_tokens:
+        scale = 1.0 / math.sqrt(len(text_tokens))
+        for key, value in text_tokens.items():
+            out[key] = out.get(key, 0.0) + value * scale
+    return out
+
+
+@cache
+def everyday_nouns() -> frozenset[str]:
+    """Everyday nouns that a colour word qualifies ("scarf", "tiles", "váy"): next to a
+    product term they suggest the colour, not the material (data/everyday_nouns.csv)."""
+    import csv
+
+    path = resources.files("wildtrace.detect") / "data" / "everyday_nouns.csv"
+    rows = csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+    return frozenset(row["term"].strip().casefold() for row in rows)
+
+
+def _everyday_near(folded: str, start: int, end: int) -> bool:
+    """An everyday noun within three words after, or two words before, a term."""
+    nouns = everyday_nouns()
+    after = _WORD.findall(folded[end : end + 40])[:3]
+    before = _WORD.findall(folded[max(0, start - 30) : start])[-2:]
+    return any(word in nouns for word in after + before)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping windows merged, so that nested terms do not count their n-grams twice."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@dataclass(frozen=True)
+class LearnedModel:  # not slots: cached_property needs the instance __dict__
+    """Exported coefficients: dense weight vector, intercept and Platt calibration."""
+
+    weights: np.ndarray[Any, np.dtype[np.float32]]
+    intercept: float
+    platt_a: float
+    platt_b: float
+    meta: dict[str, Any]
+
+    @cached_property
+    def _lookup(self) -> array[float]:
+        """The weights as a flat array of C floats: indexing it from Python is much cheaper
+        than indexing a numpy array one scalar at a time."""
+        return array("f", self.weights.tobytes())
+
+    def probability(self, vector: dict[int, float]) -> float:
+        """Calibrated probability that the listing offers (or asks for) a product."""
+        weights = self._lookup
+        decision = self.intercept + sum(weights[key] * value for key, value in vector.items())
+        logit = -(self.platt_a * float(decision) + self.platt_b)
+        if logit < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-logit))
+
+    def save(self, path: Path) -> None:
+        nonzero = np.flatnonzero(self.weights).astype(np.int32)
+        np.savez_compressed(
+            path,
+            index=nonzero,
+            value=self.weights[nonzero].astype(np.float32),
+            scalars=np.array([self.intercept, self.platt_a, self.platt_b], dtype=np.float64),
+            meta=np.array(json.dumps(self.meta, sort_keys=True)),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> LearnedModel:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_features") != N_FEATURES:
+                raise ValueError(f"{path}: model made for other features ({meta.get('feature_version')})")
+            weights = np.zeros(N_FEATURES, dtype=np.float32)
+            weights[data["index"]] = data["value"]
+            intercept, platt_a, platt_b = (float(x) for x in data["scalars"])
+        return cls(weights, intercept, platt_a, platt_b, meta)
+
+
+def matrix(vectors: Iterable[dict[int, float]]) -> Any:
+    """Stack feature dicts into a scipy CSR matrix for training."""
+    from scipy.sparse import csr_matrix
+
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for vector in vectors:
+        indices.extend(vector)
+        data.extend(vector.values())
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, N_FEATURES), dtype=np.float64)
+
+
+def fit(
+    vectors: Sequence[dict[int, float]],
+    labels: Sequence[int],
+    c: float = 4.0,
+    meta: dict[str, Any] | None = None,
+) -> LearnedModel:
+    """Fit the logistic model and its Platt calibration (out-of-fold, then refit on all)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+
+    x = matrix(vectors)
+    y = np.asarray(labels, dtype=np.int64)
+    folds = max(2, min(5, int(min(y.sum(), len(y) - y.sum()))))
+    base = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+    calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=folds, ensemble=False)
+    calibrated.fit(x, y)
+    inner = calibrated.calibrated_classifiers_[0]
+    estimator = inner.estimator
+    calibrator = inner.calibrators[0]
+    weights = np.asarray(estimator.coef_[0], dtype=np.float32)
+    weights[np.abs(weights) < 1e-4] = 0.0  # keep the exported file small
+    info = {
+        "feature_version": FEATURE_VERSION,
+        "n_features": N_FEATURES,
+        "C": c,
+        "examples": len(y),
+        "positives": int(y.sum()),
+    }
+    info.update(meta or {})
+    return LearnedModel(
+        weights, float(estimator.intercept_[0]), float(calibrator.a_), float(calibrator.b_), info
+    )
+
+
+#: Environment variable naming a model made by ``wildtrace train`` to use instead of the
+#: packaged one (how an agency runs a model adapted to its own markets).
+MODEL_ENV = "WILDTRACE_DETECTOR_MODEL"
+
+
+def packaged_model_path() -> Path:
+    return Path(str(resources.files("wildtrace.detect") / "data" / MODEL_FILE))
+
+
+def active_model_path() -> Path | None:
+    """The model file ``detect`` uses: $WILDTRACE_DETECTOR_MODEL, else the packaged one."""
+    chosen = os.environ.get(MODEL_ENV)
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise ConfigError(f"{MODEL_ENV}={chosen}: no such model file (make one with `wildtrace train`)")
+        return path
+    path = packaged_model_path()
+    return path if path.is_file() else None
+
+
+@cache
+def default_model() -> LearnedModel | None:
+    """The active model (see ``active_model_path``), or None: lexicon scores only."""
+    path = active_model_path()
+    return None if path is None else LearnedModel.load(path)
+
+
+def detection_data_files() -> list[Path]:
+    """Every file whose content changes what ``detect`` answers (for the analyzer version)."""
+    from wildtrace.detect.lexicon import checklist_path
+
+    data = Path(str(resources.files("wildtrace.detect") / "data"))
+    files = [data / "lexicon.csv", data / "taxa.csv", data / "everyday_nouns.csv"]
+    files += [path for path in (active_model_path(), checklist_path()) if path is not None]
+    return files
