@@ -1,0 +1,121 @@
+"""The item pipeline: each captured listing page is analysed and stored as it arrives.
+
+One transaction per page: a crawl stopped at any moment leaves the store consistent with the
+WARC files (a page is either stored with its capture or not at all, and a resumed crawl
+stores it then). Re-captures of a stored listing are compared field by field and the changes
+recorded; 404, 410 and "removed" pages of a stored listing are kept as takedowns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from wildtrace.config import threshold as resolve_threshold
+from wildtrace.crawl.history import changes, clear_takedown, record_takedown, stored_fields
+from wildtrace.crawl.middlewares import session_of
+from wildtrace.crawl.session import CrawlSession
+from wildtrace.evidence.archive import ArchivedCapture, warc_date
+from wildtrace.model import Capture, Listing
+from wildtrace.parse import url_id
+from wildtrace.pipeline import analyze
+
+
+def capture_of(archived: ArchivedCapture, content_type: str | None) -> Capture:
+    """The store's Capture for an archived response."""
+    return Capture(
+        url=archived.url,
+        sha256=archived.sha256,
+        captured_at=warc_date(archived.fetched_at),
+        content_type=content_type,
+        http_status=archived.status,
+        warc_file=str(archived.warc_file),
+        warc_offset=archived.offset,
+    )
+
+
+class CapturePipeline:
+    """Analyse and store listing pages; record changes and takedowns."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.threshold = 0.5
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CapturePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        config = session_of(self.crawler).config
+        self.threshold = config.threshold if config.threshold is not None else resolve_threshold(None)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        session = session_of(self.crawler)
+        archived = item.get("capture")
+        if not isinstance(archived, ArchivedCapture):
+            session.event(
+                "fault", item.get("url", "?"), reason="page without an archived capture: not stored"
+            )
+            return item
+        capture = capture_of(archived, item.get("content_type"))
+        try:
+            if item["kind"] == "gone":
+                self._gone(session, item["url"], capture, item.get("reason", "gone"))
+            elif item["kind"] == "listing":
+                self._listing(session, item["listing"], capture)
+        except Exception as exc:  # the page stays in the WARC files: `wildtrace scan` them later
+            session.totals.faults += 1
+            session.event(
+                "fault",
+                item.get("url", "?"),
+                reason=f"archived but not analysed or stored: {type(exc).__name__}: {exc}",
+            )
+        return item
+
+    def _listing(self, session: CrawlSession, listing: Listing, capture: Capture) -> None:
+        listing = replace(listing, capture=capture)
+        before = stored_fields(session.store, listing.id)
+        analysis = analyze(listing, self.threshold)
+        counts = session.store.save_batch([(listing, analysis)])
+        totals = session.totals
+        totals.listings += 1
+        totals.new += counts.new
+        totals.updated += counts.updated
+        totals.unchanged += counts.unchanged
+        if analysis.detection.flagged:
+            totals.flagged += 1
+        if counts.conflicts:
+            session.event(
+                "fault", listing.url or "?", reason=f"id {listing.id} is stored for another platform"
+            )
+        if before is None:
+            return
+        if before.takedown is not None:
+            clear_takedown(session.store, listing.id)
+            session.event("reappeared", listing.url or "?", reason="served again after a takedown")
+        changed = changes(before, listing)
+        if changed:
+            totals.changed += 1
+            shown = {
+                name: {"before": old, "after": new} for name, (old, new) in changed.items() if name != "text"
+            }
+            if "text" in changed:
+                shown["text"] = {"before": "(changed)", "after": "(changed)"}
+            session.event(
+                "changed",
+                listing.url or "?",
+                listing=listing.id,
+                fields=sorted(changed),
+                changes=shown,
+                sha256=capture.sha256,
+            )
+
+    def _gone(self, session: CrawlSession, url: str, capture: Capture, reason: str) -> None:
+        uid = url_id(url)
+        if record_takedown(session.store, uid, capture, reason):
+            session.totals.takedowns += 1
+            session.event("takedown", url, listing=uid, reason=reason, sha256=capture.sha256)
+        else:
+            session.event("gone", url, reason=f"{reason} (never captured before: nothing to mark)")
