@@ -498,3 +498,23 @@ def test_an_id_stored_with_a_platform_is_not_taken_by_a_record_without_one(store
     anonymous = make_listing("L1", platform=None, title="Something else")
     assert store.save_batch([(anonymous, make_analysis("L1"))]) == SaveCounts(conflicts=(anonymous,))
     assert [item for item, _ in store.load_analyses()] == [original]
+
+
+
+def test_several_processes_opening_a_new_postgresql_database_at_once_all_succeed(pg_url: str) -> None:
+    """Crawl workers start together on a new database: one migrates, the others wait."""
+    import subprocess
+    import sys
+    import time
+
+    start_at = time.time() + 3  # all four begin migrating at the same moment
+    script = (
+        "import sys, time; from wildtrace.store import open_store; "
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); open_store(sys.argv[1]).close()"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script, pg_url, str(start_at)], stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    failures = [p.communicate(timeout=120)[1].decode() for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], failures

@@ -16,6 +16,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: writers queue (busy timeout) instead of failing when one upgrades a read to a write.
 WRITE_OPTION = "wildtrace_write"
 
+#: PostgreSQL advisory-lock key that serialises migrations ("wildtrc" as a number).
+MIGRATION_LOCK = 0x77696C6474726324
+
 
 def create_store_engine(url: str) -> Engine:
     """An engine tuned for the store: WAL and foreign keys on SQLite, pre-ping on PostgreSQL."""
@@ -68,4 +71,8 @@ def migrate(engine: Engine) -> None:
     with engine.connect() as connection:
         connection.execution_options(**{WRITE_OPTION: True})
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                # Several crawlers or workers may open a new database at once: one migrates,
+                # the others wait here and then find it up to date (SQLite: BEGIN IMMEDIATE).
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             command.upgrade(alembic_config(connection), "head")
