@@ -29,12 +29,14 @@ from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
+from wildtrace.link.graph import build_graph
 from wildtrace.model import Analysis, Listing, Network, Reject
 from wildtrace.output import link_rows
 from wildtrace.report import print_summary, render_html
 from wildtrace.runners import default_workers
 from wildtrace.scanning import RejectsFile, ScanTotals, run_scan
 from wildtrace.store import RunStatus, Store, open_store
+from wildtrace.store.judgements import active_judgements, save_network_accounts
 
 app = typer.Typer(
     name="wildtrace",
@@ -154,6 +156,10 @@ def _scan(
     if out is not None and str(out) != "-":
         _refuse_overwriting_inputs(out, files)
     run_id = store.start_run([str(path) for path in inputs]) if store is not None else None
+    if store is not None:
+        from wildtrace.evidence.imports import log_imports  # custody: one "import" entry per file
+
+        log_imports(store, files, run_id)
     totals = ScanTotals()
     status: RunStatus = "interrupted"
     show = _show_reject([0])
@@ -285,7 +291,7 @@ def link(
         else:
             with open_store(db) as store:
                 pairs = list(store.load_analyses())
-                network = link_listings(pairs, max_accounts, allow or ())
+                network = link_listings(pairs, max_accounts, allow or (), active_judgements(store))
                 store.save_network(network)
                 console.print(f"Network saved in {store.url}")
         listings = [listing for listing, _ in pairs]
@@ -365,6 +371,7 @@ def demo(
             pairs = list(store.load_analyses())
             network = link_listings(pairs)
             store.save_network(network)
+            save_network_accounts(store, build_graph([listing for listing, _ in pairs], network))
             _print_network_summary([listing for listing, _ in pairs], network)
             summary = store.summary()
             console.rule("Report")
@@ -388,6 +395,23 @@ def demo(
 # Commands defined in their own modules under wildtrace/commands/ (one module per stage).
 # Register each here with one line, e.g. ``app.add_typer(ops.app, name="ops")``.
 # --- registered commands: begin ---
+from wildtrace.commands import crawl as crawl_commands  # noqa: E402
+
+app.command("crawl")(crawl_commands.crawl)
+app.command("demo-site")(crawl_commands.demo_site)
+from wildtrace.commands import network as network_commands  # noqa: E402
+
+app.command("network")(network_commands.network)
+app.add_typer(network_commands.judge_app, name="judge")
+from wildtrace.commands import ops as ops_commands  # noqa: E402
+
+app.add_typer(ops_commands.app, name="ops")
+from wildtrace.commands import evidence as evidence_commands  # noqa: E402
+
+app.add_typer(evidence_commands.app, name="evidence")
+from wildtrace.commands import train as train_commands  # noqa: E402
+
+app.command("train")(train_commands.train)
 # --- registered commands: end ---
 
 

@@ -7,6 +7,7 @@ executor. Names follow the investigators' vocabulary (DESIGN.md).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,9 @@ class Selector:
     start: int = 0
     end: int = 0
     channel: str | None = None  # how to reach it: "whatsapp", "zalo", "telegram" ...
+    #: How sure the extractor is (0-1): 1.0 for checksummed values, lower when inferred.
+    #: Not part of equality: the same value found at the same place is the same selector.
+    confidence: float = dataclasses.field(default=1.0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

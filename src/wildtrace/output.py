@@ -6,10 +6,14 @@ rename or remove them.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from price_parser import Price
+
+from wildtrace.extract.money import to_usd
 from wildtrace.link import account_of
-from wildtrace.model import Analysis, Listing, Network, Reject
+from wildtrace.model import Analysis, Listing, Network, Reject, Selector
 
 
 def scan_row(listing: Listing, analysis: Analysis) -> dict[str, Any]:
@@ -27,22 +31,55 @@ def scan_row(listing: Listing, analysis: Analysis) -> dict[str, Any]:
             for m in detection.matches
         ],
         "legality_cues": list(detection.legality_cues),
-        "selectors": [
-            {"type": s.type, "value": s.value, "raw": s.raw, "field": s.field,
-             "start": s.start, "end": s.end, **({"channel": s.channel} if s.channel else {})}
-            for s in analysis.selectors
-        ],
+        "selectors": [_selector_row(s) for s in analysis.selectors],
         "language": analysis.language,
         "platform": listing.platform,
         "seller": listing.seller,
         "url": listing.url,
         "title": listing.title,
+        "price": _price_row(listing, analysis),
     }  # fmt: skip
     if listing.capture is not None:
         row["captured_at"] = listing.capture.captured_at
         row["sha256"] = listing.capture.sha256
     if listing.origin is not None:
         row["origin"] = str(listing.origin)
+    return row
+
+
+def _price_row(listing: Listing, analysis: Analysis) -> dict[str, Any] | None:
+    """The listing's price as ``{amount, currency, raw}``: the money selector found in the price
+    field (validated, currency by the listing's country), else what price-parser reads."""
+    if not listing.price:
+        return None
+    money = next((s for s in analysis.selectors if s.type == "money" and s.field == "price"), None)
+    if money is not None:
+        amount, _, currency = money.value.partition(" ")
+        return {"amount": _number(Decimal(amount)), "currency": currency or None, "raw": listing.price}
+    parsed = Price.fromstring(listing.price)
+    code = (parsed.currency or "").strip().upper()
+    return {
+        "amount": _number(parsed.amount) if parsed.amount is not None else None,
+        "currency": code if len(code) == 3 and code.isalpha() else None,
+        "raw": listing.price,
+    }
+
+
+def _number(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _selector_row(selector: Selector) -> dict[str, Any]:
+    """A selector with its span and confidence; money also in US dollars, with the date of
+    the rate used (extract/data/rates.csv, or the user's WILDTRACE_RATES)."""
+    row: dict[str, Any] = {
+        "type": selector.type, "value": selector.value, "raw": selector.raw, "field": selector.field,
+        "start": selector.start, "end": selector.end, "confidence": selector.confidence,
+    }  # fmt: skip
+    if selector.channel:
+        row["channel"] = selector.channel
+    if selector.type == "money" and (usd := to_usd(selector.value)) is not None:
+        row["usd"], row["rate_date"] = usd
     return row
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 
 from wildtrace import __version__
 from wildtrace.detect import DEFAULT_THRESHOLD, detect
-from wildtrace.extract import extract
+from wildtrace.detect.learned import detection_data_files
+from wildtrace.extract import EXTRACTOR_VERSION, extract
 from wildtrace.model import Analysis, Listing
 from wildtrace.parse.language import detect_language
 
@@ -30,9 +30,10 @@ def analyzer_version() -> str:
     """The package version plus a digest of the detection data, so that stored analyses
     made with another lexicon are recognised as stale and recomputed."""
     digest = hashlib.sha256()
-    data = resources.files("wildtrace.detect") / "data"
-    for name in ("lexicon.csv", "taxa.csv"):
-        digest.update((data / name).read_bytes())
+    # lexicon, taxa, the learned model and a user's CITES checklist, when given
+    for path in detection_data_files():
+        digest.update(path.read_bytes())
+    digest.update(f"extract {EXTRACTOR_VERSION}".encode())  # new selector rules: re-extract too
     return f"{__version__}+{digest.hexdigest()[:10]}"
 
 
