@@ -13,7 +13,7 @@ from wildtrace.extract.handles import find_handles
 from wildtrace.extract.iban import find_ibans
 from wildtrace.extract.money import find_money
 from wildtrace.extract.phones import find_phones
-from wildtrace.extract.places import find_places
+from wildtrace.extract.places import find_places, location_places
 from wildtrace.extract.quantities import find_quantities
 from wildtrace.extract.regions import guess_region
 from wildtrace.extract.wallets import find_wallets
@@ -58,6 +58,6 @@ def extract(listing: Listing, language: str | None = None) -> tuple[Selector, ..
         for selector in find_money(listing.price, "price", region, price_field=True):
             found.setdefault((selector.type, selector.value), selector)
     if listing.location:
-        for selector in find_places(listing.location, "location", location=True):
+        for selector in location_places(listing.location):
             found.setdefault((selector.type, selector.value), selector)
     return tuple(found.values())

@@ -33,7 +33,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           rf"([A-Za-z][A-Za-z0-9_-]{{5,19}}){_END}")),
     ("wechat", re.compile(rf"{_START}(?i:wechat|weixin){_STRICT_SEP}([A-Za-z][A-Za-z0-9_-]{{5,19}}){_END}")),
     ("line", re.compile(rf"ไลน์{_SEP}@?([A-Za-z0-9][A-Za-z0-9._-]{{3,19}}){_END}")),
-    ("line", re.compile(rf"{_START}(?i:line){_STRICT_SEP}([A-Za-z0-9][A-Za-z0-9._-]{{3,19}}){_END}")),
+    # "line" is in many words ("online"): written to start with a character class (then the
+    # look behind it), the engine skips the text between "l"s at C speed
+    ("line", re.compile(rf"[lL](?<![A-Za-z0-9_][lL])(?i:ine){_STRICT_SEP}"
+                        rf"([A-Za-z0-9][A-Za-z0-9._-]{{3,19}}){_END}")),
     ("line", re.compile(rf"{_START}line\.me/ti/p/~?@?([A-Za-z0-9._-]{{4,20}}){_END}")),
     ("instagram", re.compile(rf"{_START}instagram\.com/([A-Za-z0-9_.]{{3,30}}){_END}")),
     ("instagram", re.compile(rf"{_START}(?i:instagram|insta|ig){_SEP}@([A-Za-z0-9_.]{{3,30}}){_END}")),

@@ -11,7 +11,8 @@ from schwifty.exceptions import SchwiftyException
 from wildtrace.model import Selector
 
 #: Cheap test run first: no two capitals followed by two digits, no IBAN (most listings).
-_PREFILTER = re.compile(r"[A-Z]{2}\d{2}")
+#: Written to start with a character class, which the regex engine scans for at C speed.
+_PREFILTER = re.compile(r"[A-Z][A-Z]\d\d")
 #: Country, check digits, then groups of up to 4 letters or digits, with or without spaces.
 _CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{1,4}){3,8}(?![A-Za-z0-9])")
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -77,9 +77,13 @@ _MULT = _alternation(list(_MULTIPLIERS))
 #: looked for right before or right after each one: big alternations are only ever tried
 #: at those few positions, never across the whole text.
 _AMOUNT = re.compile(rf"(?=\d)(?<![0-9A-Za-z_.,])(?:{_NUMBER})(?![\d])")  # (?=\d): the fast scan
-_HEAD = re.compile(rf"(?<![^\W\d_])(?P<cur>{_CURRENCY})\s?$", re.I)
+#: First characters of the words: a class test (same case folding) before the alternations,
+#: which Python's re tries word by word at every position.
+_CURRENCY_FIRST = "[" + "".join(sorted({re.escape(word[0]) for word in _CURRENCY_WORDS})) + "]"
+_WORD_FIRST = "[" + "".join(sorted({re.escape(word[0]) for word in (*_CURRENCY_WORDS, *_MULTIPLIERS)})) + "]"
+_HEAD = re.compile(rf"(?<![^\W\d_])(?={_CURRENCY_FIRST})(?P<cur>{_CURRENCY})\s?$", re.I)
 _TAIL = re.compile(
-    rf"\s?(?:(?P<mult>{_MULT})\s?(?P<cur>{_CURRENCY})?|(?P<cur2>{_CURRENCY}))"
+    rf"\s?(?={_WORD_FIRST})(?:(?P<mult>{_MULT})\s?(?P<cur>{_CURRENCY})?|(?P<cur2>{_CURRENCY}))"
     rf"(?:{_LETTERS_AFTER}|(?<=[\u2e80-\u9fff]))(?![\d])",
     re.I,
 )
@@ -151,10 +155,47 @@ def to_usd(value: str) -> tuple[float, str] | None:
     return round(float(Decimal(amount) * rate.usd_per_unit), 2), rate.date
 
 
+def _charset(chars: frozenset[str]) -> str:
+    """A regex character class of exactly these characters (no case folding)."""
+    return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
+
+
+#: ``_AMOUNT`` narrowed to the amounts ``_around`` can keep: a currency may end right before
+#: it (or before one space), or a currency or multiplier start right after it (or after one
+#: space). Most numbers in a text (sizes, dates, phone numbers) have neither, and are then
+#: skipped inside the regex engine instead of costing a match object and a Python call each.
+#: The number itself is atomic: the gate never makes the engine try a shorter number. The
+#: pattern starts with the number's first digit (then looks behind it) so that the engine
+#: skips the text between digits at C speed; the rest of ``_NUMBER`` follows that digit.
+_GATED_AMOUNT = re.compile(
+    rf"\d(?<![0-9A-Za-z_.,]\d)(?P<head>(?<={_charset(_HEAD_LAST)}\d)|(?<={_charset(_HEAD_LAST)} \d))?"
+    rf"(?>(?:\d{{0,2}}(?:[.,  ]\d{{3}})+(?:[.,]\d{{1,2}})?|\d*(?:[.,]\d+)?)(?![\d]))"
+    rf"(?(head)|(?={_charset(_TAIL_FIRST)}| {_charset(_TAIL_FIRST)}))"
+)
+
+
+def _amounts(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_AMOUNT.finditer(text)`` that ``_around`` can keep, in order.
+
+    The gated scan may try a position that the plain scan skips (inside an earlier amount
+    that the gate dropped) only when a digit, then digits, dots, commas or spaces, come
+    right before it. No such case is known to give another amount, but then the plain
+    scan is used all the same: a safety net that costs a few character tests.
+    """
+    gated = list(_GATED_AMOUNT.finditer(text))
+    for amount in gated:
+        at = amount.start() - 1
+        while at >= 0 and (text[at].isdecimal() or text[at] in ". ,"):
+            if text[at].isdecimal():
+                return _AMOUNT.finditer(text)
+            at -= 1
+    return iter(gated)
+
+
 def find_money(text: str, field: str, region: str | None, *, price_field: bool = False) -> Iterator[Selector]:
     """Amounts with a currency in ``text``; ``price_field`` for a listing's price."""
     found_any = False
-    for amount in _AMOUNT.finditer(text):
+    for amount in _amounts(text):
         found = _around(text, amount)
         selector = _selector(found, text, field, region) if found is not None else None
         if selector is not None:
@@ -217,7 +258,9 @@ def _bare_price(text: str, field: str, region: str | None) -> Iterator[Selector]
                        found.start(), found.end(), confidence=0.6)  # fmt: skip
 
 
+@lru_cache(maxsize=16384)
 def _amount(number: str, currency: str, *, decimal: bool) -> Decimal | None:
+    """Cached: price-parser is the slow step, and sellers repeat their prices."""
     number = re.sub(r"[  ]", "", number)
     if currency in _NO_DECIMALS and not decimal:
         number = re.sub(r"[.,]", "", number)

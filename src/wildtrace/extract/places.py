@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 import ahocorasick_rs
 
@@ -153,6 +153,12 @@ def find_places(text: str, field: str, *, location: bool = False) -> Iterator[Se
 
 def region_of_location(location: str) -> str | None:
     """The country a listing's location names, or None (its first place wins)."""
-    for selector in find_places(location, "location", location=True):
-        return selector.value
-    return None
+    places = location_places(location)
+    return places[0].value if places else None
+
+
+@lru_cache(maxsize=4096)
+def location_places(location: str) -> tuple[Selector, ...]:
+    """The places a listing's location field names. Cached: locations repeat across
+    listings, and both the phone region and the place selectors need them."""
+    return tuple(find_places(location, "location", location=True))

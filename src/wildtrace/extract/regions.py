@@ -8,6 +8,7 @@ the text's language.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from wildtrace.extract.places import region_of_location
 from wildtrace.model import Listing
@@ -42,10 +43,19 @@ def guess_region(listing: Listing, language: str | None) -> str | None:
         region = region_of_location(listing.location)
         if region is not None:
             return region
-    platform = (listing.platform or "").casefold()
-    for pattern, region in _PLATFORM_PATTERNS:
-        if pattern.search(platform):
-            return region
+    region = _platform_region(listing.platform or "")
+    if region is not None:
+        return region
     if language:
         return _LANGUAGES.get(language.split("-")[0].casefold())
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _platform_region(platform: str) -> str | None:
+    """Cached: a corpus names few platforms, and this tries every hint in turn."""
+    folded = platform.casefold()
+    for pattern, region in _PLATFORM_PATTERNS:
+        if pattern.search(folded):
+            return region
     return None
