@@ -26,10 +26,9 @@ import math
 import os
 import re
 import zlib
-from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -56,7 +55,37 @@ MODEL_FILE = "detector.npz"
 
 
 def _bucket(token: str) -> int:
-    return zlib.crc32(token.encode("utf-8")) & _MASK
+    return _BUCKETS[token]
+
+
+#: Distinct tokens remembered per table before it is emptied (a bound on memory for a
+#: long scan; a few hundred thousand tokens cover a market's vocabulary).
+_MAX_CACHED = 400_000
+
+
+class _BucketCache(dict[str, int]):
+    """token -> bucket, each token's CRC-32 computed once: the same words and bigrams
+    recur from listing to listing, and a dict lookup is cheaper than concatenating,
+    encoding and hashing. ``prefix`` is the token family ("W:", "B:", "" for whole tokens)."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str = "") -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= _MAX_CACHED:
+            self.clear()
+        key = zlib.crc32((self.prefix + token).encode("utf-8")) & _MASK
+        self[token] = key
+        return key
+
+
+_BUCKETS = _BucketCache()
+_BIGRAM = "{} {}"
+_WORD_BUCKETS = _BucketCache("W:")
+_BIGRAM_BUCKETS = _BucketCache("B:")
 
 
 def features(
@@ -121,24 +150,33 @@ def features(
     # the start of the listing, and the words around the evidence wherever it stands (a
     # seller cannot push the offer out of view by padding the text)
     sample = " ".join(filter(None, (listing.title, listing.text)))[:WORD_SAMPLE]
+    word_buckets, bigram_buckets = _WORD_BUCKETS, _BIGRAM_BUCKETS
     for chunk in (normalize(sample).folded, *windows):
         words = _WORD.findall(chunk)
-        for index, word in enumerate(words):
-            text_tokens[_bucket("W:" + word)] = 1.0
-            if index:
-                text_tokens[_bucket(f"B:{words[index - 1]} {word}")] = 1.0
+        # each bucket is set to 1.0 (the order of the keys only changes the order in which
+        # ``probability`` adds them, as the set of n-grams always did)
+        text_tokens.update(dict.fromkeys(map(word_buckets.__getitem__, words), 1.0))
+        bigrams = map(_BIGRAM.format, words, words[1:])
+        text_tokens.update(dict.fromkeys(map(bigram_buckets.__getitem__, bigrams), 1.0))
+    # every distinct 2- to 4-gram once (a bucket is set to 1.0, so repeats change nothing)
     grams = {
         window[start : start + size]
         for window in windows
         for size in (2, 3, 4)
         for start in range(len(window) - size + 1)
     }
+    # hashed directly: after the set, each n-gram is hashed once, and CRC-32 of a short
+    # string costs less than a cache lookup (measured)
     for gram in grams:
-        text_tokens[_bucket("C:" + gram)] = 1.0
+        text_tokens[zlib.crc32(("C:" + gram).encode("utf-8")) & _MASK] = 1.0
     if text_tokens:
         scale = 1.0 / math.sqrt(len(text_tokens))
-        for key, value in text_tokens.items():
-            out[key] = out.get(key, 0.0) + value * scale
+        # every text value is 1.0, so each adds ``scale``: added in one update, summed
+        # first with the lexicon features that share a bucket
+        scaled = dict.fromkeys(text_tokens, scale)
+        for key in scaled.keys() & out.keys():
+            scaled[key] = out[key] + scale
+        out.update(scaled)
     return out
 
 
@@ -173,7 +211,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @dataclass(frozen=True)
-class LearnedModel:  # not slots: cached_property needs the instance __dict__
+class LearnedModel:
     """Exported coefficients: dense weight vector, intercept and Platt calibration."""
 
     weights: np.ndarray[Any, np.dtype[np.float32]]
@@ -182,16 +220,16 @@ class LearnedModel:  # not slots: cached_property needs the instance __dict__
     platt_b: float
     meta: dict[str, Any]
 
-    @cached_property
-    def _lookup(self) -> array[float]:
-        """The weights as a flat array of C floats: indexing it from Python is much cheaper
-        than indexing a numpy array one scalar at a time."""
-        return array("f", self.weights.tobytes())
-
     def probability(self, vector: dict[int, float]) -> float:
         """Calibrated probability that the listing offers (or asks for) a product."""
-        weights = self._lookup
-        decision = self.intercept + sum(weights[key] * value for key, value in vector.items())
+        decision = self.intercept
+        if vector:
+            index = np.fromiter(vector.keys(), dtype=np.intp, count=len(vector))
+            values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+            products = self.weights[index].astype(np.float64) * values
+            # accumulate adds one term after the other, in the vector's order: the very
+            # sum a Python loop gives (a pairwise sum would differ in the last bits)
+            decision += float(np.add.accumulate(products)[-1])
         logit = -(self.platt_a * float(decision) + self.platt_b)
         if logit < -30:
             return 0.0

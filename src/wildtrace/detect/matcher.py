@@ -69,6 +69,18 @@ class TermMatcher:
         kind = ahocorasick_rs.MatchKind.Standard
         self._folded = ahocorasick_rs.AhoCorasick(self._folded_keys, matchkind=kind)
         self._stripped = ahocorasick_rs.AhoCorasick(self._stripped_keys, matchkind=kind)
+        # Most texts have no diacritics, so both views are the same string: one pass of
+        # one automaton over both key sets then finds what the two passes would. A key
+        # in both sets keeps its folded rows (the folded pass came first).
+        combined = dict(zip(self._folded_keys, self._folded_terms, strict=True))
+        for key, rows in zip(self._stripped_keys, self._stripped_terms, strict=True):
+            combined.setdefault(key, rows)
+        self._combined_keys = list(combined)
+        self._combined = ahocorasick_rs.AhoCorasick(self._combined_keys, matchkind=kind)
+        self._combined_info = [_key_info(key, combined[key]) for key in self._combined_keys]
+        self._folded_info = [_key_info(key, folded[key]) for key in self._folded_keys]
+        self._stripped_info = [_key_info(key, stripped[key]) for key in self._stripped_keys]
+        self.one_pass = True  # False: always two passes (tests check both give the same)
 
     def find(self, text: str, language: str | None = None, evasions: bool = True) -> list[TermHit]:
         """Terms found in ``text``, earliest first; one hit per span (folded view first);
@@ -78,16 +90,33 @@ class TermMatcher:
             return []
         view = normalize(text)
         hits: dict[tuple[int, int], TermHit] = {}
-        for haystack, automaton, keys, terms in (
-            (view.folded, self._folded, self._folded_keys, self._folded_terms),
-            (view.stripped, self._stripped, self._stripped_keys, self._stripped_terms),
-        ):
+        passes: tuple[tuple[str, ahocorasick_rs.AhoCorasick, list[_KeyInfo]], ...]
+        if self.one_pass and view.stripped == view.folded:  # no diacritics: one pass, both key sets
+            passes = ((view.folded, self._combined, self._combined_info),)
+        else:
+            passes = (
+                (view.folded, self._folded, self._folded_info),
+                (view.stripped, self._stripped, self._stripped_info),
+            )
+        offsets = view.offsets
+        spaced = _SPACED_CHARS
+        for haystack, automaton, info in passes:
+            length = len(haystack)
             for index, start, end in automaton.find_matches_as_indexes(haystack, overlapping=True):
-                if not _on_word_boundaries(haystack, start, end, keys[index]):
+                check_start, check_end, candidates = info[index]
+                if (
+                    (check_start and start and spaced[haystack[start - 1]])
+                    or (check_end and end < length and spaced[haystack[end]])
+                ) and not _in_hashtag(haystack, start):
+                    continue  # inside a word, and not in a hashtag
+                span = (start, end) if offsets is None else (offsets[start], offsets[end])
+                if span in hits:
                     continue
-                span = view.original_span(start, end)
-                term = _pick(terms[index], language, text[span[0] : span[1]])
-                hits.setdefault(span, TermHit(term, *span))
+                if len(candidates) == 1:
+                    term = candidates[0]
+                else:
+                    term = _pick(candidates, language, text[span[0] : span[1]])
+                hits[span] = TermHit(term, *span)
         evasion = deobfuscate(view.folded) if evasions else None
         if evasion is not None:  # "i v o r y", "1v0ry": match the undone view, map back
             haystack = evasion.text
@@ -97,13 +126,41 @@ class TermMatcher:
                     continue
                 span = view.original_span(*evasion.span(start, end))
                 hits.setdefault(span, TermHit(_pick(self._folded_terms[index], language), *span))
+        if not hits:
+            return []
         kept: list[TermHit] = []
         per_term: dict[str, int] = defaultdict(int)
-        for hit in sorted(hits.values(), key=lambda hit: (hit.start, -hit.end)):
+        for span in sorted(hits, key=_span_order):
+            hit = hits[span]
             per_term[hit.term.term] += 1
             if per_term[hit.term.term] <= MAX_HITS_PER_TERM:
                 kept.append(hit)
         return kept
+
+
+def _span_order(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0], -span[1]
+
+
+class _SpacedChars(dict[str, bool]):
+    """char -> ``_spaced_script(char)``, filled on demand (a dict lookup is cheaper than
+    a call to the cached function in the matcher's inner loop)."""
+
+    def __missing__(self, char: str) -> bool:
+        value = self[char] = _spaced_script(char)
+        return value
+
+
+_SPACED_CHARS = _SpacedChars()
+
+
+_KeyInfo = tuple[bool, bool, list[Term]]
+
+
+def _key_info(key: str, terms: list[Term]) -> _KeyInfo:
+    """What the matcher needs of one automaton key, computed once: whether its first and
+    last characters must sit on a word boundary, and its lexicon rows."""
+    return _spaced_script(key[0]), _spaced_script(key[-1]), terms
 
 
 def _on_word_boundaries(text: str, start: int, end: int, key: str) -> bool:

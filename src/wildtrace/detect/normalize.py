@@ -108,6 +108,14 @@ _SPACED = re.compile(r"(?<![^\W_])[a-z0-9@$](?:[ .\-_*·/|]{1,2}[a-z0-9@$]){2,}(
 #: A word that mixes letters with digits or symbols standing for letters: "1v0ry", "rh1n0"
 #: (a letter then a digit, or a digit then three letters; "45cm" and "2m2" are left alone).
 _LEET_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z][0-9@$]|[0-9@$][a-z]{3})[a-z0-9@$]+")
+#: Cheap necessary conditions for the two patterns above, searched first: every text
+#: that ``_SPACED`` matches has a single letter between separators followed by another
+#: single letter, and every word ``_LEET_WORD`` undoes has a letter then a digit or a
+#: digit then three letters. Most texts have neither, and these scan several times faster.
+_SPACED_HINT = re.compile(r"[ .\-_*·/|][a-z0-9@$][ .\-_*·/|]{1,2}[a-z0-9@$](?![^\W_])")
+#: (written to start at the digit: a pattern that starts with one character class lets
+#: ``re`` skip ahead fast; "[a-z][0-9@$]|[0-9@$][a-z]{3}" scans six times slower)
+_LEET_HINT = re.compile(r"[0-9@$](?:(?<=[a-z].)|[a-z]{3})")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _SEPARATORS = frozenset(" .-_*·/|")
 
@@ -127,18 +135,18 @@ class Deobfuscated:
 def deobfuscate(folded: str) -> Deobfuscated | None:
     """Undo spacing, dotting and digit-for-letter evasions in folded (lower-case) text, or
     None when the text shows none (the common case, so matching pays nothing extra)."""
-    spaced = _SPACED.search(folded)
-    leet = _LEET_WORD.search(folded)
-    if spaced is None and leet is None:
+    spaced = _SPACED_HINT.search(folded) is not None and _SPACED.search(folded) is not None
+    leet = _LEET_HINT.search(folded) is not None and _LEET_WORD.search(folded) is not None
+    if not spaced and not leet:
         return None
     chars: list[str] = []
     origin: list[int] = []
     edits: dict[int, str | None] = {}
-    for match in _SPACED.finditer(folded):
+    for match in _SPACED.finditer(folded) if spaced else ():
         for index in range(match.start(), match.end()):
             if folded[index] in _SEPARATORS:
                 edits[index] = None
-    for match in _LEET_WORD.finditer(folded):
+    for match in _LEET_WORD.finditer(folded) if leet else ():
         word = match.group()
         if not any(char.isalpha() for char in word) or word.isdigit():
             continue
@@ -148,12 +156,17 @@ def deobfuscate(folded: str) -> Deobfuscated | None:
                 edits[match.start() + offset] = mapped
     if not edits:
         return None
-    for index, char in enumerate(folded):
-        replacement = edits.get(index, char)
-        if replacement is None:
-            continue
-        chars.append(replacement)
-        origin.append(index)
+    done = 0  # copy the unedited stretches between edits whole
+    for index in sorted(edits):
+        chars.append(folded[done:index])
+        origin.extend(range(done, index))
+        replacement = edits[index]
+        if replacement is not None:
+            chars.append(replacement)
+            origin.append(index)
+        done = index + 1
+    chars.append(folded[done:])
+    origin.extend(range(done, len(folded)))
     origin.append(len(folded))
     return Deobfuscated("".join(chars), tuple(origin))
 

@@ -37,6 +37,8 @@ _GENUINE = 0.5
 def drop_negated(hits: list[TermHit]) -> list[TermHit]:
     """Remove negated negative terms ("not resin", "唔係樹脂") and negated evidence
     ("không phải sừng tê": not rhino horn), and the negation terms themselves."""
+    if not any(hit.term.kind == "negation" for hit in hits):
+        return list(hits)  # the usual case: nothing to cancel
     # a negation inside a longer term is part of a word, not a negation ("非" in "非洲", "非诚勿扰")
     negations = [
         hit for hit in hits
@@ -59,6 +61,8 @@ def drop_negated(hits: list[TermHit]) -> list[TermHit]:
 def drop_covered(hits: list[TermHit]) -> list[TermHit]:
     """Remove evidence that lies inside a negative phrase ("ivory" in "ivory coast")."""
     negatives = [hit for hit in hits if hit.term.kind == "negative"]
+    if not negatives:
+        return list(hits)  # the usual case: no look-alike phrase to cover anything
     kept = []
     for hit in hits:
         covered = hit.term.kind != "negative" and any(

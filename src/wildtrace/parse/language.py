@@ -42,14 +42,18 @@ def detect_language(text: str) -> str | None:
     Cheapest evidence first (it runs on every listing): the script (one pass), then a
     vote of frequent function words for Latin-script text, and only when neither
     decides, py3langid on the first ``MODEL_SAMPLE`` characters."""
-    if not _has_letters(text, MIN_LETTERS):
+    # one pass classifies every character (see _CharClasses); counting is then cheap
+    classes = text.translate(_CLASSES)
+    if classes.count(_ALPHA) < MIN_LETTERS:
         return None
-    letters = len(_LETTER.findall(text)) or 1
-    scripts = _SCRIPTS if _NOT_LATIN.search(text) else _SCRIPTS[-1:]  # only "vi" can apply
-    for language, script, share in scripts:
-        if len(script.findall(text)) >= share * letters:
+    letters = classes.count(_LETTER_CODE) or 1
+    latin = _NOT_LATIN_CODE not in classes
+    scripts = _SCRIPTS[-1:] if latin else _SCRIPTS  # only "vi" can apply to Latin text
+    codes = _SCRIPT_CODES[-1:] if latin else _SCRIPT_CODES
+    for (language, _script, share), code in zip(scripts, codes, strict=True):
+        if classes.count(code) >= share * letters:
             return language
-    if scripts is _SCRIPTS and len(_HAN_CHAR.findall(text)) >= 0.3 * letters:
+    if not latin and classes.count(_HAN_CODE) >= 0.3 * letters:
         return "zh"  # Han without kana (kana was checked above)
     voted = _vote(text)
     if voted is not None:
@@ -130,6 +134,34 @@ for _language, _words in _FUNCTION_WORDS.items():
 #: Any character of a script other than Latin (Greek and beyond; Vietnamese letters in
 #: Latin Extended Additional, U+1E00-U+1EFF, are Latin).
 _NOT_LATIN = re.compile(r"[\u0370-\u1dff\u1f00-\U0010ffff]")
+
+
+#: One code character per class a character may belong to (the classes overlap: a Thai
+#: letter is a letter, not Latin, and Thai).
+_ALPHA, _LETTER_CODE, _NOT_LATIN_CODE, _HAN_CODE = "a", "l", "n", "h"
+_SCRIPT_CODES = tuple("0123456"[: len(_SCRIPTS)])
+
+
+class _CharClasses(dict[int, str]):
+    """A str.translate table: code point -> the codes of its classes, decided by the very
+    tests the detector counts with (``str.isalpha``, ``_LETTER``, ``_NOT_LATIN``, each
+    script pattern, ``_HAN_CHAR``), computed once per distinct character. Translating
+    once and counting codes replaces a findall (and its list of one-letter strings) per
+    script on every listing."""
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        codes = _ALPHA if char.isalpha() else ""
+        codes += _LETTER_CODE if _LETTER.match(char) else ""
+        codes += _NOT_LATIN_CODE if _NOT_LATIN.match(char) else ""
+        for (_language, script, _share), code in zip(_SCRIPTS, _SCRIPT_CODES, strict=True):
+            codes += code if script.match(char) else ""
+        codes += _HAN_CODE if _HAN_CHAR.match(char) else ""
+        self[codepoint] = codes
+        return codes
+
+
+_CLASSES = _CharClasses()
 
 
 def _vote(text: str) -> str | None:
