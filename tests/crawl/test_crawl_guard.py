@@ -26,6 +26,12 @@ from wildtrace.crawl.guard import check_url, is_allowed, is_public, parse_networ
         "::ffff:127.0.0.1",
         "::ffff:10.0.0.1",
         "192.0.2.1",
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "::127.0.0.1",  # IPv4-compatible
+        "::",
         "not an address",
     ],
 )
@@ -33,7 +39,9 @@ def test_internal_and_reserved_addresses_are_not_public(address: str) -> None:
     assert not is_public(address)
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "64:ff9b::808:808", "2002:808:808::1"]
+)
 def test_global_addresses_are_public(address: str) -> None:
     assert is_public(address)
 

