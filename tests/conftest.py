@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,23 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 DEFAULT_TEST_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+#: Set by ``.ci/run``: there a missing service fails the run instead of skipping its tests,
+#: so a green CI always means the PostgreSQL, Redis and browser tests really ran.
+REQUIRE_SERVICES_ENV = "WILDTRACE_REQUIRE_SERVICES"
+
+
+def _missing_service(why: str) -> None:
+    """Skip the test, saying why; fail it instead where the services are required (CI)."""
+    if os.environ.get(REQUIRE_SERVICES_ENV):
+        pytest.fail(f"{why} ({REQUIRE_SERVICES_ENV} is set: this run needs it)", pytrace=False)
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def missing_service() -> Callable[[str], None]:
+    """What a test calls when a real service it needs is not there (see ``_missing_service``)."""
+    return _missing_service
 
 
 def _pg_base_url() -> str:
@@ -42,7 +59,7 @@ def pg_url(_pg_server: str | None) -> Iterator[str]:
     base = make_url(_pg_base_url())
     shown = base.render_as_string(hide_password=True)
     if _pg_server is not None:
-        pytest.skip(f"PostgreSQL not reachable at {shown}: {_pg_server}")
+        _missing_service(f"PostgreSQL not reachable at {shown}: {_pg_server}")
     name = f"wildtrace_test_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from conftest import Served, start_cli
 from crawl_helpers import check_captures_match_warc, query, responses
 
@@ -18,14 +19,13 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
-def redis_prefix() -> Iterator[str]:
+def redis_prefix(missing_service: Callable[[str], None]) -> Iterator[str]:
     """A key prefix of our own in the real Redis, removed after the test."""
-    redis = pytest.importorskip("redis")
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
     try:
         client.ping()
     except redis.RedisError as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
+        missing_service(f"Redis not reachable at {REDIS_URL}: {exc}")
     prefix = f"wildtrace-test-{uuid.uuid4().hex[:12]}"
     try:
         yield prefix

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,12 @@ ARGS = [
 ]
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason=f"no chromium at {CHROMIUM} (apt-get install -y chromium)"
-)
+
+
+@pytest.fixture(autouse=True)
+def _chromium(missing_service: Callable[[str], None]) -> None:
+    if shutil.which(CHROMIUM) is None:
+        missing_service(f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
 
 runner = CliRunner()
 
