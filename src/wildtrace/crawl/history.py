@@ -21,13 +21,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.errors import StoreError
 from wildtrace.model import Capture, Listing
 from wildtrace.store import Store
 from wildtrace.store import rows as store_rows
-from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.tables import AccountRow, CaptureRow, ListingRow
 
 #: Fields compared between two captures of a listing.
@@ -67,11 +64,8 @@ def stored_fields(store: Store, uid: str) -> StoredFields | None:
         .outerjoin(AccountRow, AccountRow.id == ListingRow.account_id)
         .where(ListingRow.uid == uid)
     )
-    try:
-        with store.engine.connect() as conn:
-            row = conn.execute(query).first()
-    except SQLAlchemyError as exc:
-        raise StoreError(f"{store.url}: could not read listing {uid}: {exc}") from exc
+    with store.read_connection(f"read listing {uid}") as conn:
+        row = conn.execute(query).first()
     if row is None:
         return None
     values = dict(
@@ -100,45 +94,35 @@ def record_takedown(store: Store, uid: str, capture: Capture, reason: str) -> bo
         "http_status": capture.http_status,
         "sha256": capture.sha256,
     }
-    try:
-        with store.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                row = conn.execute(
-                    select(ListingRow.id, ListingRow.extra).where(ListingRow.uid == uid)
-                ).first()
-                if row is None:
-                    return False
-                values = {**store_rows.capture_values(capture), "listing_id": row.id}
-                insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-                conn.execute(insert(CaptureRow).on_conflict_do_nothing(), [values])
-                extra = dict(row.extra) if isinstance(row.extra, dict) else {}
-                extra["takedown"] = mark
-                conn.execute(
-                    update(ListingRow)
-                    .where(ListingRow.id == row.id)
-                    .values(extra=extra, last_seen=datetime.now(UTC))
-                )
-    except SQLAlchemyError as exc:
-        raise StoreError(f"{store.url}: could not record the takedown of {uid}: {exc}") from exc
+    with store.write_transaction(f"record the takedown of {uid}") as conn:
+        row = conn.execute(
+            select(ListingRow.id, ListingRow.extra).where(ListingRow.uid == uid)
+        ).first()
+        if row is None:
+            return False
+        values = {**store_rows.capture_values(capture), "listing_id": row.id}
+        insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        conn.execute(insert(CaptureRow).on_conflict_do_nothing(), [values])
+        extra = dict(row.extra) if isinstance(row.extra, dict) else {}
+        extra["takedown"] = mark
+        conn.execute(
+            update(ListingRow)
+            .where(ListingRow.id == row.id)
+            .values(extra=extra, last_seen=datetime.now(UTC))
+        )
     return True
 
 
 def clear_takedown(store: Store, uid: str) -> None:
     """Remove the takedown mark of a listing that is served again."""
-    try:
-        with store.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                row = conn.execute(
-                    select(ListingRow.id, ListingRow.extra).where(ListingRow.uid == uid)
-                ).first()
-                if row is None or not isinstance(row.extra, dict) or "takedown" not in row.extra:
-                    return
-                extra = {k: v for k, v in row.extra.items() if k != "takedown"}
-                conn.execute(update(ListingRow).where(ListingRow.id == row.id).values(extra=extra))
-    except SQLAlchemyError as exc:
-        raise StoreError(f"{store.url}: could not update {uid}: {exc}") from exc
+    with store.write_transaction(f"update {uid}") as conn:
+        row = conn.execute(
+            select(ListingRow.id, ListingRow.extra).where(ListingRow.uid == uid)
+        ).first()
+        if row is None or not isinstance(row.extra, dict) or "takedown" not in row.extra:
+            return
+        extra = {k: v for k, v in row.extra.items() if k != "takedown"}
+        conn.execute(update(ListingRow).where(ListingRow.id == row.id).values(extra=extra))
 
 
 def listing_history(store: Store, uid: str) -> list[HistoryEntry]:
@@ -155,8 +139,5 @@ def listing_history(store: Store, uid: str) -> list[HistoryEntry]:
         .where(ListingRow.uid == uid)
         .order_by(CaptureRow.id)
     )
-    try:
-        with store.engine.connect() as conn:
-            return [HistoryEntry(*row) for row in conn.execute(query)]
-    except SQLAlchemyError as exc:
-        raise StoreError(f"{store.url}: could not read the history of {uid}: {exc}") from exc
+    with store.read_connection(f"read the history of {uid}") as conn:
+        return [HistoryEntry(*row) for row in conn.execute(query)]

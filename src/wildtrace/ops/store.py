@@ -9,19 +9,15 @@ name; links to listings and seller accounts are resolved against the store's lis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, tuple_, update
-from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.errors import StoreError
 from wildtrace.ops.importer import ImportedRow
 from wildtrace.ops.model import Outcome, Suspect
 from wildtrace.store import Store
-from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.repository import _bulk_insert  # COPY on PostgreSQL
 from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow, SelectorRow
 from wildtrace.store.tables_operations import (
@@ -53,27 +49,6 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
         yield items[start : start + size]
 
 
-@contextmanager
-def _write(store: Store, what: str) -> Iterator[Connection]:
-    """A write transaction on the store's engine: all of it is stored, or none of it."""
-    try:
-        with store.engine.connect() as connection:
-            connection.execution_options(**{WRITE_OPTION: True})
-            with connection.begin():
-                yield connection
-    except SQLAlchemyError as exc:
-        raise StoreError(f"{store.url}: could not {what}: {exc}") from exc
-
-
-@contextmanager
-def _read(store: Store, what: str) -> Iterator[Connection]:
-    try:
-        with store.engine.connect() as connection:
-            yield connection
-    except SQLAlchemyError as exc:
-        raise StoreError(f"{store.url}: could not {what}: {exc}") from exc
-
-
 def operation_id(conn: Connection, name: str, *, create: bool) -> int | None:
     """The operation's id, created when asked and missing."""
     found = conn.execute(select(OperationRow.id).where(OperationRow.name == name)).scalar_one_or_none()
@@ -98,14 +73,14 @@ def save_rows(
     counted, not written. ``on_progress`` gets the number of rows done after each batch."""
     result = SaveResult()
     for start in range(0, len(rows), BATCH):
-        with _write(store, "save seizures") as conn:
+        with store.write_transaction("save seizures") as conn:
             op_id = operation_id(conn, operation, create=True)
             assert op_id is not None
             _save_batch(conn, op_id, rows[start : start + BATCH], result)
         if on_progress is not None:
             on_progress(min(start + BATCH, len(rows)))
     if not rows or coordinator:
-        with _write(store, "create the operation") as conn:
+        with store.write_transaction("create the operation") as conn:
             op_id = operation_id(conn, operation, create=True)
             if coordinator:
                 conn.execute(
@@ -347,7 +322,7 @@ class OperationData:
 
 
 def operation_names(store: Store) -> list[str]:
-    with _read(store, "list operations") as conn:
+    with store.read_connection("list operations") as conn:
         return list(conn.execute(select(OperationRow.name).order_by(OperationRow.name)).scalars())
 
 
@@ -379,7 +354,7 @@ _SEIZURE_COLUMNS = (
 
 def load_operation(store: Store, name: str, financial_types: frozenset[str]) -> OperationData | None:
     """The operation's seizures, suspects, outcomes, agencies and financial selectors."""
-    with _read(store, "read the operation") as conn:
+    with store.read_connection("read the operation") as conn:
         op_id = operation_id(conn, name, create=False)
         if op_id is None:
             return None

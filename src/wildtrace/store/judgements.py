@@ -6,18 +6,14 @@ every decision stays for disclosure; only judgements not undone apply to linking
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import delete, insert, select, update
 
-from wildtrace.errors import StoreError, WildTraceError
+from wildtrace.errors import WildTraceError
 from wildtrace.link.judgements import VERDICTS, Judgement, Verdict
-from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.repository import Store
 from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow
 from wildtrace.store.tables_judgements import JudgementRow, NetworkAccountRow
@@ -33,20 +29,6 @@ class JudgementRecord:
     judgement: Judgement
     undone_at: datetime | None = None
     undone_by: str | None = None
-
-
-@contextmanager
-def _connect(store: Store, what: str, write: bool = False) -> Iterator[Connection]:
-    try:
-        with store.engine.connect() as connection:
-            if not write:
-                yield connection
-                return
-            connection.execution_options(**{WRITE_OPTION: True})  # SQLite: take the lock first
-            with connection.begin():
-                yield connection
-    except SQLAlchemyError as exc:
-        raise StoreError(f"{store.url}: could not {what}: {exc}") from exc
 
 
 def _judgement(row: Any) -> Judgement:
@@ -74,7 +56,7 @@ def add_judgement(
         raise WildTraceError("a judgement needs the analyst's name (--by)")
     values = {"verdict": verdict, "first": first, "second": second, "analyst": analyst.strip(),
               "made_at": datetime.now(UTC), "note": note}  # fmt: skip
-    with _connect(store, "save the judgement", write=True) as conn:
+    with store.write_transaction("save the judgement") as conn:
         new_id = conn.execute(insert(JudgementRow).values(values).returning(JudgementRow.id)).scalar_one()
         row = conn.execute(select(JudgementRow).where(JudgementRow.id == new_id)).one()
     return _judgement(row)
@@ -84,7 +66,7 @@ def undo_judgement(store: Store, judgement_id: int, analyst: str) -> Judgement:
     """Withdraw a decision (kept on record); linking goes back to the automatic result."""
     if not analyst.strip():
         raise WildTraceError("undoing a judgement needs the analyst's name (--by)")
-    with _connect(store, "undo the judgement", write=True) as conn:
+    with store.write_transaction("undo the judgement") as conn:
         row = conn.execute(select(JudgementRow).where(JudgementRow.id == judgement_id)).one_or_none()
         if row is None:
             raise WildTraceError(f"no judgement #{judgement_id} in {store.url}")
@@ -100,7 +82,7 @@ def undo_judgement(store: Store, judgement_id: int, analyst: str) -> Judgement:
 
 def list_judgements(store: Store) -> list[JudgementRecord]:
     """Every judgement ever made, oldest first, with its undoing if any."""
-    with _connect(store, "read judgements") as conn:
+    with store.read_connection("read judgements") as conn:
         rows = conn.execute(select(JudgementRow).order_by(JudgementRow.id)).all()
     return [JudgementRecord(_judgement(row), row.undone_at, row.undone_by) for row in rows]
 
@@ -113,7 +95,7 @@ def active_judgements(store: Store) -> list[Judgement]:
 def known_accounts(store: Store, names: list[str]) -> set[str]:
     """Which of ``names`` (``platform:seller`` or ``listing:<id>``) the store holds."""
     known: set[str] = set()
-    with _connect(store, "read accounts") as conn:
+    with store.read_connection("read accounts") as conn:
         uids = [name.removeprefix("listing:") for name in names if name.startswith("listing:")]
         if uids:
             found = conn.execute(select(ListingRow.uid).where(ListingRow.uid.in_(uids))).scalars()
@@ -137,7 +119,7 @@ def save_network_accounts(store: Store, graph: AccountGraph) -> None:
          "degree": node.degree, "betweenness": node.betweenness}
         for node in graph.nodes.values()
     ]  # fmt: skip
-    with _connect(store, "save the network analysis", write=True) as conn:
+    with store.write_transaction("save the network analysis") as conn:
         conn.execute(delete(NetworkAccountRow))
         for start in range(0, len(rows), 5000):
             conn.execute(insert(NetworkAccountRow), rows[start : start + 5000])
@@ -145,7 +127,7 @@ def save_network_accounts(store: Store, graph: AccountGraph) -> None:
 
 def load_network_accounts(store: Store) -> list[dict[str, object]]:
     """The stored network analysis, most central accounts first (for the web app)."""
-    with _connect(store, "read the network analysis") as conn:
+    with store.read_connection("read the network analysis") as conn:
         query = select(NetworkAccountRow).order_by(
             NetworkAccountRow.betweenness.desc(), NetworkAccountRow.degree.desc(), NetworkAccountRow.account
         )

@@ -197,8 +197,9 @@ class Store:
         self.close()
 
     @contextmanager
-    def _write(self, what: str) -> Iterator[Connection]:
-        """One write transaction: all of it is stored, or none of it."""
+    def write_transaction(self, what: str) -> Iterator[Connection]:
+        """One write transaction: all of it is stored, or none of it; a failure becomes a
+        StoreError saying what could not be done (``what``). For every stage's store code."""
         try:
             with self._engine.connect() as connection:
                 connection.execution_options(**{WRITE_OPTION: True})
@@ -208,7 +209,8 @@ class Store:
             raise StoreError(f"{self.url}: could not {what}: {exc}") from exc
 
     @contextmanager
-    def _read(self, what: str) -> Iterator[Connection]:
+    def read_connection(self, what: str) -> Iterator[Connection]:
+        """A connection for reading; a failure becomes a StoreError naming ``what``."""
         try:
             with self._engine.connect() as connection:
                 yield connection
@@ -219,7 +221,7 @@ class Store:
 
     def start_run(self, inputs: list[str]) -> int:
         """Record that a scan began, so an interrupted one is visible afterwards."""
-        with self._write("start a scan run") as conn:
+        with self.write_transaction("start a scan run") as conn:
             run_id = conn.execute(
                 insert(ScanRunRow).returning(ScanRunRow.id),
                 {
@@ -247,7 +249,7 @@ class Store:
         """Record how a scan ended, for the report and for the next user of the store."""
         if status not in get_args(RunStatus):
             raise ValueError(f"status must be one of {get_args(RunStatus)}, not {status!r}")
-        with self._write("finish a scan run") as conn:
+        with self.write_transaction("finish a scan run") as conn:
             result = conn.execute(
                 update(ScanRunRow)
                 .where(ScanRunRow.id == run_id)
@@ -279,7 +281,7 @@ class Store:
             return SaveCounts()
         hashes = [rows.content_hash(listing) for listing, _ in pairs]
         uids = list(dict.fromkeys(listing.id for listing, _ in pairs))
-        with self._write("save a batch of listings") as conn:
+        with self.write_transaction("save a batch of listings") as conn:
             stored: dict[str, tuple[int, str, str | None]] = {}
             stored_platform: dict[str, str | None] = {}
             for chunk in _chunks(uids):
@@ -475,7 +477,7 @@ class Store:
         """
         last_id = 0
         while True:
-            with self._read("read listings") as conn:
+            with self.read_connection("read listings") as conn:
                 page = self._load_page(conn, last_id)
             if not page:
                 return
@@ -534,7 +536,7 @@ class Store:
             keyed.setdefault(key, reject)
         if not keyed:
             return 0
-        with self._write("save rejects") as conn:
+        with self.write_transaction("save rejects") as conn:
             shas = sorted({sha for _, _, sha in keyed})
             for chunk in _chunks(shas):
                 query = select(RejectRow.file, RejectRow.line, RejectRow.raw_sha256).where(
@@ -566,7 +568,7 @@ class Store:
         uids = set(network.clusters)
         for link in network.links:
             uids.update((link.source, link.target))
-        with self._write("save the network") as conn:
+        with self.write_transaction("save the network") as conn:
             ids = _listing_ids(conn, sorted(uids))
             missing = sorted(uids - ids.keys())
             if missing:
@@ -616,7 +618,7 @@ class Store:
 
     def summary(self, top: int = 10) -> StoreSummary:
         """The headline figures of the store, for the report command."""
-        with self._read("summarise the store") as conn:
+        with self.read_connection("summarise the store") as conn:
 
             def count(query: Any) -> int:
                 return int(conn.execute(query).scalar_one())
