@@ -169,7 +169,6 @@ REASONS = [
     ({"transit": "SG; Narnia"}, "unknown transit country 'Narnia'"),
     ({"commodity": ""}, "commodity missing"),
     ({"trade_term": "XYZ"}, "unknown CITES trade term 'XYZ'"),
-    ({"transport_mode": "teleport"}, "unknown transport mode 'teleport'"),
     ({"value_usd": "-10"}, "negative value_usd -10"),
     ({"value_usd": "a lot"}, "value_usd 'a lot' is not an amount"),
     ({"latitude": "95"}, "latitude 95 out of range"),

@@ -144,6 +144,11 @@ def import_seizures(
         f"{saved.already:,} already stored, {len(result.rejects):,} rejected; "
         f"{saved.suspects_new:,} new suspects; operation {operation.strip()!r} in {where}"
     )
+    for (column, value), count in sorted(result.unmapped.items(), key=lambda item: (-item[1], item[0])):
+        console.print(
+            f"unmapped {column} {value!r} in {count:,} rows: stored as 'other' with the text as given "
+            f"(add it to wildtrace/ops/data/transport_modes.csv to map it)"
+        )
     if result.rejects:
         path = _rejects_path(file, rejects)
         if path.resolve() == file.resolve():

@@ -443,6 +443,10 @@ _OUTCOMES = {fold(word): kind for kind, words in _OUTCOME_WORDS.items() for word
 assert set(_OUTCOMES.values()) <= set(OUTCOME_KINDS)
 
 
+#: ``Seizure.extra`` key of a transport mode the aliases do not know (stored as ``other``).
+GIVEN_TRANSPORT = "transport_mode (as given)"
+
+
 class RowError(ValueError):
     """A row that cannot be imported; the message is the reject reason."""
 
@@ -465,6 +469,8 @@ class ReadResult:
     header: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     date_order: DateOrder = "auto"
+    #: (field, value as given) -> rows: values stored as ``other`` that the aliases lack
+    unmapped: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:
@@ -755,10 +761,13 @@ def convert_row(cells: Mapping[str, object], order: DateOrder = "auto", today: d
         raise RowError(f"longitude {longitude:g} out of range (-180 to 180)")
 
     mode = None
+    extra = {name: value for name, value in text.items() if name.startswith("x:") and value}
     if text.get("transport_mode"):
         mode = transport_mode(text["transport_mode"])
         if mode is None:
-            raise RowError(f"unknown transport mode {text['transport_mode']!r}")
+            # a descriptive column: keep the row, the text as given, and count it as unmapped
+            mode = "other"
+            extra[GIVEN_TRANSPORT] = text["transport_mode"]
     origin = _country(text["origin"], "origin country") if text.get("origin") else None
     destination = _country(text["destination"], "destination country") if text.get("destination") else None
     transit = tuple(
@@ -799,7 +808,7 @@ def convert_row(cells: Mapping[str, object], order: DateOrder = "auto", today: d
         accounts=tuple(
             part for part in _ROUTE_SPLIT.split(text.get("accounts", "").replace("/", " ")) if part
         ),
-        extra=dict(sorted((name, value) for name, value in text.items() if name.startswith("x:") and value)),
+        extra=dict(sorted(extra.items())),
     )
 
 
@@ -865,6 +874,10 @@ def read_seizures(
             result.rejects.append(RejectedRow(file, number, str(exc), raw))
             continue
         result.rows.append(ImportedRow(seizure, file, number))
+        given = seizure.extra.get(GIVEN_TRANSPORT)
+        if given is not None:
+            key = ("transport_mode", given)
+            result.unmapped[key] = result.unmapped.get(key, 0) + 1
     return result
 
 

@@ -6,10 +6,14 @@ the report reads them back.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cache
+from importlib import resources
 
 from wildtrace.ops.units import fold
 
@@ -26,160 +30,52 @@ TRANSPORT_MODES = (
     "other",
 )
 
-_TRANSPORT_ALIASES: dict[str, tuple[str, ...]] = {
-    "air_cargo": (
-        "air cargo",
-        "air freight",
-        "airfreight",
-        "fret aerien",
-        "carga aerea",
-        "carga aérea",
-        "空运",
-        "航空货运",
-        "hàng không",
-        "ขนส่งทางอากาศ",
-        "kargo udara",
-        "mizigo ya ndege",
-    ),
-    "air_passenger": (
-        "air passenger",
-        "passenger",
-        "air passenger luggage",
-        "passenger luggage",
-        "passenger baggage",
-        "checked luggage",
-        "luggage",
-        "baggage",
-        "hand luggage",
-        "bagages",
-        "passager",
-        "pasajero",
-        "equipaje",
-        "bagagem",
-        "passageiro",
-        "旅客",
-        "行李",
-        "hành lý",
-        "penumpang",
-        "abiria",
-    ),
-    "sea_container": (
-        "sea container",
-        "container",
-        "containers",
-        "sea cargo",
-        "maritime container",
-        "conteneur",
-        "contenedor",
-        "contêiner",
-        "contentor",
-        "集装箱",
-        "海运",
-        "container biển",
-        "kontainer",
-        "kontena",
-    ),
-    "sea_other": (
-        "sea",
-        "boat",
-        "vessel",
-        "ship",
-        "fishing vessel",
-        "bateau",
-        "barco",
-        "navio",
-        "船",
-        "tàu",
-        "kapal",
-        "jahazi",
-    ),
-    "road": (
-        "road",
-        "truck",
-        "lorry",
-        "car",
-        "vehicle",
-        "bus",
-        "motorbike",
-        "camion",
-        "voiture",
-        "route",
-        "camión",
-        "carretera",
-        "caminhão",
-        "rodoviário",
-        "公路",
-        "汽车",
-        "卡车",
-        "đường bộ",
-        "xe tải",
-        "ทางถนน",
-        "truk",
-        "darat",
-        "barabara",
-        "lori",
-    ),
-    "rail": (
-        "rail",
-        "train",
-        "railway",
-        "ferroviaire",
-        "tren",
-        "trem",
-        "铁路",
-        "火车",
-        "đường sắt",
-        "kereta",
-    ),
-    "post_courier": (
-        "post",
-        "postal",
-        "mail",
-        "courier",
-        "express mail",
-        "parcel",
-        "parcels",
-        "colis",
-        "poste",
-        "correo",
-        "paquete",
-        "correio",
-        "encomenda",
-        "邮政",
-        "快递",
-        "包裹",
-        "bưu điện",
-        "bưu phẩm",
-        "chuyển phát nhanh",
-        "pos",
-        "paket",
-        "kurir",
-        "posta",
-        "vifurushi",
-    ),
-    "online_controlled_delivery": (
-        "online",
-        "controlled delivery",
-        "online controlled delivery",
-        "online/controlled delivery",
-        "livraison surveillée",
-        "entrega vigilada",
-        "entrega controlada",
-        "网购",
-        "控制下交付",
-        "giao hàng có kiểm soát",
-    ),
-    "other": ("other", "autre", "otro", "outro", "其他", "khác", "lainnya", "nyingine"),
-}
-_TRANSPORT: dict[str, str] = {
-    fold(alias): mode for mode, aliases in _TRANSPORT_ALIASES.items() for alias in (*aliases, mode)
-}
-_TRANSPORT.update({fold(mode.replace("_", " ")): mode for mode in TRANSPORT_MODES})
+#: Splits a compound value ("post/courier", "truck + boat") into its parts.
+_TRANSPORT_PARTS = re.compile(r"\s*(?:/|\\|,|;|\+|&|\band\b|\bor\b|\bet\b|\by\b|\be\b|和|及|、)\s*")
+
+
+@cache
+def _transport_table() -> dict[str, str]:
+    """Folded alias -> transport mode, from ``data/transport_modes.csv`` (extend it there)."""
+    table: dict[str, str] = {fold(mode.replace("_", " ")): mode for mode in TRANSPORT_MODES}
+    table.update({fold(mode): mode for mode in TRANSPORT_MODES})
+    path = resources.files("wildtrace.ops") / "data" / "transport_modes.csv"
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["mode"] not in TRANSPORT_MODES:
+                raise ValueError(f"transport_modes.csv: unknown mode {row['mode']!r}")
+            table.setdefault(fold(row["alias"]), row["mode"])
+    return table
+
+
+def _one_transport(text: str) -> str | None:
+    """A single value: the whole text, else its longest known run of words, left first
+    ("sea vessel" -> sea_other, "by fishing boat" -> sea_other)."""
+    table = _transport_table()
+    key = fold(text).strip(" .")
+    if key in table:
+        return table[key]
+    words = key.split()
+    for length in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - length + 1):
+            found = table.get(" ".join(words[start : start + length]))
+            if found is not None:
+                return found
+    return None
 
 
 def transport_mode(text: str) -> str | None:
-    """The transport category a cell names, or None when it names none we know."""
-    return _TRANSPORT.get(fold(text).strip(" ."))
+    """The transport category a cell names, or None when it names none we know.
+
+    A compound value names its parts: ``post/courier`` is post_courier; when the parts
+    name different modes (``truck/boat``) the first one wins, as the sheet lists it."""
+    found = _one_transport(text)
+    if found is not None:
+        return found
+    for part in _TRANSPORT_PARTS.split(fold(text)):
+        if part and (found := _one_transport(part)) is not None:
+            return found
+    return None
 
 
 #: What happened to a suspect, in the order a case goes.
