@@ -26,11 +26,11 @@ ARGS = [
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 
-
 @pytest.fixture(autouse=True)
 def _chromium(missing_service: Callable[[str], None]) -> None:
     if shutil.which(CHROMIUM) is None:
         missing_service(f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
+
 
 runner = CliRunner()
 

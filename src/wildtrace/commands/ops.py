@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
 from wildtrace.ops.dates import DateOrder
-from wildtrace.ops.importer import parse_mapping, read_seizures, write_rejects
+from wildtrace.ops.importer import ReadResult, parse_mapping, read_seizures, write_rejects
 from wildtrace.ops.report import build_report, render_html, render_text
 from wildtrace.ops.store import operation_names, save_rows
 from wildtrace.store import open_store
@@ -115,8 +115,15 @@ def import_seizures(
         raise _fail(f"{file}: no such file")
     try:
         result = read_seizures(file, mapping=mapping, sheet=sheet, date_order=cast(DateOrder, date_order))
-        recognised = ", ".join(f"{column}->{name}" for column, name in result.columns.items())
-        console.print(f"Columns: {recognised}")
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    recognised = ", ".join(f"{column}->{name}" for column, name in result.columns.items())
+    console.print(f"Columns: {recognised}")
+    for warning in result.warnings[:_SHOWN_REJECTS]:
+        console.print(f"[yellow]warning[/] {escape(warning)}", markup=True)
+    if len(result.warnings) > _SHOWN_REJECTS:
+        console.print(f"... {len(result.warnings) - _SHOWN_REJECTS} more warnings")
+    try:
         with open_store(db) as store, _progress() as progress:
             task = progress.add_task("Storing", total=len(result.rows))
             saved = save_rows(
@@ -128,10 +135,13 @@ def import_seizures(
             )
             where = store.url
     except KeyboardInterrupt:
+        _save_rejects(file, rejects, result)  # what the reader rejected is never lost
         console.print("Interrupted: batches already stored are complete; run again to finish.")
         raise typer.Exit(130) from None
     except WildTraceError as exc:
+        _save_rejects(file, rejects, result)
         raise _fail(str(exc)) from exc
+    result.rejects.extend(saved.rejects)
     for reject in result.rejects[:_SHOWN_REJECTS]:
         console.print(
             f"[yellow]rejected[/] {escape(f'{reject.file}: row {reject.row}: {reject.reason}')}", markup=True
@@ -150,15 +160,22 @@ def import_seizures(
             f"(add it to wildtrace/ops/data/transport_modes.csv to map it)"
         )
     if result.rejects:
-        path = _rejects_path(file, rejects)
-        if path.resolve() == file.resolve():
-            raise _fail(f"--rejects {path} would overwrite the input")
-        try:
-            write_rejects(path, result.rejects, result.header)
-        except OSError as exc:
-            raise _fail(f"{path}: cannot write the rejects: {exc.strerror}") from exc
-        console.print(f"Rejected rows and their reasons: [cyan]{escape(str(path))}[/]", markup=True)
+        _save_rejects(file, rejects, result)
         raise typer.Exit(1)
+
+
+def _save_rejects(file: Path, given: Path | None, result: ReadResult) -> None:
+    """Write the rejected rows (when there are any) and say where."""
+    if not result.rejects:
+        return
+    path = _rejects_path(file, given)
+    if path.resolve() == file.resolve():
+        raise _fail(f"--rejects {path} would overwrite the input")
+    try:
+        write_rejects(path, result.rejects, result.header)
+    except OSError as exc:
+        raise _fail(f"{path}: cannot write the rejects: {exc.strerror}") from exc
+    console.print(f"Rejected rows and their reasons: [cyan]{escape(str(path))}[/]", markup=True)
 
 
 Format = Literal["text", "json", "html"]

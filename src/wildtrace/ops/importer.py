@@ -469,6 +469,8 @@ class ReadResult:
     header: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     date_order: DateOrder = "auto"
+    #: what was changed to keep a row ("FILE: row N: NUL character removed from 'column'")
+    warnings: list[str] = field(default_factory=list)
     #: (field, value as given) -> rows: values stored as ``other`` that the aliases lack
     unmapped: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -812,6 +814,21 @@ def convert_row(cells: Mapping[str, object], order: DateOrder = "auto", today: d
     )
 
 
+def _without_nul(cells: list[object], header: Sequence[str], where: str, warnings: list[str]) -> list[object]:
+    """The cells with NUL characters removed (PostgreSQL refuses them in text, SQLite
+    keeps them: one rule for both engines), each removal a warning naming the column."""
+    if not any(isinstance(cell, str) and "\x00" in cell for cell in cells):
+        return cells
+    kept: list[object] = []
+    for index, cell in enumerate(cells):
+        if isinstance(cell, str) and "\x00" in cell:
+            column = header[index] if index < len(header) else f"column {index + 1}"
+            warnings.append(f"{where}: NUL character removed from {column!r}")
+            cell = cell.replace("\x00", "")
+        kept.append(cell)
+    return kept
+
+
 def read_seizures(
     path: Path,
     *,
@@ -822,6 +839,7 @@ def read_seizures(
 ) -> ReadResult:
     """Every row of a seizure file, checked: good rows as Seizures, the others rejected."""
     header, rows = read_rows(path, sheet)
+    header = [name.replace("\x00", "") for name in header]
     columns = match_columns(header, mapping)
     present = set(columns.values())
     missing = [name for name in ("date", "country") if name not in present]
@@ -849,6 +867,7 @@ def read_seizures(
     result.date_order = order
     file = str(path)
     for number, cells in materialised:
+        cells = _without_nul(cells, header, f"{file}: row {number}", result.warnings)
         if len(cells) > len(header) and any(_text(cell) for cell in cells[len(header) :]):
             raw = {
                 header[i] if i < len(header) else f"column {i + 1}": _text(cell)

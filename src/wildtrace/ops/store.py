@@ -9,14 +9,16 @@ name; links to listings and seller accounts are resolved against the store's lis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, tuple_, update
+from sqlalchemy.exc import DataError, IntegrityError
 
+from wildtrace.errors import StoreError
 from wildtrace.ops.importer import ImportedRow
-from wildtrace.ops.model import Outcome, Suspect
+from wildtrace.ops.model import Outcome, RejectedRow, Suspect
 from wildtrace.store import Store
 from wildtrace.store.repository import _bulk_insert  # COPY on PostgreSQL
 from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow, SelectorRow
@@ -37,11 +39,19 @@ BATCH = 2000
 
 @dataclass(slots=True)
 class SaveResult:
-    """What an import stored: new seizure lines and lines already there."""
+    """What an import stored: new seizure lines and lines already there, and the rows the
+    database refused (each alone: the rest of their batch is stored)."""
 
     new: int = 0
     already: int = 0
     suspects_new: int = 0
+    rejects: list[RejectedRow] = field(default_factory=list)
+
+    def add(self, other: SaveResult) -> None:
+        self.new += other.new
+        self.already += other.already
+        self.suspects_new += other.suspects_new
+        self.rejects.extend(other.rejects)
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -73,10 +83,7 @@ def save_rows(
     counted, not written. ``on_progress`` gets the number of rows done after each batch."""
     result = SaveResult()
     for start in range(0, len(rows), BATCH):
-        with store.write_transaction("save seizures") as conn:
-            op_id = operation_id(conn, operation, create=True)
-            assert op_id is not None
-            _save_batch(conn, op_id, rows[start : start + BATCH], result)
+        result.add(_save_part(store, operation, rows[start : start + BATCH]))
         if on_progress is not None:
             on_progress(min(start + BATCH, len(rows)))
     if not rows or coordinator:
@@ -87,6 +94,52 @@ def save_rows(
                     update(OperationRow).where(OperationRow.id == op_id).values(coordinator=coordinator)
                 )
     return result
+
+
+def _save_part(store: Store, operation: str, rows: Sequence[ImportedRow]) -> SaveResult:
+    """Store rows in one transaction; when the database refuses a value in them, store
+    each half on its own (down to the single row, which is rejected with its file and
+    row), so one bad row never loses the rest of its batch. Other failures (the database
+    gone, the disk full) are raised: they are nothing the rows can help."""
+    part = SaveResult()
+    try:
+        with store.write_transaction("save seizures") as conn:
+            op_id = operation_id(conn, operation, create=True)
+            assert op_id is not None
+            _save_batch(conn, op_id, rows, part)
+    except StoreError as exc:
+        if not _refused_value(exc):
+            raise
+        if len(rows) == 1:
+            row = rows[0]
+            reason = f"the database refused the row: {exc.__cause__ or exc}"
+            return SaveResult(rejects=[RejectedRow(row.file, row.row, reason, _raw(row))])
+        middle = len(rows) // 2
+        part = _save_part(store, operation, rows[:middle])
+        part.add(_save_part(store, operation, rows[middle:]))
+    return part
+
+
+def _refused_value(exc: StoreError) -> bool:
+    """Whether the database refused a value (a data or constraint error), not the work."""
+    cause = exc.__cause__
+    if isinstance(cause, DataError | IntegrityError):
+        return True
+    try:
+        import psycopg  # only PostgreSQL users need libpq
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(cause, psycopg.DataError | psycopg.IntegrityError)
+
+
+def _raw(row: ImportedRow) -> dict[str, str]:
+    """A refused row's values, for the rejects file (the reader's cells are gone by now)."""
+    raw: dict[str, str] = {}
+    for item in fields(row.seizure):
+        value = getattr(row.seizure, item.name)
+        if value not in (None, (), {}, 0) or item.name == "quantity":
+            raw[item.name] = str(value).replace("\x00", "")
+    return raw
 
 
 def _save_batch(conn: Connection, op_id: int, rows: Sequence[ImportedRow], result: SaveResult) -> None:
