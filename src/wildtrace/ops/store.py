@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from wildtrace.errors import StoreError
 from wildtrace.ops.importer import ImportedRow
+from wildtrace.ops.mobile_money import mobile_money_services
 from wildtrace.ops.model import Outcome, RejectedRow, Suspect
 from wildtrace.store import Store
 from wildtrace.store.repository import _bulk_insert  # COPY on PostgreSQL
@@ -509,7 +510,7 @@ def _financial(
             if price:
                 amounts.add(price)
         for kind, value, channel, _, platform, seller, listing_id, text in rows:
-            if kind in financial_types or (kind == "phone" and _mobile_money(channel, text)):
+            if kind in financial_types or (kind == "phone" and _mobile_money(channel, text, value)):
                 amounts_seen = tuple(sorted(money.get(listing_id, ())))
                 found.append(
                     (
@@ -526,34 +527,6 @@ def _financial(
     return found, unresolved
 
 
-#: Names of mobile-money services: a phone number next to one is a payment selector.
-MOBILE_MONEY = (
-    "m-pesa",
-    "mpesa",
-    "momo",
-    "mobile money",
-    "airtel money",
-    "orange money",
-    "mtn money",
-    "tigo pesa",
-    "ecocash",
-    "gcash",
-    "paymaya",
-    "bkash",
-    "wave",
-    "truemoney",
-    "dana",
-    "ovo",
-    "gopay",
-    "zalopay",
-    "viettel money",
-    "alipay",
-    "wechat pay",
-    "微信支付",
-    "支付宝",
-)
-
-
-def _mobile_money(channel: str | None, text: str | None) -> bool:
-    haystack = f"{channel or ''} {text or ''}".lower()
-    return any(name in haystack for name in MOBILE_MONEY)
+def _mobile_money(channel: str | None, text: str | None, phone: str) -> bool:
+    """Whether the listing names a mobile-money service (whole words, per country)."""
+    return bool(mobile_money_services(f"{channel or ''} {text or ''}", phone))
