@@ -16,7 +16,9 @@ from wildtrace.extract.quantities import find_quantities
         ("sừng tê 1 ký", None, "1 kg"),
         ("5 lạng", None, "0.5 kg"),  # vi: 100 g
         ("三斤", None, "1.5 kg"),  # zh: 0.5 kg a jin in mainland China
-        ("2斤", "HK", "1.2 kg"),  # 0.6 kg in Hong Kong
+        ("2斤", "HK", "1.2096 kg"),  # the catty, 0.60478982 kg, in Hong Kong
+        ("2斤", "TW", "1.2 kg"),  # 台斤, 0.6 kg, in Taiwan
+        ("2 pairs", None, "4 pieces"),  # a pair is two, as in ops import
         ("3两", None, "0.15 kg"),
         ("10 tael", None, "0.378 kg"),
         ("2 kilo", None, "2 kg"),

@@ -23,7 +23,7 @@ __all__ = ["EXTRACTOR_VERSION", "extract"]
 
 #: Part of every analysis's version (pipeline.analyzer_version): raise it when extraction
 #: finds different selectors, so stored listings are re-extracted on the next scan.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"  # 3: units and countries from wildtrace.reference
 
 #: Fields where identifiers are looked for; a price or a location holds none.
 _EXTRACT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("price", "location"))

@@ -1,9 +1,11 @@
 """Quantities: weights converted to kilograms, and counts of pieces.
 
-Traditional units are read as the trade uses them: 斤 (jin, catty) 0.5 kg in mainland
-China and 0.6 kg in Hong Kong and Taiwan; 两 (liang) 50 g, and 37.8 g as a Hong Kong or
-Taiwan tael ("tael" written in English is that tael); "lạng" 100 g in Viet Nam; "cân",
-"ký", "kí", "kilo" 1 kg. A number alone is never a quantity.
+Units come from the one table in ``wildtrace.reference`` (the names marked ``in_text``),
+read as the listing's region reads them: 斤 is 0.5 kg in mainland China and with no region,
+the catty (0.60478982 kg) in Hong Kong, Macau, Singapore and Malaysia, 0.6 kg in Taiwan;
+两 likewise 50 g, 37.799364 g or 37.5 g; "tael" in English the Hong Kong tael; "lạng"
+100 g; "cân", "ký", "kí", "kilo" 1 kg; a pair is two pieces. ``ops import`` reads the same
+table, so a quantity gives the same kilograms in both. A number alone is never a quantity.
 """
 
 from __future__ import annotations
@@ -11,30 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from wildtrace.model import Selector
+from wildtrace.reference import text_unit_names, unit_named
 
-_TRADITIONAL = frozenset({"HK", "TW", "MO"})
-#: unit -> kilograms per unit (None: a count of pieces)
-_UNITS: dict[str, Decimal | None] = {
-    "kg": Decimal(1), "kgs": Decimal(1), "kilo": Decimal(1), "kilos": Decimal(1),
-    "kilogram": Decimal(1), "kilograms": Decimal(1), "kilogramme": Decimal(1),
-    "kilogrammes": Decimal(1), "quilo": Decimal(1), "quilos": Decimal(1), "公斤": Decimal(1),
-    "千克": Decimal(1), "cân": Decimal(1), "ký": Decimal(1), "kí": Decimal(1), "กิโล": Decimal(1),
-    "กิโลกรัม": Decimal(1), "g": Decimal("0.001"), "gr": Decimal("0.001"), "gram": Decimal("0.001"),
-    "grams": Decimal("0.001"), "gramme": Decimal("0.001"), "grammes": Decimal("0.001"),
-    "gramos": Decimal("0.001"), "gramas": Decimal("0.001"), "克": Decimal("0.001"),
-    "กรัม": Decimal("0.001"), "t": Decimal(1000), "ton": Decimal(1000), "tons": Decimal(1000),
-    "tonne": Decimal(1000), "tonnes": Decimal(1000), "tấn": Decimal(1000), "吨": Decimal(1000),
-    "噸": Decimal(1000), "lb": Decimal("0.45359237"), "lbs": Decimal("0.45359237"),
-    "oz": Decimal("0.028349523"), "斤": Decimal("0.5"), "两": Decimal("0.05"),
-    "兩": Decimal("0.05"), "tael": Decimal("0.0378"), "taels": Decimal("0.0378"),
-    "lạng": Decimal("0.1"), "pcs": None, "pieces": None, "piece": None, "cái": None, "chiếc": None,
-    "只": None, "隻": None, "个": None, "個": None, "支": None, "根": None, "对": None, "對": None,
-    "pairs": None, "pair": None, "đôi": None, "ekor": None, "buah": None, "pièces": None,
-    "piezas": None, "peças": None, "ชิ้น": None, "ตัว": None,
-}  # fmt: skip
-_HK_TW = {"斤": Decimal("0.6"), "两": Decimal("0.0378"), "兩": Decimal("0.0378")}
 #: Units that are also common short words or codes: only right after the number, and
 #: "t"/"g" never after a bare 2-5 ("4g", "5G" are networks, "2t" a floor).
 _TIGHT = frozenset({"g", "t", "gr"})
@@ -43,19 +26,26 @@ _CHINESE_DIGITS: dict[str, int | Decimal] = {
     "十": 10, "半": Decimal("0.5"),
 }  # fmt: skip
 
-_UNIT = "|".join(re.escape(unit) for unit in sorted(_UNITS, key=len, reverse=True))
-#: The first letters of the units: one character-class test (same case folding as the
-#: alternation) before the long alternation of units, which Python's re tries one by one.
-_UNIT_FIRST = "[" + "".join(sorted({re.escape(unit[0]) for unit in _UNITS})) + "]"
-#: Starts with the number's first character (then looks behind it) so that the regex engine
-#: skips the text between numbers at C speed; ``number`` is the rest of the number.
-_QUANTITY = re.compile(
-    rf"[\d一二三四五六七八九十半两兩](?<![0-9A-Za-z_.,][\d一二三四五六七八九十半两兩])"
-    rf"(?P<number>(?<=\d)\d*(?:[.,]\d+)?|(?<=[一二三四五六七八九十半两兩])(?=[^两兩]))(?P<space>\s?)"
-    # CJK: no spaces between words
-    rf"(?={_UNIT_FIRST})(?P<unit>{_UNIT})(?:(?<=[\u2e80-\u9fff])|(?![^\W\d_]|\d))",
-    re.I,
-)
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    """The quantity pattern over the units the reference table reads in running text."""
+    names = text_unit_names()
+    unit = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    # the first letters of the units: one character-class test (same case folding as the
+    # alternation) before the long alternation of units, which Python's re tries one by one
+    first = "[" + "".join(sorted({re.escape(name[0]) for name in names})) + "]"
+    # starts with the number's first character (then looks behind it) so that the regex
+    # engine skips the text between numbers at C speed; ``number`` is the rest of the number
+    return re.compile(
+        rf"[\d一二三四五六七八九十半两兩](?<![0-9A-Za-z_.,][\d一二三四五六七八九十半两兩])"
+        rf"(?P<number>(?<=\d)\d*(?:[.,]\d+)?|(?<=[一二三四五六七八九十半两兩])(?=[^两兩]))(?P<space>\s?)"
+        # CJK: no spaces between words
+        rf"(?={first})(?P<unit>{unit})(?:(?<=[\u2e80-\u9fff])|(?![^\W\d_]|\d))",
+        re.I,
+    )
+
+
 _PREFILTER = re.compile(r"[\d一二三四五六七八九十半两兩]")
 
 
@@ -63,7 +53,7 @@ def find_quantities(text: str, field: str, region: str | None) -> Iterator[Selec
     """Weights (value "<kg> kg") and counts (value "<n> pieces") in ``text``."""
     if not _PREFILTER.search(text):
         return
-    for found in _QUANTITY.finditer(text):
+    for found in _pattern().finditer(text):
         unit = found.group("unit").lower()
         number = found.group(0)[: found.end("number") - found.start()]
         if unit in _TIGHT and (found.group("space") or number in ("2", "3", "4", "5")):
@@ -75,17 +65,18 @@ def find_quantities(text: str, field: str, region: str | None) -> Iterator[Selec
         amount = _number(number)
         if amount is None or amount <= 0:
             continue
-        per_kg = _UNITS[unit]
-        if region in _TRADITIONAL and unit in _HK_TW:
-            per_kg = _HK_TW[unit]
-        if per_kg is None:
-            if amount != amount.to_integral_value():
+        measure = unit_named(unit, region)
+        if measure is None or measure.measure == "m3":
+            continue
+        if measure.measure == "kg":
+            value = f"{_format(amount * measure.exact)} kg"
+        else:  # pieces and live specimens are both counts here; a pair is two
+            count = amount * measure.exact
+            if count != count.to_integral_value():
                 continue
-            value = f"{int(amount)} pieces"
-        else:
-            value = f"{_format(amount * per_kg)} kg"
+            value = f"{int(count)} pieces"
         yield Selector("quantity", value, found.group(0), field, found.start(), found.end(),
-                       confidence=0.85 if per_kg is None else 0.9)  # fmt: skip
+                       confidence=0.9 if measure.measure == "kg" else 0.85)  # fmt: skip
 
 
 def _number(text: str) -> Decimal | None:

@@ -744,7 +744,7 @@ def convert_row(cells: Mapping[str, object], order: DateOrder = "auto", today: d
             raise RowError("quantity is zero")
         if not unit_text:
             raise RowError("unit missing for the quantity")
-        unit = parse_unit(unit_text)
+        unit = parse_unit(unit_text, country)
         if unit is None and (code := trade_term(unit_text)) == "LIV":
             unit = parse_unit("live")
         if unit is None:
