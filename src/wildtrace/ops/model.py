@@ -48,6 +48,12 @@ def _transport_table() -> dict[str, str]:
     return table
 
 
+@cache
+def _longest_alias() -> int:
+    """Words in the longest alias: no longer run of words is looked up."""
+    return max(len(alias.split()) for alias in _transport_table())
+
+
 def _one_transport(text: str) -> str | None:
     """A single value: the whole text, else its longest known run of words, left first
     ("sea vessel" -> sea_other, "by fishing boat" -> sea_other)."""
@@ -56,7 +62,7 @@ def _one_transport(text: str) -> str | None:
     if key in table:
         return table[key]
     words = key.split()
-    for length in range(len(words) - 1, 0, -1):
+    for length in range(min(len(words) - 1, _longest_alias()), 0, -1):  # linear in the words
         for start in range(len(words) - length + 1):
             found = table.get(" ".join(words[start : start + length]))
             if found is not None:
