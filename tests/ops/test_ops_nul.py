@@ -41,7 +41,6 @@ def test_nul_in_a_cell_keeps_every_good_row_and_the_rejects_file(tmp_path: Path,
     )
     assert done.exit_code == 1, done.output  # one row rejected (its date), the rest stored
     assert "10 seizure lines stored" in done.output
-    assert "row 6: NUL character removed from 'location'" in done.output
     with rejects.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["row"], r["concealment"]) for r in rows] == [("12", "xy")]
@@ -62,3 +61,16 @@ def test_a_row_the_database_refuses_is_rejected_alone(tmp_path: Path, pg_url: st
     assert result.new == 10
     assert [(r.file, r.row) for r in result.rejects] == [("x.csv", 99)]
     assert "database refused the row" in result.rejects[0].reason
+
+
+def test_the_rejects_file_is_written_when_storing_fails(tmp_path: Path) -> None:
+    source = _sheet(tmp_path / "s.csv")
+    rejects = tmp_path / "rejects.csv"
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    done = runner.invoke(
+        app,
+        ["ops", "import", str(source), "--operation", "OP", "--db", unreachable, "--rejects", str(rejects)],
+    )
+    assert done.exit_code == 2, done.output
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        assert [r["row"] for r in csv.DictReader(handle)] == ["12"]

@@ -113,17 +113,11 @@ def import_seizures(
         raise _fail(str(exc)) from exc
     if not file.is_file():
         raise _fail(f"{file}: no such file")
+    result: ReadResult | None = None
     try:
         result = read_seizures(file, mapping=mapping, sheet=sheet, date_order=cast(DateOrder, date_order))
-    except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
-    recognised = ", ".join(f"{column}->{name}" for column, name in result.columns.items())
-    console.print(f"Columns: {recognised}")
-    for warning in result.warnings[:_SHOWN_REJECTS]:
-        console.print(f"[yellow]warning[/] {escape(warning)}", markup=True)
-    if len(result.warnings) > _SHOWN_REJECTS:
-        console.print(f"... {len(result.warnings) - _SHOWN_REJECTS} more warnings")
-    try:
+        recognised = ", ".join(f"{column}->{name}" for column, name in result.columns.items())
+        console.print(f"Columns: {recognised}")
         with open_store(db) as store, _progress() as progress:
             task = progress.add_task("Storing", total=len(result.rows))
             saved = save_rows(
@@ -134,14 +128,14 @@ def import_seizures(
                 coordinator=coordinator,
             )
             where = store.url
+            result.rejects.extend(saved.rejects)  # rows the database refused, each alone
     except KeyboardInterrupt:
-        _save_rejects(file, rejects, result)  # what the reader rejected is never lost
+        _save_rejects(file, rejects, result)
         console.print("Interrupted: batches already stored are complete; run again to finish.")
         raise typer.Exit(130) from None
     except WildTraceError as exc:
         _save_rejects(file, rejects, result)
         raise _fail(str(exc)) from exc
-    result.rejects.extend(saved.rejects)
     for reject in result.rejects[:_SHOWN_REJECTS]:
         console.print(
             f"[yellow]rejected[/] {escape(f'{reject.file}: row {reject.row}: {reject.reason}')}", markup=True
@@ -164,9 +158,10 @@ def import_seizures(
         raise typer.Exit(1)
 
 
-def _save_rejects(file: Path, given: Path | None, result: ReadResult) -> None:
-    """Write the rejected rows (when there are any) and say where."""
-    if not result.rejects:
+def _save_rejects(file: Path, given: Path | None, result: ReadResult | None) -> None:
+    """Write the rejected rows (when there are any) and say where: also when storing
+    failed, so that what the reader rejected is never lost."""
+    if result is None or not result.rejects:
         return
     path = _rejects_path(file, given)
     if path.resolve() == file.resolve():

@@ -469,8 +469,6 @@ class ReadResult:
     header: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     date_order: DateOrder = "auto"
-    #: what was changed to keep a row ("FILE: row N: NUL character removed from 'column'")
-    warnings: list[str] = field(default_factory=list)
     #: (field, value as given) -> rows: values stored as ``other`` that the aliases lack
     unmapped: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -595,11 +593,13 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[list[str], Iterator[tupl
 
 
 def _text(value: object) -> str:
+    """A cell as text, spaces collapsed and NUL removed (PostgreSQL refuses NUL in text,
+    SQLite keeps it: one rule for both; the tabular reader counts such rows)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return " ".join(str(value).replace("\x00", "").split())
 
 
 def _country(value: str, what: str) -> str:
@@ -814,21 +814,6 @@ def convert_row(cells: Mapping[str, object], order: DateOrder = "auto", today: d
     )
 
 
-def _without_nul(cells: list[object], header: Sequence[str], where: str, warnings: list[str]) -> list[object]:
-    """The cells with NUL characters removed (PostgreSQL refuses them in text, SQLite
-    keeps them: one rule for both engines), each removal a warning naming the column."""
-    if not any(isinstance(cell, str) and "\x00" in cell for cell in cells):
-        return cells
-    kept: list[object] = []
-    for index, cell in enumerate(cells):
-        if isinstance(cell, str) and "\x00" in cell:
-            column = header[index] if index < len(header) else f"column {index + 1}"
-            warnings.append(f"{where}: NUL character removed from {column!r}")
-            cell = cell.replace("\x00", "")
-        kept.append(cell)
-    return kept
-
-
 def read_seizures(
     path: Path,
     *,
@@ -839,7 +824,6 @@ def read_seizures(
 ) -> ReadResult:
     """Every row of a seizure file, checked: good rows as Seizures, the others rejected."""
     header, rows = read_rows(path, sheet)
-    header = [name.replace("\x00", "") for name in header]
     columns = match_columns(header, mapping)
     present = set(columns.values())
     missing = [name for name in ("date", "country") if name not in present]
@@ -867,7 +851,6 @@ def read_seizures(
     result.date_order = order
     file = str(path)
     for number, cells in materialised:
-        cells = _without_nul(cells, header, f"{file}: row {number}", result.warnings)
         if len(cells) > len(header) and any(_text(cell) for cell in cells[len(header) :]):
             raw = {
                 header[i] if i < len(header) else f"column {i + 1}": _text(cell)
