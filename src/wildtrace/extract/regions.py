@@ -2,39 +2,36 @@
 
 Order of trust (issue: selectors): the listing's location (country or major city names in
 their own languages, from the gazetteer in ``places.py``), the platform's country, then
-the text's language.
+the text's language (``data/region_hints.csv``: languages and platform names).
 """
 
 from __future__ import annotations
 
+import csv
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 from wildtrace.extract.places import region_of_location
 from wildtrace.model import Listing
 
-_LANGUAGES = {
-    "vi": "VN", "th": "TH", "id": "ID", "ms": "MY", "zh": "CN", "ja": "JP", "lo": "LA",
-    "km": "KH", "my": "MM", "tl": "PH", "ko": "KR", "fr": "FR", "es": "ES", "pt": "BR",
-    "sw": "KE", "en": "US", "de": "DE",
-}  # fmt: skip
 
-_PLATFORM_HINTS = {
-    "chotot": "VN", "zalo": "VN", "shopee-vn": "VN", "taobao": "CN", "xianyu": "CN",
-    "weibo": "CN", "douyin": "CN", "pinduoduo": "CN", "kaskus": "ID", "tokopedia": "ID",
-    "bukalapak": "ID", "shopee-id": "ID", "leboncoin": "FR", "mercadolivre": "BR",
-    "olx-br": "BR", "enjoei": "BR", "mercadolibre": "MX", "wallapop": "ES", "jiji": "KE",
-    "pantip": "TH", "kaidee": "TH", "line": "TH", "mercari": "JP", "carousell": "SG",
-    "mudah": "MY", "lazada-vn": "VN", "lazada-th": "TH", "shopee-th": "TH",
-}  # fmt: skip
-
-
-def _word(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])")
-
-
-#: Whole words only: "line" is not in "onlineshop"; "-" and "." separate ("shopee-vn").
-_PLATFORM_PATTERNS = tuple((_word(hint), region) for hint, region in _PLATFORM_HINTS.items())
+@cache
+def _hints() -> tuple[dict[str, str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """(language -> country, (platform name pattern, country)) from ``data/region_hints.csv``.
+    Platform names match whole words only: "line" is not in "onlineshop"; "-" and "."
+    separate ("shopee-vn")."""
+    languages: dict[str, str] = {}
+    platforms: list[tuple[re.Pattern[str], str]] = []
+    path = resources.files("wildtrace.extract") / "data" / "region_hints.csv"
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["kind"] == "language":
+                languages[row["name"]] = row["iso2"]
+            else:
+                word = re.compile(rf"(?<![^\W_]){re.escape(row['name'])}(?![^\W_])")
+                platforms.append((word, row["iso2"]))
+    return languages, tuple(platforms)
 
 
 def guess_region(listing: Listing, language: str | None) -> str | None:
@@ -47,7 +44,7 @@ def guess_region(listing: Listing, language: str | None) -> str | None:
     if region is not None:
         return region
     if language:
-        return _LANGUAGES.get(language.split("-")[0].casefold())
+        return _hints()[0].get(language.split("-")[0].casefold())
     return None
 
 
@@ -55,7 +52,7 @@ def guess_region(listing: Listing, language: str | None) -> str | None:
 def _platform_region(platform: str) -> str | None:
     """Cached: a corpus names few platforms, and this tries every hint in turn."""
     folded = platform.casefold()
-    for pattern, region in _PLATFORM_PATTERNS:
+    for pattern, region in _hints()[1]:
         if pattern.search(folded):
             return region
     return None
