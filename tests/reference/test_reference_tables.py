@@ -4,18 +4,22 @@ give the same answer for the same input, with the regional reading explicit."""
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from wildtrace.cli import app
 from wildtrace.extract import find_places
 from wildtrace.extract.quantities import find_quantities
 from wildtrace.ops.importer import read_seizures
 from wildtrace.reference import country_code, text_country_names, text_unit_names, unit_named, units
 
 TODAY = date(2026, 1, 1)
+runner = CliRunner()
 
 #: (quantity as written, the country / region, kg)
 SAME_KG = [
@@ -92,3 +96,33 @@ def test_country_names_one_answer(name: str, code: str) -> None:
     assert country_code("MY") == "MY"  # the ISO code, not Vietnamese "Mỹ" without its accent
     assert country_code(name) == code
     assert [s.value for s in find_places(name, "location", location=True)] == [code]
+
+
+def test_the_scan_and_ops_import_commands_agree(tmp_path: Path) -> None:
+    """End to end: ``wildtrace scan`` of listings and ``wildtrace ops import`` of a sheet
+    with the same quantities give the same kilograms (10 斤: 6.0479 in Hong Kong, 5 elsewhere)."""
+    listings = tmp_path / "l.jsonl"
+    listings.write_text(
+        json.dumps({"id": "hk", "title": "象牙", "text": "象牙 10斤 現貨", "location": "Hong Kong"}) + "\n"
+        + json.dumps({"id": "cn", "title": "象牙", "text": "象牙 10斤 现货", "location": "广州"}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "scan.jsonl"
+    scanned = runner.invoke(app, ["scan", str(listings), "--no-store", "--workers", "1", "--out", str(out)])
+    assert scanned.exit_code == 0, scanned.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    scan_kg = {row["id"]: [s["value"] for s in row["selectors"] if s["type"] == "quantity"] for row in rows}
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "reference,date,country,commodity,quantity\nhk,2025-03-01,Hong Kong,ivory,10 斤\n"
+        "cn,2025-03-01,China,ivory,10 斤\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "d.db")
+    imported = runner.invoke(app, ["ops", "import", str(sheet), "--operation", "OP", "--db", db])
+    assert imported.exit_code == 0, imported.output
+    report = json.loads(runner.invoke(app, ["ops", "report", "OP", "-f", "json", "--db", db]).stdout)
+    ops_kg = {code: values["kg"] for code, values in report["by_country"].items()}
+    assert scan_kg == {"hk": ["6.0479 kg"], "cn": ["5 kg"]}
+    assert ops_kg["HK"] == round(6.0478982, 3)  # the report shows grams
+    assert ops_kg["CN"] == 5
