@@ -157,3 +157,26 @@ def test_a_huge_cell_in_a_descriptive_column_keeps_the_row(tmp_path: Path) -> No
     result = read_seizures(path, today=date(2026, 1, 1))
     assert time.monotonic() - started < 5
     assert [row.seizure.transport_mode for row in result.rows] == ["other", "road"]
+
+
+def test_two_imports_at_once_both_finish_and_store_each_line_once(tmp_path: Path, db_url: str) -> None:
+    """Two ``ops import`` processes of overlapping sheets into one database: both exit 0
+    (a line the other stored a moment ago is "already stored", never an error)."""
+    first = _sheet(tmp_path / "a.csv", 4000)
+    second = tmp_path / "b.csv"
+    lines = first.read_text(encoding="utf-8").splitlines()
+    second.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8")  # same lines
+    processes = [
+        subprocess.Popen(
+            _command(path, db_url), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for path in (first, second)
+    ]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+    engine = create_engine(db_url)
+    try:
+        assert _counts(engine) == (4000, 4000, 4000 + 700, 8000, 4000)
+    finally:
+        engine.dispose()

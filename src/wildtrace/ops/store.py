@@ -8,6 +8,8 @@ name; links to listings and seller accounts are resolved against the store's lis
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
@@ -97,40 +99,66 @@ def save_rows(
     return result
 
 
+#: Attempts of one transaction that another writer got in the way of (a line it stored a
+#: moment ago, a deadlock or a serialization failure) before the failure is raised.
+_ATTEMPTS = 5
+
+
 def _save_part(store: Store, operation: str, rows: Sequence[ImportedRow]) -> SaveResult:
-    """Store rows in one transaction; when the database refuses a value in them, store
-    each half on its own (down to the single row, which is rejected with its file and
-    row), so one bad row never loses the rest of its batch. Other failures (the database
-    gone, the disk full) are raised: they are nothing the rows can help."""
-    part = SaveResult()
-    try:
-        with store.write_transaction("save seizures") as conn:
-            op_id = operation_id(conn, operation, create=True)
-            assert op_id is not None
-            _save_batch(conn, op_id, rows, part)
-    except StoreError as exc:
-        if not _refused_value(exc):
-            raise
-        if len(rows) == 1:
-            row = rows[0]
-            reason = f"the database refused the row: {exc.__cause__ or exc}"
-            return SaveResult(rejects=[RejectedRow(row.file, row.row, reason, _raw(row))])
-        middle = len(rows) // 2
-        part = _save_part(store, operation, rows[:middle])
-        part.add(_save_part(store, operation, rows[middle:]))
-    return part
+    """Store rows in one transaction.
+
+    When another writer stored some of the same lines (or suspects, or the operation) a
+    moment ago, or the database broke a deadlock, the transaction is tried again: the
+    lines now there count as already stored. When the database refuses a value, each
+    half is stored on its own (down to the single row, which is rejected with its file
+    and row), so one bad row never loses the rest of its batch. Other failures (the
+    database gone, the disk full) are raised: they are nothing the rows can help."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        part = SaveResult()
+        try:
+            with store.write_transaction("save seizures") as conn:
+                op_id = operation_id(conn, operation, create=True)
+                assert op_id is not None
+                _save_batch(conn, op_id, rows, part)
+            return part
+        except StoreError as exc:
+            kind = _failure(exc)
+            if kind == "contention" and attempt < _ATTEMPTS:
+                time.sleep(0.05 * attempt * random.random())
+                continue
+            if kind != "refused" and not (kind == "contention" and len(rows) > 1):
+                raise
+            if len(rows) == 1:
+                row = rows[0]
+                reason = f"the database refused the row: {exc.__cause__ or exc}"
+                return SaveResult(rejects=[RejectedRow(row.file, row.row, reason, _raw(row))])
+            middle = len(rows) // 2
+            part = _save_part(store, operation, rows[:middle])
+            part.add(_save_part(store, operation, rows[middle:]))
+            return part
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _refused_value(exc: StoreError) -> bool:
-    """Whether the database refused a value (a data or constraint error), not the work."""
+def _failure(exc: StoreError) -> str | None:
+    """"contention" when another writer got in the way (a unique constraint it filled a
+    moment ago, a deadlock, a serialization failure): trying again helps; "refused" when
+    the database refused a value (text it cannot store); None for anything else."""
     cause = exc.__cause__
-    if isinstance(cause, DataError | IntegrityError):
-        return True
-    try:
-        import psycopg  # only PostgreSQL users need libpq
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return False
-    return isinstance(cause, psycopg.DataError | psycopg.IntegrityError)
+    original = getattr(cause, "orig", None) or cause
+    if type(original).__module__.startswith("psycopg"):
+        from psycopg import DataError as PgDataError  # only PostgreSQL users need libpq
+        from psycopg import IntegrityError as PgIntegrityError
+        from psycopg.errors import DeadlockDetected, SerializationFailure
+
+        if isinstance(original, DeadlockDetected | SerializationFailure | PgIntegrityError):
+            return "contention"
+        if isinstance(original, PgDataError):
+            return "refused"
+    if isinstance(cause, IntegrityError):
+        return "contention"
+    if isinstance(cause, DataError):
+        return "refused"
+    return None
 
 
 def _raw(row: ImportedRow) -> dict[str, str]:
@@ -155,7 +183,8 @@ def _save_batch(conn: Connection, op_id: int, rows: Sequence[ImportedRow], resul
             ).scalars()
         )
     result.already += len(rows) - len(prints) + len(stored)
-    todo = {digest: row for digest, row in prints.items() if digest not in stored}
+    # in fingerprint order: two writers take their locks in one order, so they never deadlock
+    todo = {digest: row for digest, row in sorted(prints.items()) if digest not in stored}
     if not todo:
         return
     agencies = _agencies(
@@ -225,7 +254,7 @@ def _save_batch(conn: Connection, op_id: int, rows: Sequence[ImportedRow], resul
     for row in todo.values():
         for suspect in row.seizure.suspects:
             suspects.setdefault(suspect.name, suspect)
-    suspect_ids, created = _suspects(conn, op_id, list(suspects.values()))
+    suspect_ids, created = _suspects(conn, op_id, sorted(suspects.values(), key=lambda s: s.name))
     result.suspects_new += created
     pairs = {(ids[digest], suspect_ids[s.name]) for digest, row in todo.items() for s in row.seizure.suspects}
     if pairs:
@@ -287,7 +316,7 @@ def _outcomes(conn: Connection, items: list[tuple[int, Outcome]]) -> None:
     wanted = {(suspect_id, o.kind, o.occurred_on): o.detail for suspect_id, o in items}
     if not wanted:
         return
-    keys = list(wanted)
+    keys = sorted(wanted)
     existing: set[tuple[int, str, date]] = set()
     for chunk in _chunks(keys):
         query = select(OutcomeRow.suspect_id, OutcomeRow.kind, OutcomeRow.occurred_on).where(
