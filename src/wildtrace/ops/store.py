@@ -316,7 +316,7 @@ def _outcomes(conn: Connection, items: list[tuple[int, Outcome]]) -> None:
     wanted = {(suspect_id, o.kind, o.occurred_on): o.detail for suspect_id, o in items}
     if not wanted:
         return
-    keys = sorted(wanted)
+    keys = list(wanted)
     existing: set[tuple[int, str, date]] = set()
     for chunk in _chunks(keys):
         query = select(OutcomeRow.suspect_id, OutcomeRow.kind, OutcomeRow.occurred_on).where(
