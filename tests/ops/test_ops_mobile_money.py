@@ -119,3 +119,5 @@ def test_report_lists_only_phones_beside_a_service(tmp_path: Path, db_url: str) 
         (lead["value"], lead["seizures"]) for lead in report["financial_leads"] if lead["type"] == "phone"
     )
     assert phones == [(SN, ["S3"]), ("+254722345678", ["S2"])]
+    services = {lead["value"]: lead["services"] for lead in report["financial_leads"]}
+    assert services == {SN: ["Wave"], "+254722345678": ["M-Pesa"]}  # which service, for the request

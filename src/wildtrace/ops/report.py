@@ -277,7 +277,7 @@ def _concealment(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _financial(data: OperationData) -> list[dict[str, Any]]:
     leads: dict[tuple[str, str], dict[str, Any]] = {}
-    for kind, value, channel, amounts, platform, seller, seizure, listing in data.financial:
+    for kind, value, channel, amounts, platform, seller, seizure, listing, services in data.financial:
         entry = leads.setdefault(
             (kind, value),
             {
@@ -288,9 +288,11 @@ def _financial(data: OperationData) -> list[dict[str, Any]]:
                 "accounts": set(),
                 "seizures": set(),
                 "listings": set(),
+                "services": set(),
             },
         )
         entry["listings"].add(listing)
+        entry["services"].update(services)
         if channel:
             entry["channels"].add(channel)
         entry["amounts_seen"].update(amounts)
@@ -376,8 +378,9 @@ def render_text(report: dict[str, Any]) -> str:
             lines.append("  none")
             continue
         amounts = "; ".join(lead["amounts_seen"]) or "no amount seen"
+        via = f" ({', '.join(lead['services'])})" if lead["services"] else ""
         lines.append(
-            f"  {lead['type']} {lead['value']}: {lead['listings']} listings, accounts "
+            f"  {lead['type']} {lead['value']}{via}: {lead['listings']} listings, accounts "
             f"{', '.join(lead['accounts']) or '-'}, amounts {amounts}"
         )
     if value["references"]:

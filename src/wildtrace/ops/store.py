@@ -140,7 +140,7 @@ def _save_part(store: Store, operation: str, rows: Sequence[ImportedRow]) -> Sav
 
 
 def _failure(exc: StoreError) -> str | None:
-    """"contention" when another writer got in the way (a unique constraint it filled a
+    """ "contention" when another writer got in the way (a unique constraint it filled a
     moment ago, a deadlock, a serialization failure): trying again helps; "refused" when
     the database refused a value (text it cannot store); None for anything else."""
     cause = exc.__cause__
@@ -385,8 +385,10 @@ def _links(conn: Connection, items: list[tuple[int, ImportedRow]]) -> None:
 
 
 #: (selector type, value, channel, amounts seen on the listing (its price and money selectors),
-#: platform, seller, seizure reference, listing row id)
-FinancialSighting = tuple[str, str, str | None, tuple[str, ...], str | None, str | None, str | None, int]
+#: platform, seller, seizure reference, listing row id, mobile-money services named beside a phone)
+FinancialSighting = tuple[
+    str, str, str | None, tuple[str, ...], str | None, str | None, str | None, int, tuple[str, ...]
+]
 
 
 @dataclass(slots=True)
@@ -539,7 +541,8 @@ def _financial(
             if price:
                 amounts.add(price)
         for kind, value, channel, _, platform, seller, listing_id, text in rows:
-            if kind in financial_types or (kind == "phone" and _mobile_money(channel, text, value)):
+            services = _mobile_money(channel, text, value) if kind == "phone" else ()
+            if kind in financial_types or services:
                 amounts_seen = tuple(sorted(money.get(listing_id, ())))
                 found.append(
                     (
@@ -551,11 +554,12 @@ def _financial(
                         seller,
                         seizure_of_listing[listing_id],
                         listing_id,
+                        services,
                     )
                 )
     return found, unresolved
 
 
-def _mobile_money(channel: str | None, text: str | None, phone: str) -> bool:
-    """Whether the listing names a mobile-money service (whole words, per country)."""
-    return bool(mobile_money_services(f"{channel or ''} {text or ''}", phone))
+def _mobile_money(channel: str | None, text: str | None, phone: str) -> tuple[str, ...]:
+    """The mobile-money services the listing names (whole words, per country)."""
+    return tuple(mobile_money_services(f"{channel or ''} {text or ''}", phone))
