@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import ahocorasick_rs
 import phonenumbers
 
 #: Scripts written without spaces between words: no word boundary to test there.
@@ -47,38 +48,54 @@ def money_services() -> tuple[MoneyService, ...]:
         )
 
 
-def _alias_pattern(alias: str) -> str:
-    """An alias as a pattern: a space or hyphen may be written as either or left out
-    ("M-Pesa", "M Pesa", "MPesa"); an apostrophe may be either kind or none."""
-    parts: list[str] = []
-    for char in alias:
+def _variants(alias: str) -> set[str]:
+    """An alias as it may be written, lower case: a space or hyphen as either or left out
+    ("M-Pesa", "M Pesa", "MPesa"); an apostrophe as either kind or none."""
+    forms = {""}
+    for char in alias.casefold():
         if char in " -":
-            parts.append(r"[\s\-]?")
+            forms = {form + sep for form in forms for sep in (" ", "-", "")}
         elif char in "'’":
-            parts.append(r"['’]?")
+            forms = {form + sep for form in forms for sep in ("'", "’", "")}
         else:
-            parts.append(re.escape(char))
-    body = "".join(parts)
-    if _UNSPACED.search(alias):
-        return body
-    return rf"(?<![^\W_]){body}(?![^\W_])"
+            forms = {form + char for form in forms}
+    return forms
 
 
 def _key(text: str) -> str:
     return re.sub(r"[\s\-'’]+", "", text.casefold())
 
 
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    names: list[str]  # the written forms, in automaton order
+    services: dict[str, tuple[MoneyService, ...]]  # key of a form -> its services
+    automaton: ahocorasick_rs.AhoCorasick
+
+
 @cache
-def _matcher() -> tuple[re.Pattern[str], dict[str, tuple[MoneyService, ...]]]:
+def _matcher() -> _Matcher:
+    """One Aho-Corasick automaton over every written form of every alias: linear in the
+    text, however many services the table lists."""
     by_key: dict[str, list[MoneyService]] = {}
-    aliases: set[str] = set()
+    names: set[str] = set()
     for service in money_services():
         for alias in service.aliases:
             by_key.setdefault(_key(alias), []).append(service)
-            aliases.add(alias)
-    ordered = sorted(aliases, key=len, reverse=True)  # longest first: "Wave Money" before "Wave"
-    pattern = re.compile("|".join(_alias_pattern(alias) for alias in ordered), re.IGNORECASE)
-    return pattern, {key: tuple(services) for key, services in by_key.items()}
+            names.update(_variants(alias))
+    ordered = sorted(names)
+    automaton = ahocorasick_rs.AhoCorasick(ordered, matchkind=ahocorasick_rs.MatchKind.Standard)
+    return _Matcher(ordered, {key: tuple(found) for key, found in by_key.items()}, automaton)
+
+
+def _is_word(text: str, start: int, end: int) -> bool:
+    """Nothing of a word touches the match (letters, digits, marks or ``_``)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not _WORD.match(before) and not _WORD.match(after)
+
+
+_WORD = re.compile(r"[\w\u0300-\u036f]")
 
 
 def phone_region(number: str) -> str | None:
@@ -95,11 +112,24 @@ def mobile_money_services(text: str, phone: str | None = None) -> list[str]:
 
     A service whose name is an ordinary word counts only when ``phone`` (E.164) is from a
     country where it runs."""
-    pattern, by_key = _matcher()
+    matcher = _matcher()
+    lowered = text.casefold()
+    if len(lowered) != len(text):  # a rare character changes length when folded
+        lowered = "".join(char.casefold()[:1] or char for char in text)
     region = phone_region(phone) if phone else None
+    matches: list[tuple[int, int, str]] = []
+    for index, start, end in matcher.automaton.find_matches_as_indexes(lowered, overlapping=True):
+        name = matcher.names[index]
+        if _UNSPACED.search(name) or _is_word(lowered, start, end):
+            matches.append((start, end, name))
+    # a form inside a longer one found around it is part of it ("Wave" in "Wave Money")
     found: dict[str, None] = {}
-    for match in pattern.finditer(text):
-        for service in by_key.get(_key(match.group(0)), ()):
+    reach = -1
+    for _start, end, name in sorted(matches, key=lambda match: (match[0], -match[1])):
+        if end <= reach:
+            continue
+        reach = end
+        for service in matcher.services.get(_key(name), ()):
             if service.ordinary_word and (region is None or region not in service.countries):
                 continue
             found.setdefault(service.name)
