@@ -24,3 +24,17 @@ class StoreError(WildTraceError):
 
 class ConfigError(WildTraceError):
     """A setting (environment variable or flag) has a value WildTrace cannot use."""
+
+
+class ModelFileError(ConfigError):
+    """A detector model file (WILDTRACE_DETECTOR_MODEL) cannot be used: missing, not a
+    model, damaged, or made for other features. The user points the setting elsewhere."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"WILDTRACE_DETECTOR_MODEL={path}: {reason}")
+
+    def __reduce__(self) -> tuple[type[ModelFileError], tuple[str, str]]:
+        # rebuilt from its fields, so that it crosses a process pool unchanged
+        return (type(self), (self.path, self.reason))

@@ -25,6 +25,7 @@ import json
 import math
 import os
 import re
+import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ import numpy as np
 from wildtrace.detect.lexicon import EVIDENCE_KINDS
 from wildtrace.detect.matcher import TermHit
 from wildtrace.detect.normalize import normalize
-from wildtrace.errors import ConfigError
+from wildtrace.errors import ModelFileError
 from wildtrace.model import Listing
 
 FEATURE_VERSION = 3
@@ -247,13 +248,45 @@ class LearnedModel:
 
     @classmethod
     def load(cls, path: Path) -> LearnedModel:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_features") != N_FEATURES:
-                raise ValueError(f"{path}: model made for other features ({meta.get('feature_version')})")
-            weights = np.zeros(N_FEATURES, dtype=np.float32)
-            weights[data["index"]] = data["value"]
-            intercept, platt_a, platt_b = (float(x) for x in data["scalars"])
+        """The model in ``path``; a file that is not one (unreadable, not an ``.npz`` of
+        ``save``, damaged, made for other features) raises ``ModelFileError``."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise ModelFileError(str(path), "not a detector model: not an .npz archive")
+                missing = sorted({"index", "value", "scalars", "meta"} - set(data.files))
+                if missing:
+                    raise ModelFileError(str(path), f"not a detector model: no {', '.join(missing)} array")
+                meta = json.loads(str(data["meta"]))
+                if not isinstance(meta, dict):
+                    raise ModelFileError(str(path), "not a detector model: its meta is not an object")
+                if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_features") != N_FEATURES:
+                    raise ModelFileError(
+                        str(path),
+                        f"made for other features (version {meta.get('feature_version')!r}, this "
+                        f"WildTrace reads version {FEATURE_VERSION}); train it again with `wildtrace train`",
+                    )
+                index, value = np.asarray(data["index"]), np.asarray(data["value"])
+                scalars = np.asarray(data["scalars"], dtype=np.float64)
+            if index.ndim != 1 or index.shape != value.shape or not np.issubdtype(index.dtype, np.integer):
+                raise ModelFileError(str(path), "damaged: its index and value arrays do not match")
+            if index.size and (int(index.min()) < 0 or int(index.max()) >= N_FEATURES):
+                raise ModelFileError(str(path), f"damaged: feature index outside 0..{N_FEATURES - 1}")
+            if scalars.shape != (3,) or not np.isfinite(scalars).all() or not np.isfinite(value).all():
+                raise ModelFileError(str(path), "damaged: intercept or calibration missing or not finite")
+        except ModelFileError:
+            raise
+        except OSError as exc:
+            raise ModelFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        except (EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+            # numpy's own words ("pickled data", "bad CRC", "load it unsafely") mislead here:
+            # to the user they all mean that this file is not a model WildTrace can read
+            raise ModelFileError(
+                str(path), f"not a detector model made by `wildtrace train` ({type(exc).__name__})"
+            ) from exc
+        weights = np.zeros(N_FEATURES, dtype=np.float32)
+        weights[index] = value
+        intercept, platt_a, platt_b = (float(x) for x in scalars)
         return cls(weights, intercept, platt_a, platt_b, meta)
 
 
@@ -320,7 +353,7 @@ def active_model_path() -> Path | None:
     if chosen:
         path = Path(chosen)
         if not path.is_file():
-            raise ConfigError(f"{MODEL_ENV}={chosen}: no such model file (make one with `wildtrace train`)")
+            raise ModelFileError(chosen, "no such model file (make one with `wildtrace train`)")
         return path
     path = packaged_model_path()
     return path if path.is_file() else None
