@@ -25,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from wildtrace import __version__
 from wildtrace.collect import find_input_files
+from wildtrace.collect.photos import listing_photos
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
@@ -287,11 +288,13 @@ def link(
             )  # fmt: skip
             # several captures of one page are one listing: its latest capture counts
             pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
-            network = link_listings(pairs, max_accounts, allow or ())
+            photos = listing_photos(listing for listing, _ in pairs).by_listing
+            network = link_listings(pairs, max_accounts, allow or (), photos=photos)
         else:
             with open_store(db) as store:
                 pairs = list(store.load_analyses())
-                network = link_listings(pairs, max_accounts, allow or (), active_judgements(store))
+                photos = listing_photos(listing for listing, _ in pairs).by_listing
+                network = link_listings(pairs, max_accounts, allow or (), active_judgements(store), photos)
                 store.save_network(network)
                 console.print(f"Network saved in {store.url}")
         listings = [listing for listing, _ in pairs]
@@ -369,7 +372,7 @@ def demo(
             totals, rejects = _scan(demo_inputs(), out=out, store=store, threshold=level)
             _print_scan_summary(totals, store, rejects)
             pairs = list(store.load_analyses())
-            network = link_listings(pairs)
+            network = link_listings(pairs, photos=listing_photos(listing for listing, _ in pairs).by_listing)
             store.save_network(network)
             save_network_accounts(store, build_graph([listing for listing, _ in pairs], network))
             _print_network_summary([listing for listing, _ in pairs], network)

@@ -26,8 +26,8 @@ from wildtrace.link.graph import (
     AccountGraph,
     Format,
     build_graph,
-    export,
     key_accounts,
+    render,
 )
 from wildtrace.link.judgements import Verdict
 from wildtrace.model import Analysis, Listing
@@ -107,13 +107,20 @@ def network(
             _, rejects = _scan(inputs, out=None, store=None, threshold=level, command="link",
                                write_rows=False, on_batch=found.extend)  # fmt: skip
             pairs = list({listing.id: (listing, analysis) for listing, analysis in found}.values())
-            result = link_listings(pairs, max_accounts, allow or ())
+            from wildtrace.collect.photos import listing_photos
+
+            photos = listing_photos(listing for listing, _ in pairs).by_listing
+            result = link_listings(pairs, max_accounts, allow or (), photos=photos)
             graph = build_graph([listing for listing, _ in pairs], result, seed)
         else:
             rejects = None
             with open_store(db) as store:
                 pairs = list(store.load_analyses())
-                result = link_listings(pairs, max_accounts, allow or (), stored.active_judgements(store))
+                from wildtrace.collect.photos import listing_photos
+
+                photos = listing_photos(listing for listing, _ in pairs).by_listing
+                judged = stored.active_judgements(store)
+                result = link_listings(pairs, max_accounts, allow or (), judged, photos)
                 graph = build_graph([listing for listing, _ in pairs], result, seed)
                 store.save_network(result)
                 stored.save_network_accounts(store, graph)
@@ -121,7 +128,7 @@ def network(
         if out is not None:
             try:
                 out.parent.mkdir(parents=True, exist_ok=True)
-                export(graph, out, chosen)
+                out.write_bytes(render(graph, chosen))
             except OSError as exc:
                 raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
             console.print(f"{chosen.upper()} written to {out}")
