@@ -27,8 +27,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from wildtrace.collect.labels import demo_examples
 from wildtrace.detect import LEXICON_ONLY, detect
-from wildtrace.detect.training import Labelled, corpus_examples, demo_examples
+from wildtrace.detect.training import Labelled, corpus_examples
 from wildtrace.model import Listing
 from wildtrace.parse.language import detect_language
 

@@ -153,7 +153,7 @@ def test_scan_into_a_store_with_a_bad_model_exits_2(tmp_path: Path) -> None:
 def test_a_good_model_file_still_loads(tmp_path: Path) -> None:
     model = LearnedModel.load(packaged_model_path())
     path = tmp_path / "copy.npz"
-    model.save(path)
+    path.write_bytes(model.to_bytes())
     again = LearnedModel.load(path)
     assert np.array_equal(again.weights, model.weights)
     assert (again.intercept, again.platt_a, again.platt_b) == (model.intercept, model.platt_a, model.platt_b)

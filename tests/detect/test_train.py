@@ -10,9 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from wildtrace.cli import app
+from wildtrace.collect.labels import demo_examples, label_file_examples
 from wildtrace.detect import detect
 from wildtrace.detect.learned import LearnedModel, default_model
-from wildtrace.detect.training import demo_examples, demo_held_out, label_file_examples
+from wildtrace.detect.training import demo_held_out
 from wildtrace.errors import InputError
 from wildtrace.model import Listing
 from wildtrace.pipeline import analyzer_version

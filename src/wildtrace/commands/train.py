@@ -35,7 +35,8 @@ def train(
     Use it by pointing WILDTRACE_DETECTOR_MODEL at the file (or, to change the model the
     package ships, write it to src/wildtrace/detect/data/detector.npz)."""
     from wildtrace.cli import _fail, console
-    from wildtrace.detect.training import corpus_examples, demo_examples, label_file_examples, train
+    from wildtrace.collect.labels import demo_examples, label_file_examples
+    from wildtrace.detect.training import corpus_examples, train
 
     examples = []
     try:
@@ -60,7 +61,7 @@ def train(
         console.print("Interrupted: no model written.")
         raise typer.Exit(130) from None
     out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(out)
+    out.write_bytes(model.to_bytes())
     for source, count in sorted(counts.items()):
         console.print(f"  {source}: {count} examples")
     console.print(

@@ -21,6 +21,7 @@ every commodity and taxon in the output traces to a match.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -236,20 +237,23 @@ class LearnedModel:
             return 0.0
         return 1.0 / (1.0 + math.exp(-logit))
 
-    def save(self, path: Path) -> None:
+    def to_bytes(self) -> bytes:
+        """The model as the ``.npz`` that ``load`` reads (the caller writes it to a file)."""
         nonzero = np.flatnonzero(self.weights).astype(np.int32)
+        buffer = io.BytesIO()
         np.savez_compressed(
-            path,
+            buffer,
             index=nonzero,
             value=self.weights[nonzero].astype(np.float32),
             scalars=np.array([self.intercept, self.platt_a, self.platt_b], dtype=np.float64),
             meta=np.array(json.dumps(self.meta, sort_keys=True)),
         )
+        return buffer.getvalue()
 
     @classmethod
     def load(cls, path: Path) -> LearnedModel:
         """The model in ``path``; a file that is not one (unreadable, not an ``.npz`` of
-        ``save``, damaged, made for other features) raises ``ModelFileError``."""
+        ``to_bytes``, damaged, made for other features) raises ``ModelFileError``."""
         try:
             with np.load(path, allow_pickle=False) as data:
                 if not isinstance(data, np.lib.npyio.NpzFile):
