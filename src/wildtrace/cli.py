@@ -29,8 +29,7 @@ from wildtrace.collect.photos import listing_photos
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
-from wildtrace.link.graph import build_graph
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, build_graph, link_listings
 from wildtrace.model import Analysis, Listing, Network, Reject
 from wildtrace.output import link_rows
 from wildtrace.report import print_summary, render_html

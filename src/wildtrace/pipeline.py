@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from functools import cache
 
 from wildtrace import __version__
-from wildtrace.detect import DEFAULT_THRESHOLD, detect
-from wildtrace.detect.learned import detection_data_files
+from wildtrace.detect import DEFAULT_THRESHOLD, detect, detection_data_files
 from wildtrace.extract import EXTRACTOR_VERSION, extract
 from wildtrace.model import Analysis, Listing
-from wildtrace.parse.language import detect_language
+from wildtrace.parse import detect_language
 
 __all__ = ["DEFAULT_THRESHOLD", "analyze", "analyze_batch", "analyzer_version"]
 

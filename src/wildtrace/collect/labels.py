@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from wildtrace.collect.importers import read_file
-from wildtrace.detect.training import Labelled, demo_labelled, labelled_rows
+from wildtrace.detect import Labelled, demo_labelled, labelled_rows
 from wildtrace.errors import InputError
 from wildtrace.model import Listing
 

@@ -19,17 +19,18 @@ from rich.console import Console
 from rich.markup import escape
 
 from wildtrace.errors import WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, link_listings
-from wildtrace.link.graph import (
+from wildtrace.link import (
+    DEFAULT_MAX_ACCOUNTS,
     DEFAULT_SEED,
     FORMATS,
     AccountGraph,
     Format,
+    Verdict,
     build_graph,
     key_accounts,
+    link_listings,
     render,
 )
-from wildtrace.link.judgements import Verdict
 from wildtrace.model import Analysis, Listing
 from wildtrace.store import judgements as stored
 from wildtrace.store import open_store

@@ -36,7 +36,7 @@ def train(
     package ships, write it to src/wildtrace/detect/data/detector.npz)."""
     from wildtrace.cli import _fail, console
     from wildtrace.collect.labels import demo_examples, label_file_examples
-    from wildtrace.detect.training import corpus_examples, train
+    from wildtrace.detect import corpus_examples, train
 
     examples = []
     try:

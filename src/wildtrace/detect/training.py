@@ -20,15 +20,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from wildtrace.detect import find_hits, has_evidence, lexicon_logit
 from wildtrace.detect.corpus import generate
+from wildtrace.detect.detector import find_hits, has_evidence, lexicon_logit
 from wildtrace.detect.learned import LearnedModel, features, fit
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
 from wildtrace.detect.matcher import TermHit
 from wildtrace.detect.score import drop_negated, fuse
 from wildtrace.errors import InputError
 from wildtrace.model import Listing
-from wildtrace.parse.language import detect_language
+from wildtrace.parse import detect_language
 
 #: Label words accepted in a labels file (besides 1/0).
 POSITIVE_LABELS = frozenset({"1", "offer", "demand", "true", "yes", "positive"})
