@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class WildTraceError(Exception):
     """Base of every error WildTrace raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # An error raised in a worker process is pickled back to the command. The default
+        # rebuilds it as ``cls(*args)``, which fails for a subclass whose __init__ takes its
+        # fields (InputError(path, reason, line) has the message alone as args): the pool
+        # then broke and a bad setting read as "internal error". Rebuilt from its state.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[WildTraceError], args: tuple[Any, ...], state: dict[str, Any]) -> WildTraceError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(WildTraceError):
@@ -35,6 +51,7 @@ class ModelFileError(ConfigError):
         self.reason = reason
         super().__init__(f"WILDTRACE_DETECTOR_MODEL={path}: {reason}")
 
-    def __reduce__(self) -> tuple[type[ModelFileError], tuple[str, str]]:
-        # rebuilt from its fields, so that it crosses a process pool unchanged
-        return (type(self), (self.path, self.reason))
+
+class TrainingError(WildTraceError):
+    """The examples given to ``wildtrace train`` cannot make a model (e.g. no positive or
+    no negative example with lexicon evidence): the user gives other labels or sources."""

@@ -55,7 +55,7 @@ def train(
     console.print(f"training on {len(examples)} labelled listings (about a minute for the full corpus) ...")
     try:
         model, counts = train(examples, c=c)
-    except ValueError as error:
+    except WildTraceError as error:
         raise _fail(str(error)) from error
     except KeyboardInterrupt:
         console.print("Interrupted: no model written.")

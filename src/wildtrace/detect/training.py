@@ -26,7 +26,7 @@ from wildtrace.detect.learned import LearnedModel, features, fit
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
 from wildtrace.detect.matcher import TermHit
 from wildtrace.detect.score import drop_negated, fuse
-from wildtrace.errors import InputError
+from wildtrace.errors import InputError, TrainingError
 from wildtrace.model import Listing
 from wildtrace.parse import detect_language
 
@@ -169,7 +169,7 @@ def train(examples: Sequence[Labelled], c: float = 4.0) -> tuple[LearnedModel, d
     """Fit the detector on ``examples``; returns the model and counts per source."""
     vectors, labels, skipped = vectorise(examples)
     if len(set(labels)) < 2:
-        raise ValueError("training needs positive and negative examples with lexicon evidence")
+        raise TrainingError("training needs positive and negative examples with lexicon evidence")
     counts: dict[str, int] = {}
     for example in examples:
         counts[example.source] = counts.get(example.source, 0) + 1
