@@ -54,6 +54,9 @@ WINDOW = 40
 MAX_WINDOWS = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
 MODEL_FILE = "detector.npz"
+#: The largest array a model file may hold once inflated: a full weight vector is 1 MiB
+#: (2**18 float32); anything far larger is not a model (and must not fill the memory).
+MAX_MODEL_ARRAY_BYTES = 16 * 1024 * 1024
 
 
 def _bucket(token: str) -> int:
@@ -258,6 +261,8 @@ class LearnedModel:
             with np.load(path, allow_pickle=False) as data:
                 if not isinstance(data, np.lib.npyio.NpzFile):
                     raise ModelFileError(str(path), "not a detector model: not an .npz archive")
+                if any(member.file_size > MAX_MODEL_ARRAY_BYTES for member in data.zip.infolist()):
+                    raise ModelFileError(str(path), "not a detector model: an array is far too large")
                 missing = sorted({"index", "value", "scalars", "meta"} - set(data.files))
                 if missing:
                     raise ModelFileError(str(path), f"not a detector model: no {', '.join(missing)} array")
@@ -282,7 +287,7 @@ class LearnedModel:
             raise
         except OSError as exc:
             raise ModelFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-        except (EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        except (EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile, zlib.error) as exc:
             # numpy's own words ("pickled data", "bad CRC", "load it unsafely") mislead here:
             # to the user they all mean that this file is not a model WildTrace can read
             raise ModelFileError(
