@@ -261,7 +261,8 @@ class LearnedModel:
             with np.load(path, allow_pickle=False) as data:
                 if not isinstance(data, np.lib.npyio.NpzFile):
                     raise ModelFileError(str(path), "not a detector model: not an .npz archive")
-                if any(member.file_size > MAX_MODEL_ARRAY_BYTES for member in data.zip.infolist()):
+                members = data.zip.infolist() if data.zip is not None else []
+                if any(member.file_size > MAX_MODEL_ARRAY_BYTES for member in members):
                     raise ModelFileError(str(path), "not a detector model: an array is far too large")
                 missing = sorted({"index", "value", "scalars", "meta"} - set(data.files))
                 if missing:
