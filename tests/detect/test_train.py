@@ -165,3 +165,23 @@ def test_scan_with_a_missing_model_file_tells_the_user(tmp_path: Path) -> None:
         analyzer_version.cache_clear()
     assert result.exit_code == 2
     assert "WILDTRACE_DETECTOR_MODEL" in result.output
+
+
+@pytest.mark.parametrize("where", ["a_folder", "under_a_file"])
+def test_a_model_that_cannot_be_written_is_a_clear_error(tmp_path: Path, where: str) -> None:
+    """Was "internal error" (exit 3) from an unguarded write; no half file is left behind."""
+    labels = _labels(tmp_path / "labels.csv")
+    if where == "a_folder":
+        out = tmp_path / "model.npz"
+        out.mkdir()
+    else:
+        (tmp_path / "plain.txt").write_text("x", encoding="utf-8")
+        out = tmp_path / "plain.txt" / "model.npz"
+    result = CliRunner().invoke(
+        app, ["train", "--no-corpus", "--no-demo", "--labels", str(labels), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "cannot write the model" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        ["labels.csv", "model.npz" if where == "a_folder" else "plain.txt"]
+    )

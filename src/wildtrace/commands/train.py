@@ -60,8 +60,10 @@ def train(
     except KeyboardInterrupt:
         console.print("Interrupted: no model written.")
         raise typer.Exit(130) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(model.to_bytes())
+    try:
+        _write_model(out, model.to_bytes())
+    except OSError as error:
+        raise _fail(f"{out}: cannot write the model: {error.strerror or error}") from error
     for source, count in sorted(counts.items()):
         console.print(f"  {source}: {count} examples")
     console.print(
@@ -69,3 +71,21 @@ def train(
         f"({model.meta['positives']} positive; {model.meta['without_evidence']} had none and are "
         f"scored by the lexicon alone); wrote {out} ({out.stat().st_size / 1024:.0f} KB)"
     )
+
+
+def _write_model(out: Path, data: bytes) -> None:
+    """Write the model whole or not at all: a temporary file beside ``out`` (created
+    exclusively), then renamed over it, so that an interrupted or failed write never leaves
+    a half model where WILDTRACE_DETECTOR_MODEL may point."""
+    import os
+    import tempfile
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
