@@ -32,6 +32,7 @@ from wildtrace.errors import WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, build_graph, link_listings
 from wildtrace.model import Analysis, Listing, Network, Reject
 from wildtrace.output import link_rows
+from wildtrace.pipeline import prepare
 from wildtrace.report import print_summary, render_html
 from wildtrace.runners import default_workers
 from wildtrace.scanning import RejectsFile, ScanTotals, run_scan
@@ -155,6 +156,7 @@ def _scan(
     files = _input_files(inputs)
     if out is not None and str(out) != "-":
         _refuse_overwriting_inputs(out, files)
+    prepare()  # a bad detector model or checklist stops here, before a run is recorded
     run_id = store.start_run([str(path) for path in inputs]) if store is not None else None
     if store is not None:
         from wildtrace.evidence.imports import log_imports  # custody: one "import" entry per file

@@ -148,6 +148,11 @@ def test_scan_into_a_store_with_a_bad_model_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "internal error" not in result.stderr
     assert str(model) in result.stderr.replace("\n", "")
+    # it stopped before any work: no scan run recorded, no output file begun
+    from wildtrace.store import open_store
+
+    with open_store(str(tmp_path / "w.db")) as store:
+        assert store.summary().last_run is None
 
 
 def test_a_good_model_file_still_loads(tmp_path: Path) -> None:
