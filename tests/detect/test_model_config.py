@@ -162,3 +162,20 @@ def test_a_good_model_file_still_loads(tmp_path: Path) -> None:
     again = LearnedModel.load(path)
     assert np.array_equal(again.weights, model.weights)
     assert (again.intercept, again.platt_a, again.platt_b) == (model.intercept, model.platt_a, model.platt_b)
+
+
+def test_crawl_with_a_bad_model_stops_before_its_first_request(tmp_path: Path) -> None:
+    """Before, every listing page became a fault ("archived but not analysed") while the
+    crawl went on; now the setting stops it at once, with the file and the reason."""
+    model = tmp_path / "model.npz"
+    _text(model)
+    env = {**os.environ, "WILDTRACE_DETECTOR_MODEL": str(model), "WILDTRACE_HOME": str(tmp_path / "home")}
+    out = tmp_path / "crawl"
+    result = subprocess.run(
+        [sys.executable, "-m", "wildtrace", "crawl", "http://127.0.0.1:9/", "--allow-private",
+         "--out-dir", str(out), "--db", str(tmp_path / "w.db")],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert str(model) in result.stderr.replace("\n", "")
+    assert not out.exists()
