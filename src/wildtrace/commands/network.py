@@ -96,6 +96,8 @@ def network(
     Without INPUT, the store's listings are linked with the analysts' judgements, and the
     network and its analysis are saved in the store.
     """
+    from wildtrace.collect.photos import listing_photos  # the images are read here, not in link
+
     chosen = _format(out, fmt)
     console = _console()
     try:
@@ -108,8 +110,6 @@ def network(
             _, rejects = _scan(inputs, out=None, store=None, threshold=level, command="link",
                                write_rows=False, on_batch=found.extend)  # fmt: skip
             pairs = list({listing.id: (listing, analysis) for listing, analysis in found}.values())
-            from wildtrace.collect.photos import listing_photos
-
             photos = listing_photos(listing for listing, _ in pairs).by_listing
             result = link_listings(pairs, max_accounts, allow or (), photos=photos)
             graph = build_graph([listing for listing, _ in pairs], result, seed)
@@ -117,8 +117,6 @@ def network(
             rejects = None
             with open_store(db) as store:
                 pairs = list(store.load_analyses())
-                from wildtrace.collect.photos import listing_photos
-
                 photos = listing_photos(listing for listing, _ in pairs).by_listing
                 judged = stored.active_judgements(store)
                 result = link_listings(pairs, max_accounts, allow or (), judged, photos)
