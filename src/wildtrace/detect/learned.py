@@ -26,7 +26,6 @@ import json
 import math
 import os
 import re
-import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -288,9 +287,11 @@ class LearnedModel:
             raise
         except OSError as exc:
             raise ModelFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-        except (EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile, zlib.error) as exc:
-            # numpy's own words ("pickled data", "bad CRC", "load it unsafely") mislead here:
-            # to the user they all mean that this file is not a model WildTrace can read
+        except Exception as exc:
+            # BadZipFile, zlib.error, EOFError, ValueError, SyntaxError and tokenize.TokenError
+            # (a damaged array header) were all seen by fuzzing; numpy's words ("pickled data",
+            # "bad CRC", "load it unsafely") mislead here: to the user they all mean that this
+            # file is not a model WildTrace can read
             raise ModelFileError(
                 str(path), f"not a detector model made by `wildtrace train` ({type(exc).__name__})"
             ) from exc
