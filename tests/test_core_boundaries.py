@@ -23,7 +23,7 @@ import pytest
 import wildtrace
 
 SRC = Path(wildtrace.__file__).parent
-CORE_PACKAGES = ("parse", "detect", "extract", "link")
+CORE_PACKAGES = ("parse", "detect", "extract", "link", "reference")
 CORE_MODULES = ("model", "pipeline", "errors")
 
 #: Frameworks and adapters the core must never import (a module or any of its submodules).
