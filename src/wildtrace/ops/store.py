@@ -140,9 +140,10 @@ def _save_part(store: Store, operation: str, rows: Sequence[ImportedRow]) -> Sav
 
 
 def _failure(exc: StoreError) -> str | None:
-    """ "contention" when another writer got in the way (a unique constraint it filled a
-    moment ago, a deadlock, a serialization failure): trying again helps; "refused" when
-    the database refused a value (text it cannot store); None for anything else."""
+    """What kind of failure: ``contention`` when another writer got in the way (a unique
+    constraint it filled a moment ago, a deadlock, a serialization failure), which trying
+    again helps; ``refused`` when the database refused a value (text it cannot store);
+    None for anything else."""
     cause = exc.__cause__
     original = getattr(cause, "orig", None) or cause
     if type(original).__module__.startswith("psycopg"):
