@@ -168,7 +168,7 @@ REASONS = [
     ({"destination": "Mars"}, "unknown destination country 'Mars'"),
     ({"transit": "SG; Narnia"}, "unknown transit country 'Narnia'"),
     ({"commodity": ""}, "commodity missing"),
-    ({"trade_term": "XYZ"}, "unknown CITES trade term 'XYZ'"),
+    ({"trade_term": "XYZ", "commodity": ""}, "unknown CITES trade term 'XYZ' (and no commodity or species)"),
     ({"value_usd": "-10"}, "negative value_usd -10"),
     ({"value_usd": "a lot"}, "value_usd 'a lot' is not an amount"),
     ({"latitude": "95"}, "latitude 95 out of range"),

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wildtrace.cli import app
-from wildtrace.ops.importer import GIVEN_TRANSPORT, read_seizures
+from wildtrace.ops.importer import GIVEN_TRADE_TERM, GIVEN_TRANSPORT, read_seizures
 from wildtrace.ops.model import TRANSPORT_MODES, transport_mode
 
 TODAY = date(2026, 1, 1)
@@ -127,3 +127,24 @@ def test_import_stores_all_36_and_lists_the_unmapped_values(tmp_path: Path) -> N
     assert report["seizure_lines"] == 36
     assert report["suspects_named"] == 36
     assert report["by_commodity"]["ivory"]["kg"] == sum(range(1, 37))
+
+
+def test_an_unknown_trade_term_keeps_a_row_that_names_its_commodity(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "date,country,commodity,trade_term,quantity,unit\n"
+        "2025-03-01,KE,ivory,TSU,2,kg\n"  # a typo of TUS: the row still says what was seized
+        "2025-03-01,KE,,TSU,2,kg\n"  # nothing else says what it was: meaningless
+        "2025-03-01,KE,ivory,TUS,2,kg\n",
+        encoding="utf-8",
+    )
+    result = read_seizures(path, today=TODAY)
+    assert [(r.seizure.commodity, r.seizure.trade_term) for r in result.rows] == [
+        ("ivory", None),
+        ("ivory", "TUS"),
+    ]
+    assert result.rows[0].seizure.extra == {GIVEN_TRADE_TERM: "TSU"}
+    assert [(r.row, r.reason) for r in result.rejects] == [
+        (3, "unknown CITES trade term 'TSU' (and no commodity or species)")
+    ]
+    assert result.unmapped == {("trade_term", "TSU"): 1}

@@ -148,11 +148,13 @@ def import_seizures(
         f"{saved.already:,} already stored, {len(result.rejects):,} rejected; "
         f"{saved.suspects_new:,} new suspects; operation {operation.strip()!r} in {where}"
     )
+    kept_as = {
+        "transport_mode": "stored as 'other' with the text as given "
+        "(add it to wildtrace/ops/data/transport_modes.csv to map it)",
+        "trade_term": "stored without a trade term, the text as given (not a CITES trade-term code)",
+    }
     for (column, value), count in sorted(result.unmapped.items(), key=lambda item: (-item[1], item[0])):
-        console.print(
-            f"unmapped {column} {value!r} in {count:,} rows: stored as 'other' with the text as given "
-            f"(add it to wildtrace/ops/data/transport_modes.csv to map it)"
-        )
+        console.print(f"unmapped {column} {value!r} in {count:,} rows: {kept_as[column]}")
     if result.rejects:
         _save_rejects(file, rejects, result)
         raise typer.Exit(1)

@@ -52,6 +52,11 @@ _OUTCOMES = {fold(word): kind for word, kind in outcome_words().items()}
 
 #: ``Seizure.extra`` key of a transport mode the aliases do not know (stored as ``other``).
 GIVEN_TRANSPORT = "transport_mode (as given)"
+#: ``Seizure.extra`` key of a CITES trade term not in the CITES list, on a row that names
+#: its commodity or species (stored without a trade term).
+GIVEN_TRADE_TERM = "trade_term (as given)"
+#: (extra key, field) of the descriptive values kept as given, listed in the summary.
+GIVEN = ((GIVEN_TRANSPORT, "transport_mode"), (GIVEN_TRADE_TERM, "trade_term"))
 
 
 class RowError(ValueError):
@@ -317,11 +322,17 @@ def convert_row(cells: Mapping[str, object], order: DateOrder = "auto", today: d
         raise RowError("country missing")
     country = _country(text["country"], "country")
 
+    extra = {name: value for name, value in text.items() if name.startswith("x:") and value}
     term = None
     if text.get("trade_term"):
         term = trade_term(text["trade_term"])
         if term is None:
-            raise RowError(f"unknown CITES trade term {text['trade_term']!r}")
+            if not (text.get("commodity") or text.get("species")):
+                raise RowError(
+                    f"unknown CITES trade term {text['trade_term']!r} (and no commodity or species)"
+                )
+            # descriptive when the commodity is named: keep the row and the text as given
+            extra[GIVEN[1][0]] = text["trade_term"]
     commodity = None
     if text.get("commodity"):
         commodity = commodity_from_name(text["commodity"])
@@ -370,13 +381,12 @@ def convert_row(cells: Mapping[str, object], order: DateOrder = "auto", today: d
         raise RowError(f"longitude {longitude:g} out of range (-180 to 180)")
 
     mode = None
-    extra = {name: value for name, value in text.items() if name.startswith("x:") and value}
     if text.get("transport_mode"):
         mode = transport_mode(text["transport_mode"])
         if mode is None:
             # a descriptive column: keep the row, the text as given, and count it as unmapped
             mode = "other"
-            extra[GIVEN_TRANSPORT] = text["transport_mode"]
+            extra[GIVEN[0][0]] = text["transport_mode"]
     origin = _country(text["origin"], "origin country") if text.get("origin") else None
     destination = _country(text["destination"], "destination country") if text.get("destination") else None
     transit = tuple(
@@ -483,10 +493,10 @@ def read_seizures(
             result.rejects.append(RejectedRow(file, number, str(exc), raw))
             continue
         result.rows.append(ImportedRow(seizure, file, number))
-        given = seizure.extra.get(GIVEN_TRANSPORT)
-        if given is not None:
-            key = ("transport_mode", given)
-            result.unmapped[key] = result.unmapped.get(key, 0) + 1
+        for extra_key, name in GIVEN:
+            given = seizure.extra.get(extra_key)
+            if given is not None:
+                result.unmapped[(name, given)] = result.unmapped.get((name, given), 0) + 1
     return result
 
 
