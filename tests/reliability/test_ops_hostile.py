@@ -26,7 +26,7 @@ from wildtrace.cli import app
 from wildtrace.ops.importer import read_seizures
 from wildtrace.store.tables_operations import OnlineLinkRow, SeizureRow, SeizureSuspectRow, SuspectRow
 
-ROWS = 6_000  # three batches of 2,000
+ROWS = 4_000  # two batches of 2,000
 
 
 def _sheet(path: Path, rows: int = ROWS) -> Path:
@@ -162,7 +162,7 @@ def test_a_huge_cell_in_a_descriptive_column_keeps_the_row(tmp_path: Path) -> No
 def test_two_imports_at_once_both_finish_and_store_each_line_once(tmp_path: Path, db_url: str) -> None:
     """Two ``ops import`` processes of overlapping sheets into one database: both exit 0
     (a line the other stored a moment ago is "already stored", never an error)."""
-    first = _sheet(tmp_path / "a.csv", 4000)
+    first = _sheet(tmp_path / "a.csv", 3000)
     second = tmp_path / "b.csv"
     lines = first.read_text(encoding="utf-8").splitlines()
     second.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8")  # same lines
@@ -177,6 +177,6 @@ def test_two_imports_at_once_both_finish_and_store_each_line_once(tmp_path: Path
         assert process.returncode == 0, err
     engine = create_engine(db_url)
     try:
-        assert _counts(engine) == (4000, 4000, 4000 + 700, 8000, 4000)
+        assert _counts(engine) == (3000, 3000, 3000 + 700, 6000, 3000)
     finally:
         engine.dispose()
