@@ -483,6 +483,27 @@ def test_database_errors_are_store_errors_and_roll_back(pg_url: str) -> None:
         assert row_counts(store)["listings"] == 1
 
 
+def test_the_same_id_on_another_platform_is_another_listing(store: Store) -> None:
+    original = make_listing("L1", platform="shop-a.example", title="Ivory bangle")
+    store.save_batch([(original, make_analysis("L1"))])
+    other = make_listing("L1", platform="shop-b.example", title="Rosewood table")
+    assert store.save_batch([(other, make_analysis("L1")), pair("L2")]) == SaveCounts(new=2)
+    assert [item for item, _ in store.load_analyses()] == [original, other, pair("L2")[0]]
+
+
+@pytest.mark.parametrize("named_first", [True, False])
+def test_a_listing_without_a_platform_and_one_with_keep_apart_in_either_order(
+    store: Store, named_first: bool
+) -> None:
+    """Both directions are the same: no platform is a namespace of its own, ""."""
+    named = make_listing("L1", platform="shop-a.example")
+    anonymous = make_listing("L1", platform=None, title="Something else")
+    first, second = (named, anonymous) if named_first else (anonymous, named)
+    assert store.save_batch([(first, make_analysis("L1"))]) == SaveCounts(new=1)
+    assert store.save_batch([(second, make_analysis("L1"))]) == SaveCounts(new=1)
+    assert [item for item, _ in store.load_analyses()] == [first, second]
+
+
 def test_several_processes_opening_a_new_postgresql_database_at_once_all_succeed(pg_url: str) -> None:
     """Crawl workers start together on a new database: one migrates, the others wait."""
     import subprocess

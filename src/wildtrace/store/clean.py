@@ -43,6 +43,11 @@ def storable(value: Any) -> Any:
     return value
 
 
+def json_needs_cleaning(value: Any) -> bool:
+    """True when a JSON-like value holds text the databases cannot store."""
+    return _ESCAPED.search(json.dumps(value, default=str)) is not None
+
+
 def json_dumps(value: Any) -> str:
     """The engines' JSON serializer: ``json.dumps`` of the storable value."""
     text = json.dumps(value)
@@ -52,21 +57,19 @@ def json_dumps(value: Any) -> str:
 
 
 def clean_parameters(parameters: Any, many: bool = False) -> Any:
-    """Statement parameters (one set, or a list of sets when ``many``) with their text made
-    storable. Returns the same object when nothing needed cleaning: the common case costs a
-    scan of the values."""
-    if many:
-        cleaned = [clean_parameters(p) for p in parameters]
-        if all(a is b for a, b in zip(cleaned, parameters, strict=True)):
+    """Statement parameters with their text made storable: one set, a list of sets
+    (``many``), or the flattened set of a multi-row INSERT, as a mapping or a sequence.
+    Returns the same object when nothing needed cleaning: the common case costs a scan."""
+    if isinstance(parameters, str):
+        return storable_text(parameters)
+    if isinstance(parameters, Mapping):
+        cleaned = {k: clean_parameters(v) for k, v in parameters.items()}
+        if all(cleaned[k] is v for k, v in parameters.items()):
             return parameters
         return cleaned
-    if isinstance(parameters, Mapping):
-        if not any(isinstance(v, str) and _UNSTORABLE.search(v) for v in parameters.values()):
-            return parameters
-        return {k: storable_text(v) if isinstance(v, str) else v for k, v in parameters.items()}
     if isinstance(parameters, list | tuple):
-        if not any(isinstance(v, str) and _UNSTORABLE.search(v) for v in parameters):
+        items = [clean_parameters(v) for v in parameters]
+        if all(a is b for a, b in zip(items, parameters, strict=True)):
             return parameters
-        values = [storable_text(v) if isinstance(v, str) else v for v in parameters]
-        return tuple(values) if isinstance(parameters, tuple) else values
+        return tuple(items) if isinstance(parameters, tuple) else items
     return parameters

@@ -20,7 +20,7 @@ from wildtrace.model import (
     Selector,
     Taxon,
 )
-from wildtrace.store.clean import storable_text
+from wildtrace.store.clean import json_needs_cleaning, storable, storable_text
 
 
 def _canonical(value: Any) -> str:
@@ -74,6 +74,8 @@ def storable_pair(listing: Listing, analysis: Analysis) -> tuple[Listing, Analys
     images = tuple(storable_text(image) for image in listing.images)
     if any(new is not old for new, old in zip(images, listing.images, strict=True)):
         changes["images"] = images
+    if listing.extra and json_needs_cleaning(listing.extra):
+        changes["extra"] = storable(listing.extra)
     if not changes:
         return listing, analysis
     listing = dataclasses.replace(listing, **changes)
