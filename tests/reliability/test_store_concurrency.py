@@ -74,8 +74,8 @@ def test_two_scans_into_one_sqlite_file_both_finish(tmp_path: Path) -> None:
 def test_two_writers_saving_the_same_new_listings_store_each_once(
     engine: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    """The race itself, many times over: both processes save the same new listings in
-    small batches at the same moment (insert-or-update, never a unique violation)."""
+    """The race itself, six times over: both processes save the same new listings, batch
+    by batch at the same moments (insert-or-update, never a unique violation)."""
     url = request.getfixturevalue("pg_url") if engine == "postgresql" else f"sqlite:///{tmp_path / 'w.db'}"
     open_store(url).close()
     script = """
@@ -84,11 +84,11 @@ from wildtrace.model import Analysis, Detection, Listing, Selector
 from wildtrace.store import open_store
 url, start, who = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 with open_store(url) as store:
-    time.sleep(max(0.0, start - time.time()))
-    for first in range(0, 300, 20):
+    for batch, first in enumerate(range(0, 900, 150)):
+        time.sleep(max(0.0, start + batch * 1.0 - time.time()))  # both writers at once, each batch
         pairs = [(Listing(str(n), "shop.example", title=f"{who} {n}"),
                   Analysis(str(n), Detection(0.9, True), (Selector("phone", "+1", "+1", "text", 0, 2),),
-                           "en", who)) for n in range(first, first + 20)]
+                           "en", who)) for n in range(first, first + 150)]
         store.save_batch(pairs)
 """
     import time
@@ -102,4 +102,4 @@ with open_store(url) as store:
     assert [process.returncode for process in processes] == [0, 0], errors
     with open_store(url) as store, store.engine.connect() as conn:
         for table in (ListingRow, AnalysisRow, SelectorRow):
-            assert conn.execute(select(func.count()).select_from(table)).scalar_one() == 300
+            assert conn.execute(select(func.count()).select_from(table)).scalar_one() == 900
