@@ -66,10 +66,10 @@ def read_listings(
                 if sha256 is None or known is None or sha256 in known:
                     first = first_seen[key]
                     where = f" (first at {first})" if first else ""
-                    what = f"id {item.id!r}" + (f" on {item.platform}" if item.platform else "")
+                    on = f" on {item.platform}" if item.platform else ""
                     raw = json.dumps(listing_record(item), ensure_ascii=False)
                     origin = item.origin or Origin(str(path))
-                    _reject(totals, Reject(origin, f"duplicate {what}{where}", raw), on_reject)
+                    _reject(totals, Reject(origin, f"duplicate id {item.id!r}{where}{on}", raw), on_reject)
                     continue
             first_seen.setdefault(key, item.origin)
             if sha256 is not None:
