@@ -50,17 +50,21 @@ def test_nul_in_a_cell_keeps_every_good_row_and_the_rejects_file(tmp_path: Path,
 
 
 def test_a_row_the_database_refuses_is_rejected_alone(tmp_path: Path, pg_url: str) -> None:
-    """Rows built elsewhere (not through the reader, which removes NUL) that the database
-    refuses: the store keeps the rest of the batch and names the refused row."""
+    """A row built elsewhere (not through the reader) with a value PostgreSQL refuses (a
+    count beyond its integers): the rest of the batch is stored and the row is named."""
     good = read_seizures(_sheet(tmp_path / "s.csv"), today=date(2026, 1, 1)).rows
     bad = ImportedRow(
-        Seizure(date(2025, 3, 1), "KE", "ivory", reference="R\x00", location="a\x00b"), "x.csv", 99
+        Seizure(date(2025, 3, 1), "KE", "ivory", reference="R-99", unnamed_suspects=2**40), "x.csv", 99
+    )
+    text = ImportedRow(
+        Seizure(date(2025, 3, 1), "KE", "ivory", reference="R\x00", location="a\x00b"), "x.csv", 98
     )
     with open_store(pg_url) as store:
-        result = save_rows(store, "OP", [*good[:3], bad, *good[3:]])
-    assert result.new == 10
+        result = save_rows(store, "OP", [*good[:3], bad, text, *good[3:]])
+    assert result.new == 11  # the NUL row too: the store cleans text both engines cannot hold
     assert [(r.file, r.row) for r in result.rejects] == [("x.csv", 99)]
     assert "database refused the row" in result.rejects[0].reason
+    assert result.rejects[0].raw["reference"] == "R-99"
 
 
 def test_the_rejects_file_is_written_when_storing_fails(tmp_path: Path) -> None:

@@ -22,8 +22,7 @@ from wildtrace.errors import StoreError
 from wildtrace.ops.importer import ImportedRow
 from wildtrace.ops.mobile_money import mobile_money_services
 from wildtrace.ops.model import Outcome, RejectedRow, Suspect
-from wildtrace.store import Store
-from wildtrace.store.repository import _bulk_insert  # COPY on PostgreSQL
+from wildtrace.store import Store, bulk_insert, listing_row_ids
 from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow, SelectorRow
 from wildtrace.store.tables_operations import (
     AgencyRow,
@@ -238,7 +237,7 @@ def _save_batch(conn: Connection, op_id: int, rows: Sequence[ImportedRow], resul
     ids: dict[str, int] = {}
     if conn.dialect.name == "postgresql":
         # COPY, then read the ids back: a multi-row INSERT ... RETURNING is ten times slower there
-        _bulk_insert(conn, SeizureRow, params)
+        bulk_insert(conn, SeizureRow, params)
         for chunk in _chunks(list(todo)):
             query = select(SeizureRow.id, SeizureRow.fingerprint).where(
                 SeizureRow.operation_id == op_id, SeizureRow.fingerprint.in_(chunk)
@@ -259,7 +258,7 @@ def _save_batch(conn: Connection, op_id: int, rows: Sequence[ImportedRow], resul
     result.suspects_new += created
     pairs = {(ids[digest], suspect_ids[s.name]) for digest, row in todo.items() for s in row.seizure.suspects}
     if pairs:
-        _bulk_insert(conn, SeizureSuspectRow, [{"seizure_id": a, "suspect_id": b} for a, b in sorted(pairs)])
+        bulk_insert(conn, SeizureSuspectRow, [{"seizure_id": a, "suspect_id": b} for a, b in sorted(pairs)])
     _outcomes(
         conn,
         [
@@ -334,17 +333,8 @@ def _outcomes(conn: Connection, items: list[tuple[int, Outcome]]) -> None:
 
 
 def _links(conn: Connection, items: list[tuple[int, ImportedRow]]) -> None:
-    refs = {ref for _, row in items for ref in row.seizure.listings}
-    listing_ids: dict[str, int] = {}
-    for chunk in _chunks(sorted(refs)):
-        for row_id, uid, url in conn.execute(
-            select(ListingRow.id, ListingRow.uid, ListingRow.url).where(
-                (ListingRow.uid.in_(chunk)) | (ListingRow.url.in_(chunk))
-            )
-        ):
-            listing_ids.setdefault(uid, row_id)
-            if url:
-                listing_ids.setdefault(url, row_id)
+    # platform:id, a plain id one platform uses, or a URL: the store's one reading of a reference
+    listing_ids = listing_row_ids(conn, {ref for _, row in items for ref in row.seizure.listings})
     accounts = {ref for _, row in items for ref in row.seizure.accounts}
     account_ids: dict[str, int] = {}
     for ref in sorted(accounts):
@@ -379,7 +369,7 @@ def _links(conn: Connection, items: list[tuple[int, ImportedRow]]) -> None:
                     "account_id": account_ids.get(ref),
                 }
             )
-    _bulk_insert(conn, OnlineLinkRow, rows)
+    bulk_insert(conn, OnlineLinkRow, rows)
 
 
 # -- reading an operation back ----------------------------------------------------------------
