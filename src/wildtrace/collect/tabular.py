@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -139,17 +140,12 @@ def check_encoding(encoding: str | None) -> str | None:
 # --- spreadsheet formula guards -------------------------------------------------------------
 
 
-def _looks_like_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return value.strip() == value and value[-1:].isdigit() or value.endswith(".")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def _formula_like(value: str) -> bool:
     """Text a spreadsheet would run as a formula: starting with = + - @ TAB or CR, not a number."""
-    return value[:1] in _FORMULA_START and not _looks_like_number(value)
+    return value[:1] in _FORMULA_START and not _NUMBER.fullmatch(value)
 
 
 def guard_formula(value: object) -> object:
@@ -434,6 +430,8 @@ def _read_csv(path: Path, options: ReadOptions) -> Table:
     except (csv.Error, StopIteration) as error:
         raise TableError(str(path), f"cannot read the header row: {error}", header_line) from None
     rejects_file = _is_rejects_header(header)
+    if rejects_file:
+        header = [str(unguard_formula(name)) for name in header]
     feed = _LineFeed(lines, record_limit)
     feed.last = header_line
 
@@ -609,6 +607,8 @@ def _read_excel(path: Path, options: ReadOptions) -> Table:
         workbook.close()
         return Table([], 0, iter(()))
     rejects_file = _is_rejects_header(header)
+    if rejects_file:
+        header = [str(unguard_formula(name)) for name in header]
     start = number + 1
 
     def rows() -> Iterator[Row]:
