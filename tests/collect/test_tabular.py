@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from wildtrace.collect import ReadOptions, read_file, read_table
-from wildtrace.collect.tabular import MappingError, check_encoding, guard_formula, parse_mapping, unguard_formula
+from wildtrace.collect.tabular import (
+    MappingError,
+    check_encoding,
+    guard_formula,
+    parse_mapping,
+    unguard_formula,
+)
 from wildtrace.model import Listing, Reject
 from wildtrace.ops.importer import read_seizures, write_rejects
 from wildtrace.ops.model import RejectedRow
@@ -68,7 +74,12 @@ def test_scan_reads_excel_like_ops(tmp_path: Path) -> None:
     workbook.save(path)
     first, second = list(read_file(path))
     assert isinstance(first, Listing) and isinstance(second, Listing)
-    assert (first.id, first.title, first.price, first.posted_at) == ("7", "Sừng tê giác", "12.5", "2025-03-01")
+    assert (first.id, first.title, first.price, first.posted_at) == (
+        "7",
+        "Sừng tê giác",
+        "12.5",
+        "2025-03-01",
+    )
     assert first.origin is not None and first.origin.line == 2
     assert second.origin is not None and second.origin.line == 4
 
@@ -86,7 +97,12 @@ def test_latin1_csv_with_other_column_names_reads_with_encoding_and_map(tmp_path
     )  # fmt: skip
     [listing] = list(read_file(path, options))
     assert isinstance(listing, Listing)
-    assert (listing.id, listing.title, listing.price, listing.seller) == ("1", "Ivoire sculpté", "450 €", "Boutique Élan")
+    assert (listing.id, listing.title, listing.price, listing.seller) == (
+        "1",
+        "Ivoire sculpté",
+        "450 €",
+        "Boutique Élan",
+    )
     assert listing.extra == {}
 
 

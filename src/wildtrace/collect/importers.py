@@ -226,7 +226,7 @@ def _jsonl_record(
         kind = _JSON_TYPES.get(type(record), type(record).__name__)
         return Reject(origin, f"not a JSON object: the line holds {kind}", _shorten(_raw(text)))
     for key, value in record.items():
-        if isinstance(value, str) and len(value) > field_limit // 4 and len(value.encode("utf-8", "surrogatepass")) > field_limit:
+        if isinstance(value, str) and _longer_than(value, field_limit):
             why = f"field {key!r} is longer than {field_limit:,} bytes (WILDTRACE_MAX_FIELD_BYTES)"
             return Reject(origin, why, _shorten(_raw(text)))
     try:
@@ -263,6 +263,11 @@ def _read_table(path: Path, name: str, options: ReadOptions) -> Iterator[Result]
             yield listing_from_record(_mapped(record, options.mapping), origin, removed=row.removed)
         except EmptyRecordError as error:
             yield Reject(origin, str(error), row.raw)
+
+
+def _longer_than(text: str, limit: int) -> bool:
+    """Whether text takes more than ``limit`` bytes as UTF-8 (cheap for short text)."""
+    return len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit
 
 
 def _cell_text(cell: Any) -> str:

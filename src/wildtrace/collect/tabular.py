@@ -131,7 +131,9 @@ def check_encoding(encoding: str | None) -> str | None:
     try:
         info = codecs.lookup(encoding.strip())
     except LookupError:
-        raise MappingError(f"--encoding {encoding!r}: unknown encoding (try utf-8, cp1252, latin-1, gb18030)") from None
+        raise MappingError(
+            f"--encoding {encoding!r}: unknown encoding (try utf-8, cp1252, latin-1, gb18030)"
+        ) from None
     if not getattr(info, "_is_text_encoding", True):
         raise MappingError(f"--encoding {encoding!r}: not a text encoding")
     return info.name
@@ -188,7 +190,7 @@ def looks_binary(head: bytes) -> bool:
 
 
 def utf16_without_bom(head: bytes) -> str | None:
-    """"utf-16-le" / "utf-16-be" for text saved as UTF-16 without a byte-order mark, found by
+    """ "utf-16-le" / "utf-16-be" for text saved as UTF-16 without a byte-order mark, found by
     its NUL bytes (every other byte of Latin text), else None."""
     pairs = len(head) // 2
     if pairs < 2:
@@ -407,7 +409,11 @@ def _clean_cells(cells: Iterable[Any], undo_guards: bool) -> tuple[tuple[Any, ..
 
 def _field_problem(cells: Sequence[Any], header: Sequence[str], limit: int) -> str | None:
     for index, cell in enumerate(cells):
-        if isinstance(cell, str) and len(cell) > limit // 4 and len(cell.encode("utf-8", "surrogatepass")) > limit:
+        if (
+            isinstance(cell, str)
+            and len(cell) > limit // 4
+            and len(cell.encode("utf-8", "surrogatepass")) > limit
+        ):
             name = header[index] if index < len(header) else f"column {index + 1}"
             return f"field {name!r} is longer than {limit:,} bytes (WILDTRACE_MAX_FIELD_BYTES)"
     return None
@@ -570,7 +576,9 @@ def _open_workbook(path: Path) -> Any:
 
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            is_sheet = info.filename.startswith("xl/worksheets/") or info.filename.endswith("sharedStrings.xml")
+            is_sheet = info.filename.startswith("xl/worksheets/") or info.filename.endswith(
+                "sharedStrings.xml"
+            )
             if not is_sheet and info.file_size > MAX_WORKBOOK_PART_BYTES:
                 raise ValueError(f"part {info.filename} inflates to {info.file_size:,} bytes (a zip bomb?)")
     reader = _Reader(str(path), read_only=True, keep_vba=False, data_only=True, keep_links=False)
@@ -614,7 +622,7 @@ def _read_excel(path: Path, options: ReadOptions) -> Table:
     def rows() -> Iterator[Row]:
         index = start - 1
         try:
-            for index, cells in enumerate(values, start=start):  # noqa: B007
+            for index, cells in enumerate(values, start=start):
                 if not any(cell not in (None, "") for cell in cells):
                     continue
                 yield _excel_row(index, cells, header, rejects_file, record_limit, field_limit)
@@ -627,7 +635,12 @@ def _read_excel(path: Path, options: ReadOptions) -> Table:
 
 
 def _excel_row(
-    index: int, cells: Sequence[Any], header: Sequence[str], rejects_file: bool, record_limit: int, field_limit: int
+    index: int,
+    cells: Sequence[Any],
+    header: Sequence[str],
+    rejects_file: bool,
+    record_limit: int,
+    field_limit: int,
 ) -> Row:
     over = next((cell for cell in cells if isinstance(cell, OverLimit)), None)
     if over is not None:
@@ -639,7 +652,11 @@ def _excel_row(
     clean, removed = _clean_cells(values, rejects_file)
     raw = "\t".join(str(cell) for cell in clean)
     problem = _field_problem(clean, header, field_limit)
-    if problem is None and len(raw) > record_limit // 4 and len(raw.encode("utf-8", "surrogatepass")) > record_limit:
+    if (
+        problem is None
+        and len(raw) > record_limit // 4
+        and len(raw.encode("utf-8", "surrogatepass")) > record_limit
+    ):
         problem = f"row longer than {record_limit:,} bytes (WILDTRACE_MAX_RECORD_BYTES)"
     if problem is not None:
         return Row(index, (), _shorten(raw), problem)

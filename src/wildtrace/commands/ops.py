@@ -104,7 +104,8 @@ def import_seizures(
     ] = "auto",
     encoding: Annotated[
         str | None,
-        typer.Option("--encoding", help="Encoding of a CSV file, e.g. cp1252 [default: UTF-8 or UTF-16, detected]."),
+        typer.Option("--encoding",
+                     help="Encoding of a CSV file, e.g. cp1252 [default: UTF-8 or UTF-16, detected]."),
     ] = None,
 ) -> None:
     """Import seizure lines into an operation; re-importing stores nothing twice."""

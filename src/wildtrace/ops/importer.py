@@ -774,25 +774,24 @@ def read_seizures(
         )
     result.date_order = order
     file = str(path)
+    def raw(row: Row) -> dict[str, str]:
+        shown = {
+            header[i] if i < len(header) else f"column {i + 1}": _text(cell)
+            for i, cell in enumerate(row.cells)
+            if i not in skipped
+        }
+        return shown or ({"row": row.raw} if row.raw else {})
+
     for row in materialised:
         number, cells = row.line, row.cells
-
-        def raw() -> dict[str, str]:
-            shown = {
-                header[i] if i < len(header) else f"column {i + 1}": _text(cell)
-                for i, cell in enumerate(cells)
-                if i not in skipped
-            }
-            return shown or ({"row": row.raw} if row.raw else {})
-
         if row.problem:
-            result.rejects.append(RejectedRow(file, number, row.problem, raw()))
+            result.rejects.append(RejectedRow(file, number, row.problem, raw(row)))
             continue
         if len(cells) > len(header) and any(_text(cell) for cell in cells[len(header) :]):
             reason = (
                 f"row has {len(cells)} cells but the header has {len(header)} (a delimiter inside a cell?)"
             )
-            result.rejects.append(RejectedRow(file, number, reason, raw()))
+            result.rejects.append(RejectedRow(file, number, reason, raw(row)))
             continue
         if row.removed:
             result.cleaned.append(number)
@@ -804,7 +803,7 @@ def read_seizures(
         try:
             seizure = convert_row(values, order, today)
         except RowError as exc:
-            result.rejects.append(RejectedRow(file, number, str(exc), raw()))
+            result.rejects.append(RejectedRow(file, number, str(exc), raw(row)))
             continue
         result.rows.append(ImportedRow(seizure, file, number))
     return result

@@ -20,11 +20,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from wildtrace.model import Listing
 from wildtrace.parse.charset import decode_html
 from wildtrace.parse.record import (
+    CLEANED_KEY,
     TEXT_BEARING,
     clean_text,
     content_id,
     platform_from_url,
     text_value,
+    unstorable_count,
     url_id,
 )
 
@@ -92,6 +94,7 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _SPACES = re.compile(r"[^\S\n]+")
+_NUL_ESCAPE = re.compile(r"(?<!\\)\\u0000")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 
@@ -129,15 +132,20 @@ def parse_listing_html(
         declared_url = None
     page_url = url or declared_url
     images = tuple(dict.fromkeys(_absolute(page_url, src) for src in values.pop("images", ())))
+    removed = sum(unstorable_count(value) for name, value in values.items() if name != "images")
+    removed += _json_ld_nul_escapes(tree)  # cleaned as they were read (text_value)
     values = {name: clean_text(value) for name, value in values.items() if name != "images"}
     if listing_id is None:
         listing_id = url_id(page_url) if page_url else content_id({**values, "images": images})
+    extra: dict[str, Any] = {"fields_from": fields_from} if fields_from else {}
+    if removed:
+        extra[CLEANED_KEY] = removed  # NUL from a JSON-LD escape: taken out, counted
     return Listing(
         id=listing_id,
         platform=platform_from_url(page_url),
         url=page_url,
         images=images,
-        extra={"fields_from": fields_from} if fields_from else {},
+        extra=extra,
         **values,
     )
 
@@ -211,6 +219,14 @@ def _json_ld_nodes(tree: LexborHTMLParser) -> Iterator[Mapping[str, Any]]:
                 yield node
                 if isinstance(node.get("@graph"), list):
                     stack[:0] = node["@graph"]
+
+
+def _json_ld_nul_escapes(tree: LexborHTMLParser) -> int:
+    """How many ``\\u0000`` escapes the page's JSON-LD holds (NUL, which no store can hold)."""
+    return sum(
+        len(_NUL_ESCAPE.findall(script.text(deep=True) or ""))
+        for script in tree.css('script[type="application/ld+json" i]')
+    )
 
 
 def _types(node: Mapping[str, Any]) -> set[str]:

@@ -167,7 +167,9 @@ def platform_from_url(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-def listing_from_record(record: Mapping[str, Any], origin: Origin | None = None, *, removed: int = 0) -> Listing:
+def listing_from_record(
+    record: Mapping[str, Any], origin: Origin | None = None, *, removed: int = 0
+) -> Listing:
     """Build a Listing from one record; raise EmptyRecordError if it carries no text.
 
     When a field arrives under several names, the first non-empty one in order of preference
