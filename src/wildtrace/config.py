@@ -13,7 +13,7 @@ DEFAULT_THRESHOLD = 0.5
 #: rejected with its file, line and reason, and reading goes on with the next record.
 DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024
 DEFAULT_MAX_FIELD_BYTES = 1024 * 1024
-DEFAULT_MAX_PAGE_BYTES = 32 * 1024 * 1024
+DEFAULT_MAX_PAGE_BYTES = 16 * 1024 * 1024
 
 
 def wildtrace_home(create: bool = True) -> Path:
@@ -67,5 +67,5 @@ def max_field_bytes() -> int:
 
 
 def max_page_bytes() -> int:
-    """``WILDTRACE_MAX_PAGE_BYTES`` (default 32 MiB): the largest HTML page file read."""
+    """``WILDTRACE_MAX_PAGE_BYTES`` (default 16 MiB): the largest HTML page file read."""
     return _byte_limit("WILDTRACE_MAX_PAGE_BYTES", DEFAULT_MAX_PAGE_BYTES)

@@ -93,6 +93,31 @@ _BLOCK_TAGS = frozenset(
         "body",
     }
 )
+#: Deepest element nesting kept; deeper start tags (and their end tags) are dropped before
+#: parsing, their text kept. Browsers cap it too (Blink at 512): the HTML parser's cost
+#: grows with depth times elements, so 100,000 unclosed <div> took minutes.
+MAX_NESTING = 1024
+#: A JSON-LD block longer than this is not parsed (memory is many times the text).
+MAX_JSON_LD_CHARS = 4 * 1024 * 1024
+#: How many elements of one microdata property are looked at.
+MAX_PROP_VALUES = 50
+#: Elements without an end tag, or whose end tag may be left out: they do not nest.
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen "
+    "p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp rtc colgroup caption "
+    "html head body".split()
+)
+#: HTML elements that "/>" does not close (the parser ignores the slash).
+_HTML_CONTAINERS = frozenset(
+    "a abbr address article aside audio b bdi bdo blockquote button canvas center cite code data "
+    "datalist del details dfn dialog div dl em fieldset figcaption figure font footer form h1 h2 h3 "
+    "h4 h5 h6 header hgroup i ins kbd label legend main map mark menu meter nav noscript object ol "
+    "output picture pre progress q s samp section select small span strong sub summary sup table "
+    "template time u ul var video big nobr marquee".split()
+)
+#: Elements whose content is text, not markup (a "<div>" inside a script is not a tag).
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>|<!--")
 _SPACES = re.compile(r"[^\S\n]+")
 _NUL_ESCAPE = re.compile(r"(?<!\\)\\u0000")
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -112,6 +137,7 @@ def parse_listing_html(
     og:url), else from the content.
     """
     text = html if isinstance(html, str) else decode_html(html, charset_hint)
+    text, _ = flatten_deep_nesting(text)
     tree = LexborHTMLParser(text)
     sources: list[tuple[str, Fields]] = [
         ("json-ld", _json_ld_fields(tree)),
@@ -148,6 +174,59 @@ def parse_listing_html(
         extra=extra,
         **values,
     )
+
+
+def flatten_deep_nesting(text: str, max_depth: int = MAX_NESTING) -> tuple[str, int]:
+    """The page with start tags nested deeper than ``max_depth`` (and their end tags)
+    removed, and how many were removed; the text between them is kept. Linear in the page;
+    a page that nests no deeper is returned as it is."""
+    if text.count("<") <= max_depth:
+        return text, 0
+    pieces: list[str] = []
+    kept_from = 0
+    depth = 0
+    dropped: dict[str, int] = {}
+    removed = 0
+    position = 0
+    while found := _TAG.search(text, position):
+        position = found.end()
+        if found.group(0) == "<!--":
+            end = text.find("-->", position)
+            position = len(text) if end == -1 else end + 3
+            continue
+        closing, name = found.group(1), found.group(2).lower()
+        if name in _NOT_NESTING:
+            continue
+        if not closing:
+            if name in _RAW_TEXT:
+                end = _find_end(text, name, position)
+                position = len(text) if end == -1 else end
+            if found.group(0).endswith("/>") and name not in _HTML_CONTAINERS:
+                continue  # <path/> in SVG closes itself; <div/> in HTML does not
+            if depth >= max_depth:
+                dropped[name] = dropped.get(name, 0) + 1
+                removed += 1
+                pieces.append(text[kept_from : found.start()])
+                kept_from = found.end()
+                continue
+            depth += 1
+        elif dropped.get(name):
+            dropped[name] -= 1
+            pieces.append(text[kept_from : found.start()])
+            kept_from = found.end()
+        elif depth:
+            depth -= 1
+    if not removed:
+        return text, 0
+    pieces.append(text[kept_from:])
+    return "".join(pieces), removed
+
+
+def _find_end(text: str, name: str, start: int) -> int:
+    """Where the end tag of a raw-text element opened before ``start`` begins, or -1."""
+    closing = re.compile(rf"</{name}\b", re.IGNORECASE)
+    found = closing.search(text, start)
+    return found.start() if found else -1
 
 
 def has_text(listing: Listing) -> bool:
@@ -202,9 +281,13 @@ def _json_ld_fields(tree: LexborHTMLParser) -> Fields:
 
 
 def _json_ld_nodes(tree: LexborHTMLParser) -> Iterator[Mapping[str, Any]]:
-    """Every JSON object in the page's JSON-LD blocks, flattening lists and @graph."""
+    """Every JSON object in the page's JSON-LD blocks, flattening lists and @graph, in
+    document order (a stack: linear in the number of nodes). A block longer than
+    MAX_JSON_LD_CHARS is skipped: parsing JSON costs many times its size in memory."""
     for script in tree.css('script[type="application/ld+json" i]'):
         raw = script.text(deep=True) or ""
+        if len(raw) > MAX_JSON_LD_CHARS:
+            continue
         raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
         try:
             data = json.loads(raw)
@@ -212,13 +295,13 @@ def _json_ld_nodes(tree: LexborHTMLParser) -> Iterator[Mapping[str, Any]]:
             continue
         stack = [data]
         while stack:
-            node = stack.pop(0)
+            node = stack.pop()
             if isinstance(node, list):
-                stack[:0] = node
+                stack.extend(reversed(node))
             elif isinstance(node, Mapping):
                 yield node
                 if isinstance(node.get("@graph"), list):
-                    stack[:0] = node["@graph"]
+                    stack.extend(reversed(node["@graph"]))
 
 
 def _json_ld_nul_escapes(tree: LexborHTMLParser) -> int:
@@ -327,21 +410,25 @@ def _microdata_fields(tree: LexborHTMLParser) -> Fields:
         "text": first("description"),
         "price": _price(first("price") or first("lowPrice"), first("priceCurrency")),
         "seller": seller,
-        "images": [v for n in props.get("image", []) if (v := _prop_value(n))],
+        "images": [v for n in props.get("image", []) if (v := _prop_value(n))],  # at most MAX_PROP_VALUES
         "posted_at": first("datePosted") or first("datePublished"),
     }
 
 
 def _item_props(scope: LexborNode) -> dict[str, list[LexborNode]]:
-    """The itemprop elements that belong to this itemscope (not to an item nested in it)."""
+    """The itemprop elements that belong to this itemscope (not to an item nested in it),
+    in document order: one walk down the scope, not into nested items (linear)."""
     props: dict[str, list[LexborNode]] = {}
-    for node in scope.css("[itemprop]"):
-        owner = node.parent
-        while owner is not None and owner.is_element_node and "itemscope" not in owner.attrs:
-            owner = owner.parent
-        if owner is not None and owner.mem_id == scope.mem_id:
-            for name in (node.attrs.get("itemprop") or "").split():
-                props.setdefault(name, []).append(node)
+    stack = list(reversed(list(scope.iter())))
+    while stack:
+        node = stack.pop()
+        attrs = node.attrs
+        for name in (attrs.get("itemprop") or "").split():
+            found = props.setdefault(name, [])
+            if len(found) < MAX_PROP_VALUES:
+                found.append(node)
+        if "itemscope" not in attrs:
+            stack.extend(reversed(list(node.iter())))
     return props
 
 
@@ -405,13 +492,28 @@ def _page_fields(tree: LexborHTMLParser) -> Fields:
 
 
 def _main_text(tree: LexborHTMLParser) -> str:
-    """The largest block of text under <main> or <article>, else the text of <body>."""
-    blocks = [_block_text(node) for node in tree.css("main, article")]
-    best = max(blocks, key=len, default="")
-    if best:
-        return best
+    """The largest block of text under <main> or <article>, else the text of <body>.
+
+    Only the outermost ones are read: a nested one's text is part of its ancestor's, and
+    reading each of many nested ones would cost time quadratic in the page.
+    """
     root = tree.body or tree.root
-    return _block_text(root) if root is not None else ""
+    if root is None:
+        return ""
+    blocks = [_block_text(node) for node in _outermost(root, frozenset({"main", "article"}))]
+    best = max(blocks, key=len, default="")
+    return best or _block_text(root)
+
+
+def _outermost(root: LexborNode, tags: frozenset[str]) -> Iterator[LexborNode]:
+    """The elements named ``tags`` under ``root`` that are not inside another of them."""
+    stack = list(reversed(list(root.iter())))
+    while stack:
+        node = stack.pop()
+        if node.tag in tags:
+            yield node
+        elif node.tag not in _SKIPPED_TAGS:
+            stack.extend(reversed(list(node.iter())))
 
 
 def _block_text(node: LexborNode) -> str:
