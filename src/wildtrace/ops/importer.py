@@ -774,6 +774,7 @@ def read_seizures(
         )
     result.date_order = order
     file = str(path)
+
     def raw(row: Row) -> dict[str, str]:
         shown = {
             header[i] if i < len(header) else f"column {i + 1}": _text(cell)

@@ -103,17 +103,21 @@ MAX_JSON_LD_CHARS = 4 * 1024 * 1024
 MAX_PROP_VALUES = 50
 #: Elements without an end tag, or whose end tag may be left out: they do not nest.
 _NOT_NESTING = frozenset(
-    "area base br col embed hr img input link meta param source track wbr keygen "
-    "p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp rtc colgroup caption "
-    "html head body".split()
+    str.split(
+        "area base br col embed hr img input link meta param source track wbr keygen "
+        "p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp rtc colgroup caption "
+        "html head body"
+    )
 )
 #: HTML elements that "/>" does not close (the parser ignores the slash).
 _HTML_CONTAINERS = frozenset(
-    "a abbr address article aside audio b bdi bdo blockquote button canvas center cite code data "
-    "datalist del details dfn dialog div dl em fieldset figcaption figure font footer form h1 h2 h3 "
-    "h4 h5 h6 header hgroup i ins kbd label legend main map mark menu meter nav noscript object ol "
-    "output picture pre progress q s samp section select small span strong sub summary sup table "
-    "template time u ul var video big nobr marquee".split()
+    str.split(
+        "a abbr address article aside audio b bdi bdo blockquote button canvas center cite code data "
+        "datalist del details dfn dialog div dl em fieldset figcaption figure font footer form h1 h2 h3 "
+        "h4 h5 h6 header hgroup i ins kbd label legend main map mark menu meter nav noscript object ol "
+        "output picture pre progress q s samp section select small span strong sub summary sup table "
+        "template time u ul var video big nobr marquee"
+    )
 )
 #: Elements whose content is text, not markup (a "<div>" inside a script is not a tag).
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})
