@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from xml.parsers import expat
 
 from wildtrace.config import max_field_bytes, max_record_bytes
 from wildtrace.errors import InputError, WildTraceError
@@ -463,11 +463,13 @@ def _read_csv(path: Path, options: ReadOptions) -> Table:
                 reason = str(error)
                 if "field larger than field limit" in reason:
                     reason = f"a field is longer than {field_limit:,} bytes (WILDTRACE_MAX_FIELD_BYTES)"
-                yield Row(start, (), _shorten(raw), f"CSV error: {reason}")
+                if feed.last > start:
+                    reason += f"; the row runs from line {start} to {feed.last}: an unclosed quote?"
+                yield Row(start, (), _shorten(raw), f"CSV error: {reason}", 0, feed.last)
                 continue
             end = feed.last
             raw, problems = feed.take()
-            if is_blank(raw):
+            if is_blank(raw) and not problems:
                 continue
             clean, removed = _clean_cells(cells, rejects_file)
             problem = None
@@ -489,80 +491,96 @@ def _shorten(raw: str, size: int = 2000) -> str:
 # --- Excel ----------------------------------------------------------------------------------
 
 
-class OverLimit(str):
-    """A shared string longer than the field limit, kept out of memory: only its size."""
-
-    size: int
-
-    def __new__(cls, size: int) -> OverLimit:
-        made = super().__new__(cls, "")
-        made.size = size
-        return made
+#: What a text run over the field limit is replaced with, followed by its size in bytes
+#: (U+E000 is a private-use character: it never starts a real cell).
+OVER_LIMIT = "\ue000over-limit "
 
 
-def _capped_strings(source: IO[bytes], limit: int) -> list[str]:
-    """The shared strings table of a workbook, read with expat in a stream: a string longer
-    than ``limit`` bytes becomes an :class:`OverLimit` (its text is never kept)."""
-    strings: list[str] = []
-    parts: list[str] = []
-    size = 0
-    depth = 0  # inside <si>
-    skip = 0  # inside <rPh> (phonetic hints are not the cell's text)
-    in_text = False
+class _CappedXml(io.RawIOBase):
+    """A workbook part (sheet or shared strings) as a stream in which every text run longer
+    than ``limit`` bytes is replaced by ``OVER_LIMIT`` and its size, so openpyxl never holds
+    it; everything else passes through unchanged. Linear, and memory stays within the limit.
+    A tag (or CDATA section) longer than the limit raises ValueError."""
 
-    def start(name: str, _attrs: Any) -> None:
-        nonlocal depth, skip, in_text, size
-        local = name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
-        if local == "si":
-            depth, size = 1, 0
-            parts.clear()
-        elif depth:
-            if local == "rPh":
-                skip += 1
-            elif local == "t" and not skip:
-                in_text = True
+    def __init__(self, source: IO[bytes], limit: int) -> None:
+        super().__init__()
+        self._source = source
+        self._limit = limit
+        self._in_tag = False
+        self._text: list[bytes] = []
+        self._text_size = 0
+        self._tag_size = 0
+        self._out = bytearray()
+        self._done = False
 
-    def end(name: str) -> None:
-        nonlocal depth, skip, in_text
-        local = name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
-        if local == "si" and depth:
-            depth = 0
-            strings.append(OverLimit(size) if size > limit else "".join(parts).replace("_x005F_", "_"))
-            parts.clear()
-        elif local == "rPh" and skip:
-            skip -= 1
-        elif local == "t":
-            in_text = False
+    def readable(self) -> bool:
+        return True
 
-    def text(data: str) -> None:
-        nonlocal size
-        if in_text and depth:
-            size += len(data.encode("utf-8", "surrogatepass"))
-            if size <= limit:
-                parts.append(data)
+    def close(self) -> None:
+        self._source.close()
+        super().close()
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._out and not self._done:
+            chunk = self._source.read(1 << 16)
+            if not chunk:
+                self._done = True
+                self._flush_text()
             else:
-                parts.clear()
+                self._feed(chunk)
+        size = min(len(buffer), len(self._out))
+        buffer[:size] = self._out[:size]
+        del self._out[:size]
+        return size
 
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.buffer_text = True
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.EntityDeclHandler = _refuse_entities
-    while chunk := source.read(1 << 16):
-        parser.Parse(chunk, False)
-    parser.Parse(b"", True)
-    return strings
+    def _feed(self, chunk: bytes) -> None:
+        position = 0
+        while position < len(chunk):
+            if self._in_tag:
+                end = chunk.find(b">", position)
+                stop = len(chunk) if end == -1 else end + 1
+                self._tag_size += stop - position
+                if self._tag_size > self._limit:
+                    raise ValueError(f"an XML tag longer than {self._limit:,} bytes")
+                self._out += chunk[position:stop]
+                if end != -1:
+                    self._in_tag = False
+                position = stop
+            else:
+                start = chunk.find(b"<", position)
+                stop = len(chunk) if start == -1 else start
+                self._text_size += stop - position
+                if self._text_size <= self._limit:
+                    self._text.append(chunk[position:stop])
+                else:
+                    self._text.clear()
+                if start != -1:
+                    self._flush_text()
+                    self._in_tag, self._tag_size = True, 0
+                position = stop
+
+    def _flush_text(self) -> None:
+        if self._text_size > self._limit:
+            self._out += f"{OVER_LIMIT}{self._text_size}".encode()
+        else:
+            self._out += b"".join(self._text)
+        self._text.clear()
+        self._text_size = 0
 
 
-def _refuse_entities(*_: Any) -> None:
-    raise ValueError("the workbook declares XML entities (an entity bomb?)")
+def _over_limit(cell: Any) -> int | None:
+    """The size of a cell :class:`_CappedXml` left out, else None."""
+    if isinstance(cell, str) and cell.startswith(OVER_LIMIT):
+        size = cell[len(OVER_LIMIT) :]
+        return int(size) if size.isdigit() else 0
+    return None
 
 
 def _open_workbook(path: Path) -> Any:
-    """An openpyxl read-only workbook whose shared strings over the field limit are not kept."""
+    """An openpyxl read-only workbook whose text runs over the field limit are never kept
+    (shared strings here, sheets in :func:`_capped_sheet`)."""
     from openpyxl.reader.excel import ExcelReader
+    from openpyxl.reader.strings import read_string_table
     from openpyxl.xml.constants import SHARED_STRINGS
 
     limit = max_field_bytes()
@@ -571,19 +589,26 @@ def _open_workbook(path: Path) -> Any:
         def read_strings(self) -> None:
             part = self.package.find(SHARED_STRINGS)
             if part is not None:
-                with self.archive.open(part.PartName[1:]) as source:
-                    self.shared_strings = _capped_strings(source, limit)
+                with _CappedXml(self.archive.open(part.PartName[1:]), limit) as source:
+                    self.shared_strings = read_string_table(source)
 
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            is_sheet = info.filename.startswith("xl/worksheets/") or info.filename.endswith(
+            streamed = info.filename.startswith("xl/worksheets/") or info.filename.endswith(
                 "sharedStrings.xml"
             )
-            if not is_sheet and info.file_size > MAX_WORKBOOK_PART_BYTES:
+            if not streamed and info.file_size > MAX_WORKBOOK_PART_BYTES:
                 raise ValueError(f"part {info.filename} inflates to {info.file_size:,} bytes (a zip bomb?)")
     reader = _Reader(str(path), read_only=True, keep_vba=False, data_only=True, keep_links=False)
     reader.read()
     return reader.wb
+
+
+def _capped_sheet(worksheet: Any) -> None:
+    """Make a read-only worksheet read its XML through :class:`_CappedXml`."""
+    limit = max_field_bytes()
+    archive, part = worksheet.parent._archive, worksheet._worksheet_path
+    worksheet._get_source = lambda: _CappedXml(archive.open(part), limit)
 
 
 def _read_excel(path: Path, options: ReadOptions) -> Table:
@@ -591,7 +616,7 @@ def _read_excel(path: Path, options: ReadOptions) -> Table:
 
     try:
         workbook = _open_workbook(path)
-    except (OSError, InvalidFileException, KeyError, ValueError, zipfile.BadZipFile, expat.ExpatError) as exc:
+    except (OSError, InvalidFileException, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise TableError(str(path), f"cannot open as an Excel workbook: {exc}") from exc
     sheet = options.sheet
     if sheet is not None and sheet not in workbook.sheetnames:
@@ -599,6 +624,7 @@ def _read_excel(path: Path, options: ReadOptions) -> Table:
         raise TableError(str(path), f"no sheet {sheet!r}; sheets: {', '.join(workbook.sheetnames)}")
     worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
     worksheet.reset_dimensions()  # a hostile <dimension> must not pad every row to 16,384 cells
+    _capped_sheet(worksheet)
     values = worksheet.iter_rows(values_only=True)
     record_limit, field_limit = max_record_bytes(), max_field_bytes()
     header: list[str] = []
@@ -642,12 +668,11 @@ def _excel_row(
     record_limit: int,
     field_limit: int,
 ) -> Row:
-    over = next((cell for cell in cells if isinstance(cell, OverLimit)), None)
-    if over is not None:
-        column = cells.index(over)
-        name = header[column] if column < len(header) else f"column {column + 1}"
-        why = f"cell {name!r} is {over.size:,} bytes, longer than {field_limit:,} (WILDTRACE_MAX_FIELD_BYTES)"
-        return Row(index, (), "", why)
+    for column, cell in enumerate(cells):
+        if (size := _over_limit(cell)) is not None:
+            name = header[column] if column < len(header) else f"column {column + 1}"
+            why = f"cell {name!r} is {size:,} bytes, longer than {field_limit:,} (WILDTRACE_MAX_FIELD_BYTES)"
+            return Row(index, (), "", why)
     values = tuple("" if cell is None else cell for cell in cells)
     clean, removed = _clean_cells(values, rejects_file)
     raw = "\t".join(str(cell) for cell in clean)

@@ -426,6 +426,8 @@ def _item_props(scope: LexborNode) -> dict[str, list[LexborNode]]:
     stack = list(reversed(list(scope.iter())))
     while stack:
         node = stack.pop()
+        if not node.is_element_node:
+            continue
         attrs = node.attrs
         for name in (attrs.get("itemprop") or "").split():
             found = props.setdefault(name, [])
@@ -514,6 +516,8 @@ def _outermost(root: LexborNode, tags: frozenset[str]) -> Iterator[LexborNode]:
     stack = list(reversed(list(root.iter())))
     while stack:
         node = stack.pop()
+        if not node.is_element_node:
+            continue
         if node.tag in tags:
             yield node
         elif node.tag not in _SKIPPED_TAGS:
