@@ -147,8 +147,10 @@ def parse_listing_html(
         ("json-ld", _json_ld_fields(tree)),
         ("microdata", _microdata_fields(tree)),
         ("meta", _meta_fields(tree)),
-        ("page", _page_fields(tree)),
     ]
+    if not all(any(fields.get(name) for _, fields in sources) for name in ("price", "seller")):
+        sources.append(("labels", _label_fields(tree)))
+    sources.append(("page", _page_fields(tree)))
     values: Fields = {}
     fields_from: dict[str, str] = {}
     for source, fields in sources:
@@ -483,6 +485,175 @@ def _meta_fields(tree: LexborHTMLParser) -> Fields:
         ),
         "images": meta.get("og:image", []) or meta.get("og:image:url", []),
     }
+
+
+# --- hints in plain HTML: class / id / data-* names, labelled lists, tables and lines --------
+
+#: Words in class, id, itemprop and data-* names that mark an element holding the price or
+#: the seller (names are split into words: "productPrice", "seller-name", "gia_ban").
+_PRICE_NAMES = frozenset(
+    str.split("price prices prix precio precios preco gia harga bei cost saleprice offerprice pricing")
+)
+_SELLER_NAMES = frozenset(
+    str.split(
+        "seller sellers vendor vendors shop shopname store storename merchant dealer vendeur "
+        "boutique vendedor tienda loja penjual toko kedai muuzaji duka sellername soldby nguoiban "
+        "cuahang"
+    )
+)
+#: Words that make such an element something else: an old price, a filter, a seller's rating.
+_NOT_PRICE = frozenset(
+    str.split(
+        "old was regular original compare before strike striked list msrp rrp filter filters "
+        "range sort min max shipping delivery per unit label title currency symbol"
+    )
+)
+_NOT_SELLER = frozenset(
+    str.split(
+        "rating ratings review reviews score avatar icon img image photo logo badge follow "
+        "followers chat contact message btn button since joined location address phone count "
+        "stats response verified info description desc about policy link-list nav menu list items "
+        "products other more"
+    )
+)
+#: Labels that name the price or the seller in the languages WildTrace reads (en, zh, vi, th,
+#: id, ms, fr, es, pt, sw, ja), compared in lower case without a trailing colon.
+_PRICE_LABELS = frozenset(
+    {
+        "price", "our price", "sale price", "asking price", "cost", "prix", "prix de vente", "tarif",
+        "precio", "precio de venta", "preço", "preco", "preço de venda", "valor", "giá", "gia",
+        "giá bán", "gia ban", "giá tiền", "harga", "harga jual", "bei", "bei yake", "ราคา", "ราคาขาย",
+        "价格", "價格", "售价", "售價", "价钱", "價錢", "单价", "価格", "値段", "販売価格",
+        "税込価格", "本体価格",
+    }
+)  # fmt: skip
+_SELLER_LABELS = frozenset(
+    {
+        "seller", "vendor", "sold by", "shop", "store", "merchant", "dealer", "posted by", "vendeur",
+        "vendu par", "boutique", "annonceur", "vendedor", "vendido por", "tienda", "anunciante", "loja",
+        "người bán", "nguoi ban", "cửa hàng", "người đăng", "shop bán", "penjual", "toko", "kedai",
+        "dijual oleh", "muuzaji", "duka", "anauza", "ผู้ขาย", "ร้านค้า", "ร้าน", "卖家", "賣家", "商家",
+        "店铺", "店鋪", "卖方", "賣方", "出品者", "販売者", "ショップ", "店舗", "出品者名", "販売元",
+    }
+)  # fmt: skip
+_LABEL_LINE = re.compile(r"^\s*([^:：\n]{1,30}?)\s*[:：]\s*(\S.{0,150})$")
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+#: Elements whose text is not a listing's price or seller (navigation, scripts, buttons ...).
+_HINT_SKIPPED = frozenset(
+    {"script", "style", "noscript", "template", "nav", "header", "footer", "svg", "iframe", "head",
+     "select", "button", "option", "del", "s", "strike", "form", "input", "textarea"}
+)  # fmt: skip
+#: How many candidate elements of one kind are read before giving up (keeps a page linear).
+_MAX_HINTS = 20
+
+
+def _label_fields(tree: LexborHTMLParser) -> Fields:
+    """Price and seller from plain HTML: elements named for them (class, id, itemprop,
+    data-*), labelled definition lists and table rows, then "Label: value" lines."""
+    root = tree.body
+    if root is None:
+        return {}
+    price_nodes: list[LexborNode] = []
+    seller_nodes: list[LexborNode] = []
+    labelled: dict[str, str] = {}
+    stack = list(reversed(list(root.iter())))
+    while stack:
+        node = stack.pop()
+        if not node.is_element_node or (node.tag or "") in _HINT_SKIPPED:
+            continue
+        words, data_price = _name_words(node)
+        price_named = bool(words & _PRICE_NAMES) and not words & _NOT_PRICE
+        if (price_named or data_price is not None) and len(price_nodes) < _MAX_HINTS:
+            price_nodes.append(node)
+        if words & _SELLER_NAMES and not words & _NOT_SELLER and len(seller_nodes) < _MAX_HINTS:
+            seller_nodes.append(node)
+        if node.tag in ("dt", "th", "td") and len(labelled) < 2:
+            _labelled_value(node, labelled)
+        stack.extend(reversed(list(node.iter())))
+    price = next((p for n in price_nodes if (p := _price_text(n))), None) or labelled.get("price")
+    seller = next((v for n in seller_nodes if (v := _seller_text(n))), None) or labelled.get("seller")
+    if price is None or seller is None:
+        for line in _main_text(tree).splitlines():
+            found = _LABEL_LINE.match(line)
+            if found is None:
+                continue
+            kind = _label_kind(found.group(1))
+            if kind == "price" and price is None and any(c.isdigit() for c in found.group(2)):
+                price = found.group(2).strip()
+            elif kind == "seller" and seller is None:
+                seller = found.group(2).strip()
+    return {"price": text_value(price), "seller": text_value(seller)}
+
+
+def _name_words(node: LexborNode) -> tuple[set[str], str | None]:
+    """The words of an element's class, id, itemprop and data-* names (and of data-testid-like
+    values), and the value of a data-price attribute if it has one."""
+    words: set[str] = set()
+    data_price = None
+    for name, value in node.attrs.items():
+        name = name.lower()
+        if name in ("class", "id", "itemprop", "name") or name in _DATA_ROLES:
+            words.update(word.lower() for word in _NAME_WORDS.findall(value or ""))
+        elif name.startswith("data-"):
+            keys = {word.lower() for word in _NAME_WORDS.findall(name[5:])}
+            if keys & _PRICE_NAMES and not keys & _NOT_PRICE and value and any(c.isdigit() for c in value):
+                data_price = value.strip()
+            words.update(keys & (_PRICE_NAMES | _SELLER_NAMES))
+    return words, data_price
+
+
+_DATA_ROLES = frozenset({"data-testid", "data-test", "data-qa", "data-role", "data-field", "data-name"})
+
+
+def _label_kind(label: str) -> str | None:
+    key = " ".join(label.strip().rstrip(":：").split()).lower()
+    if key in _PRICE_LABELS:
+        return "price"
+    if key in _SELLER_LABELS:
+        return "seller"
+    return None
+
+
+def _unlabelled_lines(node: LexborNode) -> list[str]:
+    """The element's lines of text, with a leading "Label:" taken off and label-only lines dropped."""
+    lines = []
+    for line in _block_text(node).splitlines():
+        found = _LABEL_LINE.match(line)
+        if found is not None and _label_kind(found.group(1)):
+            line = found.group(2)
+        elif _label_kind(line):
+            continue
+        if line.strip():
+            lines.append(line.strip())
+    return lines
+
+
+def _price_text(node: LexborNode) -> str | None:
+    for line in _unlabelled_lines(node):
+        if any(c.isdigit() for c in line) and len(line) <= 60:
+            return line
+    value = node.attrs.get("data-price") or node.attrs.get("content") or node.attrs.get("value")
+    return value.strip() if value and any(c.isdigit() for c in value) else None
+
+
+def _seller_text(node: LexborNode) -> str | None:
+    lines = _unlabelled_lines(node)
+    return lines[0] if lines and len(lines[0]) <= 100 else None
+
+
+def _labelled_value(cell: LexborNode, found: dict[str, str]) -> None:
+    """A dt or table cell that is a price or seller label: the value in the next dd or cell."""
+    kind = _label_kind(_block_text(cell))
+    if kind is None or kind in found:
+        return
+    value = cell.next
+    while value is not None and not value.is_element_node:
+        value = value.next
+    if value is None or value.tag not in ("dd", "td"):
+        return
+    text = " ".join(_block_text(value).split())
+    if text and len(text) <= 150 and (kind != "price" or any(c.isdigit() for c in text)):
+        found[kind] = text
 
 
 # --- the page itself ------------------------------------------------------------------------
