@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -122,6 +123,8 @@ _HTML_CONTAINERS = frozenset(
 #: Elements whose content is text, not markup (a "<div>" inside a script is not a tag).
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>|<!--")
+_TAG_NAMES = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_NOT_NESTING_ANY_CASE = frozenset(v for n in _NOT_NESTING for v in (n, n.upper(), n.capitalize()))
 _SPACES = re.compile(r"[^\S\n]+")
 _NUL_ESCAPE = re.compile(r"(?<!\\)\\u0000")
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -148,9 +151,10 @@ def parse_listing_html(
         ("microdata", _microdata_fields(tree)),
         ("meta", _meta_fields(tree)),
     ]
+    page = _page_fields(tree)
     if not all(any(fields.get(name) for _, fields in sources) for name in ("price", "seller")):
-        sources.append(("labels", _label_fields(tree)))
-    sources.append(("page", _page_fields(tree)))
+        sources.append(("labels", _label_fields(tree, page.get("text") or "", text)))
+    sources.append(("page", page))
     values: Fields = {}
     fields_from: dict[str, str] = {}
     for source, fields in sources:
@@ -186,7 +190,7 @@ def flatten_deep_nesting(text: str, max_depth: int = MAX_NESTING) -> tuple[str, 
     """The page with start tags nested deeper than ``max_depth`` (and their end tags)
     removed, and how many were removed; the text between them is kept. Linear in the page;
     a page that nests no deeper is returned as it is."""
-    if text.count("<") <= max_depth:
+    if text.count("<") <= 8 * max_depth or _peak_depth(text) <= max_depth:
         return text, 0
     pieces: list[str] = []
     kept_from = 0
@@ -226,6 +230,23 @@ def flatten_deep_nesting(text: str, max_depth: int = MAX_NESTING) -> tuple[str, 
         return text, 0
     pieces.append(text[kept_from:])
     return "".join(pieces), removed
+
+
+def _peak_depth(text: str) -> int:
+    """An upper bound of how deep a page nests (tags inside scripts count too): cheap, so the
+    exact pass runs only on pages that may nest too deep."""
+    depth = peak = 0
+    for closing, name in _TAG_NAMES.findall(text):
+        if name in _NOT_NESTING_ANY_CASE:
+            continue
+        if closing:
+            if depth:
+                depth -= 1
+        else:
+            depth += 1
+            if depth > peak:
+                peak = depth
+    return peak
 
 
 def _find_end(text: str, name: str, start: int) -> int:
@@ -543,23 +564,39 @@ _HINT_SKIPPED = frozenset(
     {"script", "style", "noscript", "template", "nav", "header", "footer", "svg", "iframe", "head",
      "select", "button", "option", "del", "s", "strike", "form", "input", "textarea"}
 )  # fmt: skip
-#: How many candidate elements of one kind are read before giving up (keeps a page linear).
+#: How many candidate elements of one kind are read, and how many are looked at, before
+#: giving up (keeps a page linear).
 _MAX_HINTS = 20
+_MAX_CANDIDATES = 400
+#: Substrings of the names above, for lexbor's selectors (candidates are then split into words).
+_HINT_STEMS = str.split(
+    "pric prix preci preco gia harga bei cost sell vend shop store merchant dealer boutique "
+    "tienda loja penjual toko kedai muuzaji duka nguoiban cuahang soldby"
+)
+_HINT_ATTRIBUTES = ("class", "id", "itemprop", "data-testid", "data-qa")
 
 
-def _label_fields(tree: LexborHTMLParser) -> Fields:
+@lru_cache(maxsize=256)
+def _hint_selector(stems: tuple[str, ...]) -> str:
+    """One selector for the elements whose names hold one of ``stems`` (those in the page)."""
+    named = [f'[{attribute}*="{stem}" i]' for stem in stems for attribute in _HINT_ATTRIBUTES]
+    data = [f"[data-{name}]" for name in ("price", "seller", "shop", "vendor", "store", "merchant")]
+    return ", ".join(named + data)
+
+
+def _label_fields(tree: LexborHTMLParser, page_text: str, source: str) -> Fields:
     """Price and seller from plain HTML: elements named for them (class, id, itemprop,
-    data-*), labelled definition lists and table rows, then "Label: value" lines."""
-    root = tree.body
-    if root is None:
-        return {}
+    data-*), labelled definition lists and table rows, then "Label: value" lines of the
+    page's text. Candidates are found by lexbor's selectors and only a few are read, so a
+    page costs little more than parsing it."""
     price_nodes: list[LexborNode] = []
     seller_nodes: list[LexborNode] = []
-    labelled: dict[str, str] = {}
-    stack = list(reversed(list(root.iter())))
-    while stack:
-        node = stack.pop()
-        if not node.is_element_node or (node.tag or "") in _HINT_SKIPPED:
+    lowered = source.lower()
+    stems = tuple(stem for stem in _HINT_STEMS if stem in lowered)  # a selector per stem costs
+    for node in tree.css(_hint_selector(stems))[:_MAX_CANDIDATES]:
+        if len(price_nodes) >= _MAX_HINTS and len(seller_nodes) >= _MAX_HINTS:
+            break
+        if _in_skipped(node):
             continue
         words, data_price = _name_words(node)
         price_named = bool(words & _PRICE_NAMES) and not words & _NOT_PRICE
@@ -567,13 +604,18 @@ def _label_fields(tree: LexborHTMLParser) -> Fields:
             price_nodes.append(node)
         if words & _SELLER_NAMES and not words & _NOT_SELLER and len(seller_nodes) < _MAX_HINTS:
             seller_nodes.append(node)
-        if node.tag in ("dt", "th", "td") and len(labelled) < 2:
-            _labelled_value(node, labelled)
-        stack.extend(reversed(list(node.iter())))
+    labelled: dict[str, str] = {}
+    for cell in tree.css("dt, th, td")[:_MAX_CANDIDATES]:
+        if len(labelled) == 2:
+            break
+        if len(cell.text(deep=True) or "") <= 40:
+            _labelled_value(cell, labelled)
     price = next((p for n in price_nodes if (p := _price_text(n))), None) or labelled.get("price")
     seller = next((v for n in seller_nodes if (v := _seller_text(n))), None) or labelled.get("seller")
     if price is None or seller is None:
-        for line in _main_text(tree).splitlines():
+        for line in page_text.splitlines():
+            if ":" not in line and "：" not in line:
+                continue
             found = _LABEL_LINE.match(line)
             if found is None:
                 continue
@@ -583,6 +625,16 @@ def _label_fields(tree: LexborHTMLParser) -> Fields:
             elif kind == "seller" and seller is None:
                 seller = found.group(2).strip()
     return {"price": text_value(price), "seller": text_value(seller)}
+
+
+def _in_skipped(node: LexborNode) -> bool:
+    """Whether an element is, or is inside, navigation, a script, a button, an old price ..."""
+    current: LexborNode | None = node
+    while current is not None and current.is_element_node:
+        if (current.tag or "") in _HINT_SKIPPED:
+            return True
+        current = current.parent
+    return False
 
 
 def _name_words(node: LexborNode) -> tuple[set[str], str | None]:
