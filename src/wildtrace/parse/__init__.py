@@ -3,15 +3,26 @@
 from wildtrace.parse.charset import CharsetError, decode_html
 from wildtrace.parse.html import parse_listing_html
 from wildtrace.parse.language import detect_language
-from wildtrace.parse.record import EmptyRecordError, content_id, listing_from_record, url_id
+from wildtrace.parse.record import (
+    EmptyRecordError,
+    clean_text,
+    clean_value,
+    content_id,
+    listing_from_record,
+    unstorable_count,
+    url_id,
+)
 
 __all__ = [
     "CharsetError",
     "EmptyRecordError",
+    "clean_text",
+    "clean_value",
     "content_id",
     "decode_html",
     "detect_language",
     "listing_from_record",
     "parse_listing_html",
+    "unstorable_count",
     "url_id",
 ]
