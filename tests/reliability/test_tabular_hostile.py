@@ -215,6 +215,19 @@ def test_a_hostile_dimension_does_not_pad_every_row(tmp_path: Path) -> None:
     assert len(results) == 2000 and all(r[0] == "listing" for r in results)
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".xlsx", ".html"])
+def test_a_fifo_or_a_symlink_loop_is_one_reject_not_a_hang(tmp_path: Path, suffix: str) -> None:
+    fifo = tmp_path / f"pipe{suffix}"
+    os.mkfifo(fifo)
+    loop = tmp_path / f"loop{suffix}"
+    loop.symlink_to(loop)
+    assert read_in_child(fifo) == [
+        ["reject", "not a regular file (a FIFO, socket, device or folder): not read", None]
+    ]
+    [[kind, reason, line]] = read_in_child(loop)
+    assert (kind, line) == ("reject", None) and reason.startswith("cannot read file: ")
+
+
 # --- fuzzed readers: no crash, every record accounted for --------------------------------
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

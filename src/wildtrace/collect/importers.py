@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import stat
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -142,6 +143,14 @@ def read_file(path: Path, options: ReadOptions | None = None) -> Iterator[Result
             Origin(name), f"unknown file type {path.suffix or path.name!r} (WildTrace reads {known})"
         )
         return
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)  # stat, not open: opening a FIFO blocks
+    except OSError as error:
+        yield Reject(Origin(name), f"cannot read file: {error.strerror or error}")
+        return
+    if not regular:
+        yield Reject(Origin(name), "not a regular file (a FIFO, socket, device or folder): not read")
+        return
     options = options or ReadOptions()
     readers: dict[str, Callable[[Path, str, ReadOptions], Iterator[Result]]] = {
         "jsonl": _read_jsonl,
@@ -230,7 +239,9 @@ def _jsonl_record(
             why = f"field {key!r} is longer than {field_limit:,} bytes (WILDTRACE_MAX_FIELD_BYTES)"
             return Reject(origin, why, _shorten(_raw(text)))
     try:
-        return listing_from_record(_mapped(record, mapping), origin, removed=removed)
+        # JSON holds a NUL or a lone surrogate only as a \u escape (raw NULs were taken out)
+        clean = "\\u" in text
+        return listing_from_record(_mapped(record, mapping), origin, removed=removed, clean=clean)
     except EmptyRecordError as error:
         return Reject(origin, str(error), _shorten(_raw(text)))
 
@@ -260,7 +271,10 @@ def _read_table(path: Path, name: str, options: ReadOptions) -> Iterator[Result]
             continue
         record = {column: _cell_text(cell) for column, cell in zip(header, cells, strict=False)}
         try:
-            yield listing_from_record(_mapped(record, options.mapping), origin, removed=row.removed)
+            listing = listing_from_record(
+                _mapped(record, options.mapping), origin, removed=row.removed, clean=False
+            )  # the tabular reader cleaned every cell
+            yield listing
         except EmptyRecordError as error:
             yield Reject(origin, str(error), row.raw)
 

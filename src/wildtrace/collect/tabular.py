@@ -236,25 +236,24 @@ def text_lines(path: Path, encoding: str | None = None, limit: int | None = None
 
 def _file_codec(head: bytes, encoding: str | None) -> tuple[str, int]:
     """(codec, bytes to skip at the start) for a file starting with ``head``."""
-    boms = (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    )
     given = check_encoding(encoding)
-    for bom, codec in boms:
-        if head.startswith(bom) and (given is None or given.replace("-sig", "").startswith(codec[:6])):
+    wide_boms = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+    for bom, codec in wide_boms:
+        if head.startswith(bom) and (given is None or given.startswith("utf-16")):
             return codec, len(bom)
+    utf8_bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     if given is not None:
         if given in ("utf-16", "utf-32"):
             return given + "-le", 0  # no BOM: little-endian, as Windows writes it
-        return ("utf-8" if given == "utf-8-sig" else given), 0
+        if given in ("utf-8", "utf-8-sig"):
+            return "utf-8", utf8_bom
+        return given, 0
     wide = utf16_without_bom(head)
     if wide:
         return wide, 0
     if looks_binary(head):
         raise BinaryFileError("binary file (NUL bytes)")
-    return "utf-8", 0
+    return "utf-8", utf8_bom
 
 
 def _raw_lines(stream: IO[bytes], limit: int) -> Iterator[bytes | None]:
@@ -471,12 +470,15 @@ def _read_csv(path: Path, options: ReadOptions) -> Table:
             raw, problems = feed.take()
             if is_blank(raw) and not problems:
                 continue
-            clean, removed = _clean_cells(cells, rejects_file)
+            if rejects_file or "\x00" in raw:  # decoded text holds no lone surrogate
+                clean, removed = _clean_cells(cells, rejects_file)
+            else:
+                clean, removed = tuple(cells), 0
             problem = None
             if problems:
                 number, problem = problems[0]
                 problem = ("" if number == start else f"line {number}: ") + problem
-            elif problem := _field_problem(clean, header, field_limit):
+            elif len(raw) > field_limit // 4 and (problem := _field_problem(clean, header, field_limit)):
                 yield Row(start, (), _shorten(raw), problem, 0, end)
                 continue
             yield Row(start, clean, raw.rstrip("\r\n"), problem, removed, end)

@@ -168,7 +168,7 @@ def platform_from_url(url: str | None) -> str | None:
 
 
 def listing_from_record(
-    record: Mapping[str, Any], origin: Origin | None = None, *, removed: int = 0
+    record: Mapping[str, Any], origin: Origin | None = None, *, removed: int = 0, clean: bool = True
 ) -> Listing:
     """Build a Listing from one record; raise EmptyRecordError if it carries no text.
 
@@ -176,10 +176,12 @@ def listing_from_record(
     is used ("text" before "description" before "body") and the others stay in ``extra``.
     Characters no store can hold (NUL, lone surrogates) are removed from every string and
     counted in ``extra["removed_characters"]`` (with ``removed``, those the reader already
-    took out), so the record is kept and the user told.
+    took out), so the record is kept and the user told. ``clean=False`` skips that walk for a
+    reader that knows its record holds no such character.
     """
-    cleaned, count = clean_value(dict(record))
-    record, removed = cleaned, removed + count
+    if clean:
+        cleaned, count = clean_value(dict(record))
+        record, removed = cleaned, removed + count
     chosen: dict[str, tuple[str, Any]] = {}  # field -> (key it came from, value)
     for key in sorted(record, key=_preference):
         name = field_key(key)
