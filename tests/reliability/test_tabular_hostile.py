@@ -222,7 +222,7 @@ def test_a_fifo_or_a_symlink_loop_is_one_reject_not_a_hang(tmp_path: Path, suffi
     loop = tmp_path / f"loop{suffix}"
     loop.symlink_to(loop)
     assert read_in_child(fifo) == [
-        ["reject", "not a regular file (a FIFO, socket, device or folder): not read", None]
+        ["reject", "not a regular file (a FIFO, socket or device): not read", None]
     ]
     [[kind, reason, line]] = read_in_child(loop)
     assert (kind, line) == ("reject", None) and reason.startswith("cannot read file: ")

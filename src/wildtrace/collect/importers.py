@@ -144,12 +144,15 @@ def read_file(path: Path, options: ReadOptions | None = None) -> Iterator[Result
         )
         return
     try:
-        regular = stat.S_ISREG(path.stat().st_mode)  # stat, not open: opening a FIFO blocks
+        mode = path.stat().st_mode  # stat, not open: opening a FIFO blocks
     except OSError as error:
         yield Reject(Origin(name), f"cannot read file: {error.strerror or error}")
         return
-    if not regular:
-        yield Reject(Origin(name), "not a regular file (a FIFO, socket, device or folder): not read")
+    if stat.S_ISDIR(mode):
+        yield Reject(Origin(name), "cannot read file: Is a directory")
+        return
+    if not stat.S_ISREG(mode):
+        yield Reject(Origin(name), "not a regular file (a FIFO, socket or device): not read")
         return
     options = options or ReadOptions()
     readers: dict[str, Callable[[Path, str, ReadOptions], Iterator[Result]]] = {
