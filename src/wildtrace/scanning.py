@@ -17,7 +17,7 @@ from typing import TextIO
 from wildtrace.collect import ReadOptions, read_file
 from wildtrace.model import Analysis, Listing, Origin, Reject
 from wildtrace.output import listing_record, reject_row, scan_row
-from wildtrace.parse.record import CLEANED_KEY as REMOVED_CHARACTERS
+from wildtrace.parse import CLEANED_KEY as REMOVED_CHARACTERS
 from wildtrace.runners import analyze_batches
 from wildtrace.store import SaveCounts, Store
 

@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from wildtrace.config import max_field_bytes, max_record_bytes
 from wildtrace.errors import InputError, WildTraceError
-from wildtrace.parse.record import clean_text, unstorable_count
+from wildtrace.parse import clean_text, unstorable_count
 
 #: How much of a file is looked at to tell text from binary and to guess UTF-16.
 SNIFF_BYTES = 8192
@@ -209,7 +209,7 @@ def utf16_without_bom(head: bytes) -> str | None:
     return codec if controls <= 0.05 * len(text) else None
 
 
-class BinaryFileError(Exception):
+class BinaryFileError(WildTraceError):
     """The file is not text."""
 
 
@@ -338,7 +338,7 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-class _RowTooLongError(Exception):
+class _RowTooLongError(WildTraceError):
     """The lines of one row add up to more than the record limit."""
 
 

@@ -4,6 +4,7 @@ from wildtrace.parse.charset import CharsetError, charset_from_content_type, dec
 from wildtrace.parse.html import has_text, parse_listing_html
 from wildtrace.parse.language import detect_language
 from wildtrace.parse.record import (
+    CLEANED_KEY,
     EmptyRecordError,
     clean_text,
     clean_value,
@@ -14,6 +15,7 @@ from wildtrace.parse.record import (
 )
 
 __all__ = [
+    "CLEANED_KEY",
     "CharsetError",
     "EmptyRecordError",
     "charset_from_content_type",
