@@ -55,7 +55,7 @@ _SHOWN_REJECTS = 20
 
 InputsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Files or folders: JSONL, CSV, HTML, WARC (.warc, .warc.gz)."),
+    typer.Argument(help="Files or folders: JSONL, CSV, Excel (.xlsx), HTML, WARC (.warc, .warc.gz)."),
 ]
 DbOpt = Annotated[
     str | None,
