@@ -89,19 +89,30 @@ def _selector_row(selector: Selector) -> dict[str, Any]:
 
 
 def link_rows(listings: list[Listing], network: Network) -> list[dict[str, Any]]:
-    """One ``link`` output row per listing, in input order."""
-    by_listing: dict[str, list[dict[str, str]]] = {listing.id: [] for listing in listings}
+    """One ``link`` output row per listing, in input order.
+
+    Listings are told apart by (platform, id) (``Listing.key``): each row and each link
+    names the listing's ``id`` and its ``platform`` (null when it names none).
+    """
+    by_key = {str(listing.key): listing for listing in listings}
+    by_listing: dict[str, list[dict[str, str | None]]] = {key: [] for key in by_key}
+
+    def to(key: str, reason: str) -> dict[str, str | None]:
+        target = by_key[key]
+        return {"to": target.id, "platform": target.platform, "reason": reason}
+
     for link in network.links:
-        by_listing[link.source].append({"to": link.target, "reason": link.reason})
-        by_listing[link.target].append({"to": link.source, "reason": link.reason})
+        by_listing[link.source].append(to(link.target, link.reason))
+        by_listing[link.target].append(to(link.source, link.reason))
     return [
         {
             "id": listing.id,
-            "cluster": network.clusters[listing.id],
+            "platform": listing.platform,
+            "cluster": network.clusters[key],
             "account": account_of(listing),
-            "links": by_listing[listing.id],
+            "links": by_listing[key],
         }
-        for listing in listings
+        for key, listing in ((str(listing.key), listing) for listing in listings)
     ]
 
 

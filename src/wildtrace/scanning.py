@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from wildtrace.collect import ReadOptions, read_file
-from wildtrace.model import Analysis, Listing, Origin, Reject
+from wildtrace.model import Analysis, Listing, ListingKey, Origin, Reject
 from wildtrace.output import listing_record, reject_row, scan_row
 from wildtrace.parse import CLEANED_KEY as REMOVED_CHARACTERS
 from wildtrace.runners import analyze_batches
@@ -48,33 +48,36 @@ def read_listings(
     on_reject: Callable[[Reject], None] | None = None,
     options: ReadOptions | None = None,
 ) -> Iterator[Listing]:
-    """The listings of ``files`` in order; rejects (bad records, duplicate ids) are
+    """The listings of ``files`` in order; rejects (bad records, duplicate listings) are
     counted in ``totals`` and passed to ``on_reject``.
 
-    A second listing with an id already read is rejected as a duplicate, except a new
-    capture of a page already captured (same URL, other bytes): that is the listing's
-    history, kept as evidence.
+    Listings are told apart by ``Listing.key`` (platform, id): "123" on two platforms is
+    two listings. A second listing with a key already read is rejected as a duplicate,
+    except a new capture of a page already captured (other bytes): that is the listing's
+    history, kept as evidence (the store shows the latest by capture time).
     """
-    first_seen: dict[str, Origin | None] = {}
-    captures: dict[str, set[str]] = {}  # id -> SHA-256 of each capture read
+    first_seen: dict[ListingKey, Origin | None] = {}
+    captures: dict[ListingKey, set[str]] = {}  # key -> SHA-256 of each capture read
     for done, path in enumerate(files, start=1):
         for item in read_file(path, options):
             if isinstance(item, Reject):
                 _reject(totals, item, on_reject)
                 continue
             sha256 = item.capture.sha256 if item.capture is not None else None
-            if item.id in first_seen:
-                known = captures.get(item.id)
+            key = item.key
+            if key in first_seen:
+                known = captures.get(key)
                 if sha256 is None or known is None or sha256 in known:
-                    first = first_seen[item.id]
+                    first = first_seen[key]
                     where = f" (first at {first})" if first else ""
+                    on = f" on {item.platform}" if item.platform else ""
                     raw = json.dumps(listing_record(item), ensure_ascii=False)
                     origin = item.origin or Origin(str(path))
-                    _reject(totals, Reject(origin, f"duplicate id {item.id!r}{where}", raw), on_reject)
+                    _reject(totals, Reject(origin, f"duplicate id {item.id!r}{where}{on}", raw), on_reject)
                     continue
-            first_seen.setdefault(item.id, item.origin)
+            first_seen.setdefault(key, item.origin)
             if sha256 is not None:
-                captures.setdefault(item.id, set()).add(sha256)
+                captures.setdefault(key, set()).add(sha256)
             totals.read += 1
             if item.extra.get(REMOVED_CHARACTERS):
                 totals.cleaned.append(str(item.origin or path))
@@ -158,7 +161,8 @@ def _drop_conflicts(
     totals: ScanTotals,
     reject: Callable[[Reject], None],
 ) -> list[tuple[Listing, Analysis]]:
-    """Turn listings the store refused (their id belongs to another platform) into rejects."""
+    """Turn listings the store refused into rejects. Since listings are keyed by (platform,
+    id) the store refuses none (``SaveCounts.conflicts`` stays empty); kept for callers."""
     if not conflicts:
         return pairs
     refused = {id(listing) for listing in conflicts}
@@ -175,13 +179,13 @@ def _batches(listings: Iterator[Listing]) -> Iterator[list[Listing]]:
     """Batches of BATCH_SIZE; a listing whose id is already in the batch (a new capture
     of the same page) starts a new one, so each capture is stored in order."""
     batch: list[Listing] = []
-    ids: set[str] = set()
+    keys: set[ListingKey] = set()
     for listing in listings:
-        if len(batch) >= BATCH_SIZE or listing.id in ids:
+        if len(batch) >= BATCH_SIZE or listing.key in keys:
             yield batch
-            batch, ids = [], set()
+            batch, keys = [], set()
         batch.append(listing)
-        ids.add(listing.id)
+        keys.add(listing.key)
     if batch:
         yield batch
 
