@@ -49,9 +49,14 @@ def scan_row(listing: Listing, analysis: Analysis) -> dict[str, Any]:
 
 def _price_row(listing: Listing, analysis: Analysis) -> dict[str, Any] | None:
     """The listing's price as ``{amount, currency, raw}``: the money selector found in the price
-    field (validated, currency by the listing's country), else what price-parser reads."""
+    field (validated, currency by the listing's country), else what price-parser reads. A
+    listing without a price field takes its first money selector (from the title or text)."""
     if not listing.price:
-        return None
+        first = next((s for s in analysis.selectors if s.type == "money"), None)
+        if first is None:
+            return None
+        amount, _, currency = first.value.partition(" ")
+        return {"amount": _number(Decimal(amount)), "currency": currency or None, "raw": first.raw}
     money = next((s for s in analysis.selectors if s.type == "money" and s.field == "price"), None)
     if money is not None:
         amount, _, currency = money.value.partition(" ")

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
-from wildtrace.collect import read_file
+from wildtrace.collect import ReadOptions, read_file
 from wildtrace.model import Analysis, Listing, ListingKey, Origin, Reject
 from wildtrace.output import listing_record, reject_row, scan_row
+from wildtrace.parse import CLEANED_KEY as REMOVED_CHARACTERS
 from wildtrace.runners import analyze_batches
 from wildtrace.store import SaveCounts, Store
 
@@ -31,6 +32,8 @@ class ScanTotals:
     read: int = 0
     flagged: int = 0
     rejected: int = 0
+    #: Listings kept with characters no database can store (NUL) removed: where each was read.
+    cleaned: list[str] = field(default_factory=list)
     saved: SaveCounts = field(default_factory=SaveCounts)
     commodities: dict[str, int] = field(default_factory=dict)
 
@@ -43,6 +46,7 @@ def read_listings(
     files: Sequence[Path],
     totals: ScanTotals,
     on_reject: Callable[[Reject], None] | None = None,
+    options: ReadOptions | None = None,
 ) -> Iterator[Listing]:
     """The listings of ``files`` in order; rejects (bad records, duplicate listings) are
     counted in ``totals`` and passed to ``on_reject``.
@@ -55,7 +59,7 @@ def read_listings(
     first_seen: dict[ListingKey, Origin | None] = {}
     captures: dict[ListingKey, set[str]] = {}  # key -> SHA-256 of each capture read
     for done, path in enumerate(files, start=1):
-        for item in read_file(path):
+        for item in read_file(path, options):
             if isinstance(item, Reject):
                 _reject(totals, item, on_reject)
                 continue
@@ -75,6 +79,8 @@ def read_listings(
             if sha256 is not None:
                 captures.setdefault(key, set()).add(sha256)
             totals.read += 1
+            if item.extra.get(REMOVED_CHARACTERS):
+                totals.cleaned.append(str(item.origin or path))
             yield item
         totals.files = done
 
@@ -97,13 +103,15 @@ def run_scan(
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Progress | None = None,
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
+    options: ReadOptions | None = None,
 ) -> ScanTotals:
     """Scan ``files`` in order; rows go to ``out``, listings and rejects to ``store``.
 
     ``workers`` > 1 analyzes batches in that many processes (results keep input order).
     Rejects are stored with each batch, so an interrupted scan keeps those found so far.
     Pass ``totals`` to keep the counts of a scan that is interrupted part way, and
-    ``on_batch`` to receive each analyzed batch (the link command collects them).
+    ``on_batch`` to receive each analyzed batch (the link command collects them), and
+    ``options`` for the user's ``--encoding`` and ``--map`` (``collect.ReadOptions``).
     """
     totals = ScanTotals() if totals is None else totals
     unsaved: list[Reject] = []
@@ -117,7 +125,7 @@ def run_scan(
                 store.save_rejects(run_id, unsaved)
                 unsaved.clear()
 
-    listings = read_listings(files, totals, reject)
+    listings = read_listings(files, totals, reject, options)
     for batch, analyses in analyze_batches(_batches(listings), threshold, workers):
         pairs = list(zip(batch, analyses, strict=True))
         if store is not None:
