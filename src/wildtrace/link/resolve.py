@@ -43,7 +43,7 @@ LABELS = {
 _CHANNELS = {"whatsapp": "WhatsApp", "zalo": "Zalo", "viber": "Viber", "line": "Line",
              "telegram": "Telegram", "signal": "Signal", "wechat": "WeChat"}  # fmt: skip
 
-#: Photos per listing: (image reference, 64-bit perceptual hash).
+#: Photos per listing, keyed by ``str(listing.key)``: (image reference, 64-bit perceptual hash).
 Photos = Mapping[str, Sequence[tuple[str, int]]]
 
 
@@ -135,8 +135,8 @@ def link_listings(
 
     ``allow`` lists selector values to use even when they are spread over more than
     ``max_accounts`` accounts (a user's override). ``judgements`` are analysts' decisions,
-    which win over the automatic result. ``photos`` are the listings' image hashes (listing
-    id -> [(image reference, pHash)]), read and hashed by the caller (``collect.photos``):
+    which win over the automatic result. ``photos`` are the listings' image hashes
+    (``str(listing.key)`` -> [(image reference, pHash)]), read and hashed by the caller (``collect.photos``):
     linking reads no file; without them, no listing is linked by photo.
     """
     with _collector_paused():
@@ -241,7 +241,7 @@ def _groups(
             by_selector[key].append(position)
             if selector.channel:
                 details[key].setdefault(position, _CHANNELS.get(selector.channel, selector.channel))
-        for image, digest in photos.get(listing.id, ()):
+        for image, digest in photos.get(str(listing.key), ()):
             key = ("photo", f"{representative[digest]:016x}")
             if not by_selector[key] or by_selector[key][-1] != position:
                 by_selector[key].append(position)
