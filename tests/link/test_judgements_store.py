@@ -67,6 +67,40 @@ def test_judgements_are_stored_with_who_and_when_and_undone_on_record(db_url: st
             stored.add_judgement(store, "confirm", "x:a", "x:b", " ")
 
 
+def _sellerless_pairs() -> list[tuple[Listing, Analysis]]:
+    """Seller-less listings on platforms: accounts ``listing:<platform>:<id>``; "42" is used
+    on two platforms. x1 and x2 share a phone; y stands alone."""
+    detection = Detection(score=0.9, flagged=True)
+    selector = Selector("phone", PHONE, "0912 345 678", "text", 0, 12, None)
+    return [
+        (Listing(id="x1", platform="facebook", text="0912 345 678"), Analysis("x1", detection, (selector,))),
+        (Listing(id="x2", platform="chotot", text="0912 345 678"), Analysis("x2", detection, (selector,))),
+        (Listing(id="y", platform="chotot", text="ngà"), Analysis("y", detection, ())),
+        (Listing(id="42", platform="facebook", text="ngà"), Analysis("42", detection, ())),
+        (Listing(id="42", platform="chotot", text="ngà"), Analysis("42", detection, ())),
+    ]  # fmt: skip
+
+
+def test_judgements_recorded_with_the_old_listing_name_still_apply(db_url: str) -> None:
+    """A judgement recorded as ``listing:<id>`` before listings were keyed by platform
+    (their account is ``listing:<platform>:<id>`` now) still applies where the id is used on
+    one platform only; an ambiguous old name applies to neither listing."""
+    with open_store(db_url) as store:
+        store.save_batch(_sellerless_pairs())
+        assert stored.known_accounts(store, ["listing:x1", "listing:y", "listing:42"]) == {
+            "listing:x1", "listing:y"}  # fmt: skip
+        stored.add_judgement(store, "reject", "listing:x1", "listing:x2", "ana", "two shops")
+        stored.add_judgement(store, "confirm", "listing:y", "listing:chotot:x2", "ana")
+        stored.add_judgement(store, "confirm", "listing:42", "listing:y", "ana")
+        network = link_listings(list(store.load_analyses()), judgements=stored.active_judgements(store))
+    clusters = network.clusters
+    assert clusters["facebook:x1"] != clusters["chotot:x2"]  # the old-form rejection won over the phone
+    assert clusters["chotot:y"] == clusters["chotot:x2"]  # old and new names mix in one judgement
+    assert clusters["facebook:42"] not in (clusters["chotot:y"], clusters["chotot:42"])
+    assert clusters["chotot:42"] != clusters["chotot:y"]
+    assert [h.kind for h in network.held_back] == ["phone"]
+
+
 def test_network_analysis_is_saved(db_url: str) -> None:
     with open_store(db_url) as store:
         store.save_batch(_pairs())
