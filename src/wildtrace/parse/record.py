@@ -91,14 +91,15 @@ def unstorable_count(text: str) -> int:
 
 
 def clean_value(value: Any) -> tuple[Any, int]:
-    """A parsed JSON value with every string (keys too) cleaned by ``clean_text``, and how
-    many characters were removed or replaced."""
+    """A parsed JSON value (lists, tuples and dicts of text, keys too) with every string
+    cleaned by ``clean_text``, and how many characters were removed or replaced."""
     if isinstance(value, str):
         count = unstorable_count(value)
         return (clean_text(value) if count else value), count
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         items = [clean_value(item) for item in value]
-        return [item for item, _ in items], sum(count for _, count in items)
+        cleaned_items = [item for item, _ in items]
+        return (cleaned_items if isinstance(value, list) else tuple(cleaned_items)), sum(c for _, c in items)
     if isinstance(value, dict):
         cleaned: dict[Any, Any] = {}
         total = 0
