@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from sqlalchemy import select
 from typer.testing import CliRunner
 
 from wildtrace import cli
@@ -19,7 +19,6 @@ from wildtrace.link.graph import build_graph
 from wildtrace.model import Analysis, Detection, Listing, Selector
 from wildtrace.store import Store, open_store
 from wildtrace.store import judgements as stored
-from wildtrace.store.tables_judgements import NetworkAccountRow
 
 runner = CliRunner()
 PHONE = "+84912345678"
@@ -103,23 +102,16 @@ def test_judgements_recorded_with_the_old_listing_name_still_apply(db_url: str) 
     assert [h.kind for h in network.held_back] == ["phone"]
 
 
-def _load_network_accounts(store: Store) -> list[dict[str, object]]:
-    """The stored network analysis, most central accounts first."""
-    with store.read_connection("read the network analysis") as conn:
-        query = select(NetworkAccountRow).order_by(
-            NetworkAccountRow.betweenness.desc(), NetworkAccountRow.degree.desc(), NetworkAccountRow.account
-        )
-        return [dict(row._mapping) for row in conn.execute(query)]
-
-
-def test_network_analysis_is_saved(db_url: str) -> None:
+def test_network_analysis_is_saved(
+    db_url: str, network_accounts: Callable[[Store], list[dict[str, object]]]
+) -> None:
     with open_store(db_url) as store:
         store.save_batch(_pairs())
         pairs = list(store.load_analyses())
         network = link_listings(pairs)
         store.save_network(network)
         stored.save_network_accounts(store, build_graph([p[0] for p in pairs], network))
-        rows = _load_network_accounts(store)
+        rows = network_accounts(store)
         assert {row["account"] for row in rows} == {"facebook:Ngà Voi HN", "chotot:ngavoi88", "chotot:khac"}
         assert rows[0]["degree"] == 1
 
