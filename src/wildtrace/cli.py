@@ -34,7 +34,7 @@ from wildtrace.model import Analysis, Listing, Network, Reject
 from wildtrace.output import link_rows
 from wildtrace.report import print_summary, render_html
 from wildtrace.runners import default_workers
-from wildtrace.scanning import RejectsFile, ScanTotals, run_scan
+from wildtrace.scanning import RejectsFile, ScanTotals, pages_summary, run_scan
 from wildtrace.store import RunStatus, Store, open_store
 from wildtrace.store.judgements import active_judgements, save_network_accounts
 
@@ -209,6 +209,8 @@ def _print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path |
         f"[bold red]{totals.flagged:,}[/] flagged, [bold]{totals.rejected:,}[/] rejected.",
         markup=True,
     )
+    if totals.pages:  # WARC input: every page kept as evidence, listings made of listing pages
+        console.print(pages_summary(totals.pages))
     if totals.commodities:
         top = sorted(totals.commodities.items(), key=lambda item: (-item[1], item[0]))[:8]
         console.print("Flagged commodities: " + ", ".join(f"{name} {n}" for name, n in top))

@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from wildtrace.collect import read_file
-from wildtrace.collect.evidence import dechunk, decode_payload, digest_matches
+from wildtrace.evidence.payload import dechunk, decode_payload, digest_matches
 from wildtrace.model import Listing, Reject
 
 PAGE = (

@@ -34,10 +34,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from warcio.archiveiterator import ArchiveIterator
 
 from wildtrace import __version__
-from wildtrace.collect.evidence import record_payload
 from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.evidence.archive import Sha256WarcWriter, resolve_warc_path
 from wildtrace.evidence.custody import CustodyLog, default_actor
+from wildtrace.evidence.payload import record_payload
 from wildtrace.store import Store
 from wildtrace.store.tables import AccountRow, CaptureRow, ListingRow, PlatformRow
 
@@ -166,6 +166,13 @@ def _warcinfo(subject: str, gzipped: bool, name: str) -> bytes:
     }
     writer.write_record(writer.create_warcinfo_record(name, info))
     return buffer.getvalue()
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, then put back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:
@@ -311,11 +318,18 @@ def export_bundle(
         (root / "manifest-sha256.txt").write_text("".join(manifest), encoding="utf-8")
 
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+        # A new, unpredictable name created exclusively (O_EXCL, mode 0600) beside --out: a
+        # symlink planted there cannot redirect the write; the rename then replaces --out itself.
+        descriptor, partial_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+        partial = Path(partial_name)
         try:
-            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            with (
+                os.fdopen(descriptor, "wb") as raw,
+                zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+            ):
                 for name in [*files, "datapackage.json", "manifest-sha256.txt"]:
                     bundle.write(root / name, name)
+            os.chmod(partial, 0o644 & ~_umask())
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)

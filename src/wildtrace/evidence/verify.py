@@ -25,10 +25,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from warcio.archiveiterator import ArchiveIterator
 from warcio.limitreader import LimitReader
 
-from wildtrace.collect.evidence import Payload, digest_problem, record_payload
 from wildtrace.errors import StoreError
 from wildtrace.evidence.archive import OPEN_SUFFIX, complete_members_end, file_sha256, resolve_warc_path
 from wildtrace.evidence.custody import ChainReport, CustodyLog
+from wildtrace.evidence.payload import Payload, digest_problem, record_payload
 from wildtrace.store import Store
 from wildtrace.store.tables import CaptureRow
 from wildtrace.store.tables_evidence import WarcFileRow, WarcRecordRow
