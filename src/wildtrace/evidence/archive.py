@@ -454,6 +454,8 @@ class WarcArchive:
                 "offset": capture.offset,
                 "length": capture.length,
                 "record_id": capture.record_id,
+                "block_digest": capture.block_digest,
+                "payload_digest": capture.payload_digest,
                 "status": capture.status,
                 "fetched_at": warc_date(capture.fetched_at),
                 "crawl_id": self.crawl_id,
