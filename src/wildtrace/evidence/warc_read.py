@@ -49,8 +49,8 @@ _CHUNK = 1 << 16
 _CONTENT_LENGTH = re.compile(
     rb"^content-length[ \t]*:[ \t]*(\d{1,18})[ \t]*\r?$", re.IGNORECASE | re.MULTILINE
 )
-_RECORD_TYPE = re.compile(rb"^warc-type[ \t]*:[ \t]*([^\r\n]*)$", re.IGNORECASE | re.MULTILINE)
-_TARGET_URI = re.compile(rb"^warc-target-uri[ \t]*:[ \t]*([^\r\n]*)$", re.IGNORECASE | re.MULTILINE)
+_RECORD_TYPE = re.compile(rb"^warc-type[ \t]*:[ \t]*([^\r\n]*)\r?$", re.IGNORECASE | re.MULTILINE)
+_TARGET_URI = re.compile(rb"^warc-target-uri[ \t]*:[ \t]*([^\r\n]*)\r?$", re.IGNORECASE | re.MULTILINE)
 #: Parses the HTTP head of a response record warcio did not (its URI in angle brackets).
 _HTTP_HEADERS = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
 
@@ -101,9 +101,6 @@ class RawRecord:
     head: bytes = b""
     #: Byte offset in the file just after the record (or where reading resumed).
     end: int = 0
-    #: Damage found after the previous record's bytes, in the same gzip member (its trailer):
-    #: the same record, not a new one.
-    tail: bool = False
 
     @property
     def rec_type(self) -> str:
@@ -340,8 +337,15 @@ def split_records(stream: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> Iterato
     size = stream.tell()
     if first == GZIP_MAGIC:
         yield from _split_gzip(stream, size, limits)
-    else:
-        yield from _split_plain(stream, size, limits)
+        return
+    stream.seek(0)
+    if not stream.read(len(WARC_MAGIC)).startswith(WARC_MAGIC):  # damaged at the start: which kind?
+        gzip_at = _next_member(stream, 0)
+        plain_at = _next_warc_line(stream, 0)
+        if gzip_at != -1 and (plain_at == -1 or gzip_at < plain_at):
+            yield from _split_gzip(stream, size, limits)
+            return
+    yield from _split_plain(stream, size, limits)
 
 
 def _split_gzip(stream: IO[bytes], size: int, limits: Limits) -> Iterator[RawRecord]:
@@ -361,32 +365,42 @@ def _split_gzip(stream: IO[bytes], size: int, limits: Limits) -> Iterator[RawRec
             continue
         member = _Member(stream, position)
         buffer = _Buffer(member)
-        whole = 0  # records taken whole from this member
+        held: RawRecord | None = None  # a record is given out only once its member proves whole
         try:
             buffer.skip_blank()
             while buffer.data:
                 data, head, damage, why, _ = _next_record(buffer, limits)
                 if damage is None:
-                    whole += 1
-                    yield RawRecord(position, data, head=head, end=position)
-                    buffer.skip_blank()
+                    if held is not None:
+                        yield held
+                    held = RawRecord(position, data, head=head, end=position)
+                    buffer.skip_blank()  # reads on to the member's end: its checksum is checked
                     continue
+                if held is not None:
+                    yield held
+                    held = None
                 resume = _next_member(stream, position + 1)
                 end = size if resume == -1 else resume
                 yield RawRecord(position, damage=damage, why=why, head=head, end=end)
                 break
             else:
                 end = member.end
+                if held is not None:
+                    yield replace(held, end=end)
         except _Truncated:
             why = "the file ends inside this gzip member"
-            yield RawRecord(position, damage=WarcDamage.TRUNCATED, why=why, end=size, tail=whole > 0)
+            yield RawRecord(position, damage=WarcDamage.TRUNCATED, why=why, head=_head(held), end=size)
             return
         except _BadMember as exc:
             resume = _next_member(stream, position + 1)
             end = size if resume == -1 else resume
             why = f"damaged gzip member ({exc})"
-            yield RawRecord(position, damage=WarcDamage.BAD_GZIP, why=why, end=end, tail=whole > 0)
+            yield RawRecord(position, damage=WarcDamage.BAD_GZIP, why=why, head=_head(held), end=end)
         position = max(end, position + 1)  # always forward: no input can make this loop
+
+
+def _head(record: RawRecord | None) -> bytes:
+    return record.head if record is not None else b""
 
 
 def _split_plain(stream: IO[bytes], size: int, limits: Limits) -> Iterator[RawRecord]:
@@ -412,12 +426,8 @@ def _split_plain(stream: IO[bytes], size: int, limits: Limits) -> Iterator[RawRe
 
 
 def numbered_records(stream: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[int, RawRecord]]:
-    """``split_records`` with each record's number (1-based; a damaged trailer keeps its record's)."""
-    number = 0
-    for raw in split_records(stream, limits):
-        if not raw.tail:
-            number += 1
-        yield number, raw
+    """``split_records`` with each record's number (1-based, counting damaged records too)."""
+    yield from enumerate(split_records(stream, limits), 1)
 
 
 def parse_record(raw: RawRecord) -> Any:
