@@ -38,10 +38,9 @@ from wildtrace.crawl.profile import DEFAULT_REMOVED_MARKERS, SiteProfile
 from wildtrace.crawl.session import CrawlSession
 from wildtrace.evidence.payload import is_html, media_type
 from wildtrace.model import Listing
-from wildtrace.parse import CharsetError, decode_html, parse_listing_html, url_id
+from wildtrace.parse import CharsetError, PageKind, decode_html, page_kind, parse_listing_html, url_id
 from wildtrace.parse.charset import charset_from_content_type
 from wildtrace.parse.html import has_text
-from wildtrace.parse.page import PageKind, page_kind
 
 #: Links to these are never pages (images, archives, documents, media).
 _SKIPPED_EXTENSIONS = re.compile(

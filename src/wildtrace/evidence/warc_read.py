@@ -27,6 +27,7 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeadersParser
 
+from wildtrace.errors import WildTraceError
 from wildtrace.evidence.payload import (
     MAX_DECODED_BYTES,
     Payload,
@@ -36,10 +37,15 @@ from wildtrace.evidence.payload import (
     warc_capture,
 )
 from wildtrace.model import Listing, Origin, Page, Reject
-from wildtrace.parse.charset import CharsetError, charset_from_content_type
-from wildtrace.parse.html import has_text, parse_listing_html
-from wildtrace.parse.page import PageKind, page_kind
-from wildtrace.parse.record import url_id
+from wildtrace.parse import (
+    CharsetError,
+    PageKind,
+    charset_from_content_type,
+    has_text,
+    page_kind,
+    parse_listing_html,
+    url_id,
+)
 
 #: Magic of a gzip member with the deflate method: where a gzipped WARC resynchronises.
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -116,11 +122,11 @@ class RawRecord:
         return uri[1:-1].strip() if uri.startswith("<") and uri.endswith(">") else uri
 
 
-class _Truncated(Exception):
+class _Truncated(WildTraceError):
     """The file ended inside a gzip member."""
 
 
-class _BadMember(Exception):
+class _BadMember(WildTraceError):
     """A gzip member that does not inflate."""
 
 

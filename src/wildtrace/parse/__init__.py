@@ -3,11 +3,13 @@
 from wildtrace.parse.charset import CharsetError, charset_from_content_type, decode_html
 from wildtrace.parse.html import has_text, parse_listing_html
 from wildtrace.parse.language import detect_language
+from wildtrace.parse.page import PageKind, page_kind
 from wildtrace.parse.record import EmptyRecordError, clean_text, content_id, listing_from_record, url_id
 
 __all__ = [
     "CharsetError",
     "EmptyRecordError",
+    "PageKind",
     "charset_from_content_type",
     "clean_text",
     "content_id",
@@ -15,6 +17,7 @@ __all__ = [
     "detect_language",
     "has_text",
     "listing_from_record",
+    "page_kind",
     "parse_listing_html",
     "url_id",
 ]
