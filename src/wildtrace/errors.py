@@ -46,10 +46,14 @@ class ModelFileError(ConfigError):
     """A detector model file (WILDTRACE_DETECTOR_MODEL) cannot be used: missing, not a
     model, damaged, or made for other features. The user points the setting elsewhere."""
 
-    def __init__(self, path: str, reason: str) -> None:
+    def __init__(self, path: str, reason: str, setting: str | None = "WILDTRACE_DETECTOR_MODEL") -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"WILDTRACE_DETECTOR_MODEL={path}: {reason}")
+        self.setting = setting
+        # the setting that named the file, so the user knows what to change; without one
+        # (the model the package ships), the installation itself is damaged
+        where = f"{setting}={path}" if setting else f"the packaged detector model {path}"
+        super().__init__(f"{where}: {reason}")
 
 
 class TrainingError(WildTraceError):

@@ -179,3 +179,22 @@ def test_crawl_with_a_bad_model_stops_before_its_first_request(tmp_path: Path) -
     assert result.returncode == 2, result.stderr
     assert str(model) in result.stderr.replace("\n", "")
     assert not out.exists()
+
+
+def test_a_damaged_packaged_model_names_no_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without WILDTRACE_DETECTOR_MODEL the message must not blame a setting the user never set."""
+    from wildtrace.detect import learned
+
+    damaged = tmp_path / "detector.npz"
+    _truncated(damaged)
+    monkeypatch.delenv(learned.MODEL_ENV, raising=False)
+    monkeypatch.setattr(learned, "packaged_model_path", lambda: damaged)
+    learned.default_model.cache_clear()
+    try:
+        with pytest.raises(ModelFileError) as caught:
+            learned.default_model()
+    finally:
+        learned.default_model.cache_clear()
+    message = str(caught.value)
+    assert message.startswith(f"the packaged detector model {damaged}: ")
+    assert "WILDTRACE_DETECTOR_MODEL=" not in message and "reinstall" in message

@@ -374,7 +374,15 @@ def active_model_path() -> Path | None:
 def default_model() -> LearnedModel | None:
     """The active model (see ``active_model_path``), or None: lexicon scores only."""
     path = active_model_path()
-    return None if path is None else LearnedModel.load(path)
+    if path is None:
+        return None
+    try:
+        return LearnedModel.load(path)
+    except ModelFileError as error:
+        if os.environ.get(MODEL_ENV):
+            raise
+        reason = f"{error.reason}; reinstall WildTrace or set {MODEL_ENV} to a model"
+        raise ModelFileError(error.path, reason, setting=None) from error
 
 
 def detection_data_files() -> list[Path]:
