@@ -119,3 +119,15 @@ def test_the_crawler_and_the_importer_share_one_classifier() -> None:
     from wildtrace.crawl import spider
 
     assert spider.page_kind is page_kind  # the generic crawl mode calls the same function
+
+
+def test_an_item_named_by_its_number_is_a_listing_without_structured_data() -> None:
+    listing = parse_listing_html("<p>Nga voi that, 2 trieu</p>", "https://t.test/")
+    for url, kind in [
+        ("https://tg.test/s/asia_rare_supply/7287", PageKind.LISTING),  # a channel post
+        ("https://shop.test/tasbih-gading-i.23530889.235706149", PageKind.LISTING),
+        ("https://news.test/archive/2024", PageKind.OTHER),  # a year is not an item number
+        ("https://shop.test/seller/12345", PageKind.SELLER),
+        ("https://shop.test/category/123", PageKind.SEARCH),
+    ]:
+        assert page_kind(url, listing) is kind, url

@@ -34,6 +34,10 @@ GENERIC_ITEM_PATH = re.compile(
     r"anuncio|offer|post|san-pham|tin)/",
     re.IGNORECASE,
 )
+#: URL ends that name one post or item by its number: a channel post (``/s/channel/7287``), a
+#: Shopee-style item (``name-i.123.456``); checked after the search and seller shapes. A path
+#: ending in a year (``/news/2024``) is not one.
+_ITEM_ID_END = re.compile(r"(?:/(?!(?:19|20)\d\d/?$)\d{3,}/?|-i\.\d+\.\d+/?)$")
 #: Path segments of search, category and result pages.
 _SEARCH_PATH = re.compile(
     r"/(?:search|find|results?|browse|category|categories|cat|tag|tags|tim-kiem|buscar|recherche|"
@@ -110,7 +114,9 @@ def page_kind(url: str | None, listing: Listing, html: str | bytes | None = None
         return PageKind.SELLER
     if _HOME_PATH.fullmatch(path) and not parts.query:
         return PageKind.HOME
-    return kind
+    if kind is not PageKind.OTHER or not has_text(listing):
+        return kind
+    return PageKind.LISTING if _ITEM_ID_END.search(path) else PageKind.OTHER
 
 
 def _query(query: str) -> list[tuple[str, str]]:
