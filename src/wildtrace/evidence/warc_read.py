@@ -240,7 +240,8 @@ class _Buffer:
 def _header_end(buffer: _Buffer, limit: int) -> int:
     """Length of the header block (blank line included) at the buffer's start, 0 if none in limit."""
     crlf = buffer.find(b"\r\n\r\n", limit)
-    lf = buffer.find(b"\n\n", limit)  # some tools write bare line feeds
+    # some tools write bare line feeds: look for them only before the first CRLF blank line
+    lf = buffer.find(b"\n\n", crlf + 3 if crlf != -1 else limit)
     ends = [at + size for at, size in ((crlf, 4), (lf, 2)) if at != -1]
     return min(ends) if ends else 0
 
