@@ -62,20 +62,39 @@ def sha256_b32(data: bytes, algorithm: str = "sha256") -> str:
 def gzip_member_of_length(data: bytes, length: int) -> bytes:
     """A gzip member holding ``data`` padded (in its FCOMMENT header field) to exactly ``length``."""
     trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
-    for level in (9, 8, 7, 6, 5, 4):
-        for mem_level in (9, 8, 7):
-            deflated = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS, mem_level)
-            raw = deflated.compress(data) + deflated.flush()
-            room = length - (10 + len(raw) + len(trailer))
-            if room == 0:
-                return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + raw + trailer
-            if room > 0:
-                header = b"\x1f\x8b\x08\x10\x00\x00\x00\x00\x00\xff" + b"c" * (room - 1) + b"\x00"
-                return header + raw + trailer
+    variants = [
+        (level, wbits, mem_level, strategy)
+        for strategy in (zlib.Z_DEFAULT_STRATEGY, zlib.Z_FILTERED)
+        for wbits in (15, 14, 13, 12, 11)
+        for level in (9, 8, 7, 6, 5)
+        for mem_level in (9, 8, 7, 6)
+    ]
+    for level, wbits, mem_level, strategy in variants:  # a forger tries until one fits
+        deflated = zlib.compressobj(level, zlib.DEFLATED, -wbits, mem_level, strategy)
+        raw = deflated.compress(data) + deflated.flush()
+        room = length - (10 + len(raw) + len(trailer))
+        if room == 0:
+            return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + raw + trailer
+        if room > 0:
+            header = b"\x1f\x8b\x08\x10\x00\x00\x00\x00\x00\xff" + b"c" * (room - 1) + b"\x00"
+            return header + raw + trailer
     raise AssertionError("the forged record compresses larger than the original")
 
 
 def forge(path: Path, offset: int, length: int, old: bytes, new: bytes) -> tuple[str, str, str]:
+    """``_forge`` with ``new``, or (when that compresses too large) another forged price."""
+    for plain_id in (False, True):
+        for price in (new, b"9.800.000", b"8.900.000", b"7.700.000"):
+            try:
+                return _forge(path, offset, length, old, price, plain_id)
+            except AssertionError:
+                continue
+    raise AssertionError("no forged record fits the original gzip member's length")
+
+
+def _forge(
+    path: Path, offset: int, length: int, old: bytes, new: bytes, plain_id: bool = False
+) -> tuple[str, str, str]:
     """Replace ``old`` by ``new`` (same length) in the record at ``offset``, with correct WARC
     digests and a gzip member of the same length: (new payload SHA-256, block and payload digests)."""
     data = path.read_bytes()
@@ -93,6 +112,8 @@ def forge(path: Path, offset: int, length: int, old: bytes, new: bytes) -> tuple
             line = b"WARC-Block-Digest: " + sha256_b32(block, algorithm).encode()
         elif line.startswith(b"WARC-Payload-Digest:"):
             line = b"WARC-Payload-Digest: " + sha256_b32(payload, algorithm).encode()
+        elif plain_id and line.startswith(b"WARC-Record-ID:"):  # compresses better, same length
+            line = b"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000000>"
         lines.append(line)
     forged = b"\r\n".join(lines) + b"\r\n\r\n" + block + b"\r\n\r\n"
     path.write_bytes(data[:offset] + gzip_member_of_length(forged, length) + data[offset + length :])
@@ -236,3 +257,19 @@ def test_export_does_not_follow_a_symlink_planted_at_its_temporary_name(tmp_path
     assert not out.is_symlink() and zipfile.is_zipfile(out)
     assert result.archived == 1
     assert [p.name for p in out.parent.iterdir() if p.name.endswith(".partial") and not p.is_symlink()] == []
+
+
+def test_export_of_a_damaged_record_names_it_and_still_writes_the_bundle(tmp_path: Path, db_url: str) -> None:
+    folder = tmp_path / "warcs"
+    captures = crawl(folder, db_url, 2)
+    [warc] = folder.glob("*.warc.gz")
+    data = bytearray(warc.read_bytes())
+    data[captures[0].offset + captures[0].length // 2] ^= 0x55
+    warc.write_bytes(bytes(data))
+    out = tmp_path / "bundle.zip"
+    result = runner.invoke(
+        cli.app, ["evidence", "export", captures[0].url, "--out", str(out), "--db", db_url]
+    )
+    assert result.exit_code == 1, result.output  # the user must act, nothing crashed
+    assert "MISMATCH" in result.output and "damaged gzip member" in " ".join(result.output.split())
+    assert zipfile.is_zipfile(out)

@@ -444,7 +444,12 @@ def parse_record(raw: RawRecord) -> Any:
 
 
 def read_record_at(stream: IO[bytes], offset: int, limits: Limits = DEFAULT_LIMITS) -> RawRecord:
-    """The one record at ``offset`` (gzip member or uncompressed), bounded as ``split_records``."""
+    """The one record at ``offset`` (gzip member or uncompressed), bounded as ``split_records``.
+
+    ``end`` is where the record's bytes end in the file: its gzip member's end (read to its
+    checksum), or the blank lines after an uncompressed record; ``offset`` itself when a gzip
+    member holds more than this record.
+    """
     stream.seek(0, 2)
     size = stream.tell()
     stream.seek(offset)
@@ -453,14 +458,19 @@ def read_record_at(stream: IO[bytes], offset: int, limits: Limits = DEFAULT_LIMI
         buffer = _Buffer(member)
         try:
             data, head, damage, why, _ = _next_record(buffer, limits)
+            if damage is None:
+                buffer.skip_blank()  # on to the member's end: its checksum is checked
         except _Truncated:
             return RawRecord(offset, damage=WarcDamage.TRUNCATED, why="the file ends inside this gzip member")
         except _BadMember as exc:
             return RawRecord(offset, damage=WarcDamage.BAD_GZIP, why=f"damaged gzip member ({exc})")
-        return RawRecord(offset, data, damage, why, head, end=member.end if member.done else offset)
+        end = member.end if member.done and not buffer.data else offset
+        return RawRecord(offset, data, damage, why, head, end=end)
     buffer = _Buffer(_File(stream, offset))
     buffer.taken = offset
     data, head, damage, why, _ = _next_record(buffer, limits)
+    if damage is None:
+        buffer.skip_blank()
     return RawRecord(offset, data, damage, why, head, end=min(size, buffer.taken))
 
 
