@@ -4,14 +4,25 @@ from wildtrace.parse.charset import CharsetError, charset_from_content_type, dec
 from wildtrace.parse.html import has_text, parse_listing_html
 from wildtrace.parse.language import detect_language
 from wildtrace.parse.page import PageKind, page_kind
-from wildtrace.parse.record import EmptyRecordError, clean_text, content_id, listing_from_record, url_id
+from wildtrace.parse.record import (
+    CLEANED_KEY,
+    EmptyRecordError,
+    clean_text,
+    clean_value,
+    content_id,
+    listing_from_record,
+    unstorable_count,
+    url_id,
+)
 
 __all__ = [
+    "CLEANED_KEY",
     "CharsetError",
     "EmptyRecordError",
     "PageKind",
     "charset_from_content_type",
     "clean_text",
+    "clean_value",
     "content_id",
     "decode_html",
     "detect_language",
@@ -19,5 +30,6 @@ __all__ = [
     "listing_from_record",
     "page_kind",
     "parse_listing_html",
+    "unstorable_count",
     "url_id",
 ]
