@@ -1,24 +1,29 @@
-"""Downloader middlewares: archive every exchange, back off when a site asks us to slow down."""
+"""Middlewares: archive every exchange, back off when a site asks us to slow down, and record
+what Scrapy's off-site and depth filters drop."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.depth import DepthMiddleware
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from wildtrace.crawl.config import MAX_BACKOFF
+from wildtrace.crawl.events import ARCHIVED, DEPTH, FAULT, OFFSITE
 from wildtrace.errors import WildTraceError
 
 if TYPE_CHECKING:
@@ -115,15 +120,23 @@ class WarcMiddleware:
                 content_decoded=not encoded,
             )
         except (OSError, WildTraceError, ValueError) as exc:
-            session.event("fault", response.url, reason=f"could not archive the response: {exc}")
+            reason = f"could not archive the response: {exc}"
+            session.event(FAULT, response.url, rule="archive", reason=reason)
             raise IgnoreRequest(f"{response.url}: not archived, so not used: {exc}") from exc
-        session.totals.fetched += 1
         request.meta[CAPTURE_META] = capture
-        if not request.meta.get("dont_obey_robotstxt"):  # robots.txt is not one of the pages
-            session.totals.pages += 1
-            limit = session.config.max_pages
-            if limit is not None and session.totals.pages >= limit:
-                self.crawler.spider.closing = True  # type: ignore[union-attr]
+        is_page = not request.meta.get("dont_obey_robotstxt")  # robots.txt is not one of the pages
+        session.event(
+            ARCHIVED,
+            response.url,
+            flags=("page",) if is_page else (),
+            status=response.status,
+            sha256=capture.sha256,
+            warc_file=capture.warc_file.name,
+            warc_offset=capture.offset,
+        )
+        limit = session.config.max_pages
+        if is_page and limit is not None and session.totals.pages >= limit:
+            self.crawler.spider.closing = True  # type: ignore[union-attr]
         return response
 
 
@@ -164,3 +177,77 @@ def retry_after(response: Response) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+class OffsiteEvents(OffsiteMiddleware):
+    """Scrapy's off-site filter, writing each request it drops to the events file.
+
+    It drops followed links and redirect hops to hosts outside the crawl's domains when they are
+    scheduled, before any middleware or errback sees them; without this, a redirect to another
+    host vanished without a word.
+    """
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        try:
+            super().process_request(request)
+        except IgnoreRequest:
+            session = session_of(self.crawler)
+            host = urlparse_cached(request).hostname or "?"
+            domains = ", ".join(getattr(self.crawler.spider, "allowed_domains", None) or []) or "none"
+            detail: dict[str, Any] = {
+                "reason": f"not followed: {host} is outside the crawl's domains ({domains})"
+            }
+            redirects = request.meta.get("redirect_urls")
+            if redirects:
+                detail["redirected_from"] = redirects[0]
+            session.event(OFFSITE, request.url, **detail)
+            raise
+
+
+class DepthEvents(DepthMiddleware):
+    """Scrapy's depth tracking, with the limit applied here and each link beyond it recorded.
+
+    ``WILDTRACE_DEPTH`` is the crawl's ``--depth`` (0: the start pages only; Scrapy's own
+    ``DEPTH_LIMIT`` treats 0 as "no limit", so it is left at 0 and this class decides).
+    """
+
+    def __init__(
+        self, maxdepth: int, stats: StatsCollector, verbose_stats: bool = False, prio: int = 1
+    ) -> None:
+        super().__init__(maxdepth, stats, verbose_stats, prio)
+        self.limit = maxdepth
+        self._reported: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DepthEvents:
+        settings = crawler.settings
+        middleware = cls(
+            settings.getint("WILDTRACE_DEPTH"),
+            crawler.stats,
+            settings.getbool("DEPTH_STATS_VERBOSE"),
+            settings.getint("DEPTH_PRIORITY"),
+        )
+        middleware.maxdepth = 0  # Scrapy's check off: this class applies the limit
+        middleware.crawler = crawler
+        return middleware
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
+        processed = super().get_processed_request(request, response)
+        if processed is None or response is None:
+            return processed
+        depth = int(processed.meta.get("depth", 0))
+        if depth <= self.limit:
+            return processed
+        spider = self.crawler.spider
+        followed = getattr(spider, "_followed", None)
+        if isinstance(followed, set):
+            followed.discard(request.url)  # a shallower page may still lead to it
+        if request.url not in self._reported:
+            self._reported.add(request.url)
+            session_of(self.crawler).event(
+                DEPTH,
+                request.url,
+                reason=f"not followed: depth {depth} is beyond --depth {self.limit}",
+                linked_from=response.url,
+            )
+        return None

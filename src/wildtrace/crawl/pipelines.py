@@ -14,6 +14,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from wildtrace.config import threshold as resolve_threshold
+from wildtrace.crawl.events import FAULT, STORED
 from wildtrace.crawl.history import changes, clear_takedown, record_takedown, stored_fields
 from wildtrace.crawl.middlewares import session_of
 from wildtrace.crawl.session import CrawlSession
@@ -56,7 +57,10 @@ class CapturePipeline:
         archived = item.get("capture")
         if not isinstance(archived, ArchivedCapture):
             session.event(
-                "fault", item.get("url", "?"), reason="page without an archived capture: not stored"
+                FAULT,
+                item.get("url", "?"),
+                rule="no-capture",
+                reason="page without an archived capture: not stored",
             )
             return item
         capture = capture_of(archived, item.get("content_type"))
@@ -66,10 +70,10 @@ class CapturePipeline:
             elif item["kind"] == "listing":
                 self._listing(session, item["listing"], capture)
         except Exception as exc:  # the page stays in the WARC files: `wildtrace scan` them later
-            session.totals.faults += 1
             session.event(
-                "fault",
+                FAULT,
                 item.get("url", "?"),
+                rule="store",
                 reason=f"archived but not analysed or stored: {type(exc).__name__}: {exc}",
             )
         return item
@@ -79,25 +83,34 @@ class CapturePipeline:
         before = stored_fields(session.store, listing.id)
         analysis = analyze(listing, self.threshold)
         counts = session.store.save_batch([(listing, analysis)])
-        totals = session.totals
-        totals.listings += 1
-        totals.new += counts.new
-        totals.updated += counts.updated
-        totals.unchanged += counts.unchanged
-        if analysis.detection.flagged:
-            totals.flagged += 1
+        url = listing.url or "?"
         if counts.conflicts:
             session.event(
-                "fault", listing.url or "?", reason=f"id {listing.id} is stored for another platform"
+                FAULT,
+                url,
+                rule="platform-conflict",
+                listing=listing.id,
+                platform=listing.platform,
+                reason=f"id {listing.id} is stored for another platform: not stored",
+                sha256=capture.sha256,
             )
+            return
+        outcome = "new" if counts.new else "updated" if counts.updated else "unchanged"
+        session.event(
+            STORED,
+            url,
+            outcome=outcome,
+            flags=("flagged",) if analysis.detection.flagged else (),
+            listing=listing.id,
+            sha256=capture.sha256,
+        )
         if before is None:
             return
         if before.takedown is not None:
             clear_takedown(session.store, listing.id)
-            session.event("reappeared", listing.url or "?", reason="served again after a takedown")
+            session.event("reappeared", url, reason="served again after a takedown")
         changed = changes(before, listing)
         if changed:
-            totals.changed += 1
             shown = {
                 name: {"before": old, "after": new} for name, (old, new) in changed.items() if name != "text"
             }
@@ -105,7 +118,7 @@ class CapturePipeline:
                 shown["text"] = {"before": "(changed)", "after": "(changed)"}
             session.event(
                 "changed",
-                listing.url or "?",
+                url,
                 listing=listing.id,
                 fields=sorted(changed),
                 changes=shown,
@@ -115,7 +128,6 @@ class CapturePipeline:
     def _gone(self, session: CrawlSession, url: str, capture: Capture, reason: str) -> None:
         uid = url_id(url)
         if record_takedown(session.store, uid, capture, reason):
-            session.totals.takedowns += 1
             session.event("takedown", url, listing=uid, reason=reason, sha256=capture.sha256)
         else:
             session.event("gone", url, reason=f"{reason} (never captured before: nothing to mark)")
