@@ -31,6 +31,8 @@ STORED = "stored"
 OFFSITE = "offsite"
 #: A link deeper than --depth, not followed.
 DEPTH = "depth"
+#: The crawl reached --max-pages: one event, at the page that reached it.
+LIMIT = "limit"
 #: What the crawl declined to fetch or follow, by rule. Refusals are the crawl obeying its
 #: limits and the site's wishes: counted and shown, not faults.
 #: Event kind -> the rule's name in the summary.
@@ -39,6 +41,7 @@ REFUSALS: dict[str, str] = {
     "offsite": "offsite",
     "refused": "private-address",
     "depth": "depth",
+    "limit": "max-pages",
 }
 #: Kinds logged as warnings (the rest at INFO, shown with --verbose).
 _WARNINGS = frozenset({FAULT, "refused"})

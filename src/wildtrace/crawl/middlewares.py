@@ -23,7 +23,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from wildtrace.crawl.config import MAX_BACKOFF
-from wildtrace.crawl.events import ARCHIVED, DEPTH, FAULT, OFFSITE
+from wildtrace.crawl.events import ARCHIVED, DEPTH, FAULT, LIMIT, OFFSITE
 from wildtrace.errors import WildTraceError
 
 if TYPE_CHECKING:
@@ -136,7 +136,14 @@ class WarcMiddleware:
         )
         limit = session.config.max_pages
         if is_page and limit is not None and session.totals.pages >= limit:
-            self.crawler.spider.closing = True  # type: ignore[union-attr]
+            spider = self.crawler.spider
+            if not getattr(spider, "closing", False):
+                session.event(
+                    LIMIT,
+                    response.url,
+                    reason=f"--max-pages {limit} reached: the requests still queued are not sent",
+                )
+            spider.closing = True  # type: ignore[union-attr]
         return response
 
 
