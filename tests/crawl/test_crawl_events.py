@@ -67,7 +67,7 @@ def test_every_refusal_and_cap_is_an_event(
     done = summary(out)
     assert done["faults"] == counted["fault"] == 2
     assert done["refusals"] == {
-        "robots": 1, "offsite": 2, "private-address": 2, "depth": 1, "max-pages": 0,
+        "robots": 1, "offsite": 2, "private-address": 2, "depth": 1, "max-pages": 0, "duplicate-redirect": 0,
     }  # fmt: skip
     assert done["listings"] == counted["stored"] == 1 and done["flagged"] == 1
     assert done["fetched"] == counted["archived"]

@@ -31,6 +31,8 @@ STORED = "stored"
 OFFSITE = "offsite"
 #: A link deeper than --depth, not followed.
 DEPTH = "depth"
+#: A redirect to a URL already requested in this crawl (a loop), not fetched again.
+DUPLICATE = "duplicate"
 #: The crawl reached --max-pages: one event, at the page that reached it.
 LIMIT = "limit"
 #: What the crawl declined to fetch or follow, by rule. Refusals are the crawl obeying its
@@ -42,6 +44,7 @@ REFUSALS: dict[str, str] = {
     "refused": "private-address",
     "depth": "depth",
     "limit": "max-pages",
+    "duplicate": "duplicate-redirect",
 }
 #: Kinds logged as warnings (the rest at INFO, shown with --verbose).
 _WARNINGS = frozenset({FAULT, "refused"})

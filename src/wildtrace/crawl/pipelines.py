@@ -51,6 +51,9 @@ class CapturePipeline:
     def open_spider(self) -> None:
         config = session_of(self.crawler).config
         self.threshold = config.threshold if config.threshold is not None else resolve_threshold(None)
+        # Load the lexicon and models now, before the first request: loading them at the first
+        # listing page held the reactor for seconds, and downloads in flight timed out.
+        analyze(Listing(id="warm-up", title="warm-up"), self.threshold)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         session = session_of(self.crawler)

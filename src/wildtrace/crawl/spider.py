@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector as ParselSelector
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -33,7 +33,7 @@ from twisted.web._newclient import ResponseFailed
 
 from wildtrace.collect.evidence import is_html, media_type
 from wildtrace.crawl.config import CrawlConfig
-from wildtrace.crawl.events import FAULT
+from wildtrace.crawl.events import DUPLICATE, FAULT
 from wildtrace.crawl.guard import PrivateAddressRefused
 from wildtrace.crawl.middlewares import CAPTURE_META, STOPPING
 from wildtrace.crawl.pages import is_listing_page
@@ -79,6 +79,7 @@ class ListingSpider(Spider):
         session = kwargs.pop("session", None) or CrawlSession(config)
         spider = cls(config, session, *args, **kwargs)
         spider._set_crawler(crawler)
+        crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
         return spider
 
     def _start_urls(self) -> list[str]:
@@ -267,6 +268,19 @@ class ListingSpider(Spider):
         if kind != "robots":
             self.seen_pages += 1
             self._check_limit()
+
+    def dropped(self, request: Request, spider: Spider | None = None) -> None:
+        """A request the scheduler refused as already seen: silent for links (the same URL
+        linked twice), an event for a redirect hop, whose target is then never fetched here."""
+        redirects = request.meta.get("redirect_urls")
+        if redirects:
+            self.session.event(
+                DUPLICATE,
+                request.url,
+                reason="redirected to a URL already requested in this crawl (a redirect loop?): "
+                "not fetched again",
+                redirected_from=redirects[0],
+            )
 
     def closed(self, reason: str) -> None:
         self.session.finish_reason = reason
