@@ -44,6 +44,10 @@ def test_changes_takedowns_and_history(db_url: str) -> None:
         store.save_batch([(first, analyze(first))])
         before = stored_fields(store, first.id)
         assert before is not None and before.values["seller"] == "ana" and before.takedown is None
+        # scoped by platform: the crawler asks for its own listing, never another platform's
+        assert stored_fields(store, first.id, platform="market.example") == before
+        assert stored_fields(store, first.id, platform="other.example") is None
+        assert not record_takedown(store, first.id, capture("c", 404), "HTTP 404", platform="other.example")
         assert changes(before, second) == {"price": ("120 USD", "90 USD")}
         store.save_batch([(second, analyze(second))])
         assert record_takedown(store, first.id, capture("c", 404), "HTTP 404")

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from wildtrace.model import Capture, Listing
 from wildtrace.store import Store
 from wildtrace.store import rows as store_rows
-from wildtrace.store.tables import AccountRow, CaptureRow, ListingRow
+from wildtrace.store.tables import AccountRow, CaptureRow, ListingRow, PlatformRow
 
 #: Fields compared between two captures of a listing.
 WATCHED_FIELDS: tuple[str, ...] = ("title", "price", "seller", "text", "location")
@@ -50,7 +50,16 @@ class HistoryEntry:
     warc_offset: int | None
 
 
-def stored_fields(store: Store, uid: str) -> StoredFields | None:
+def _listing_is(uid: str, platform: str | None) -> ColumnElement[bool]:
+    """The listing ``uid``; of ``platform`` when one is given (a listing is known by its
+    platform and id once the store keys listings by both)."""
+    if platform is None:
+        return ListingRow.uid == uid
+    of_platform = select(PlatformRow.id).where(PlatformRow.name == platform).scalar_subquery()
+    return (ListingRow.uid == uid) & (ListingRow.platform_id == of_platform)
+
+
+def stored_fields(store: Store, uid: str, *, platform: str | None = None) -> StoredFields | None:
     """The watched fields of a stored listing, or None if it was never stored."""
     query = (
         select(
@@ -62,7 +71,7 @@ def stored_fields(store: Store, uid: str) -> StoredFields | None:
             ListingRow.extra,
         )
         .outerjoin(AccountRow, AccountRow.id == ListingRow.account_id)
-        .where(ListingRow.uid == uid)
+        .where(_listing_is(uid, platform))
     )
     with store.read_connection(f"read listing {uid}") as conn:
         row = conn.execute(query).first()
@@ -86,7 +95,9 @@ def changes(before: StoredFields, after: Listing) -> dict[str, tuple[str | None,
     return found
 
 
-def record_takedown(store: Store, uid: str, capture: Capture, reason: str) -> bool:
+def record_takedown(
+    store: Store, uid: str, capture: Capture, reason: str, *, platform: str | None = None
+) -> bool:
     """Keep a takedown of a stored listing; False if the listing was never stored."""
     mark = {
         "at": capture.captured_at or datetime.now(UTC).isoformat(),
@@ -96,7 +107,7 @@ def record_takedown(store: Store, uid: str, capture: Capture, reason: str) -> bo
     }
     with store.write_transaction(f"record the takedown of {uid}") as conn:
         row = conn.execute(
-            select(ListingRow.id, ListingRow.extra).where(ListingRow.uid == uid)
+            select(ListingRow.id, ListingRow.extra).where(_listing_is(uid, platform))
         ).first()
         if row is None:
             return False
@@ -113,11 +124,11 @@ def record_takedown(store: Store, uid: str, capture: Capture, reason: str) -> bo
     return True
 
 
-def clear_takedown(store: Store, uid: str) -> None:
+def clear_takedown(store: Store, uid: str, *, platform: str | None = None) -> None:
     """Remove the takedown mark of a listing that is served again."""
     with store.write_transaction(f"update {uid}") as conn:
         row = conn.execute(
-            select(ListingRow.id, ListingRow.extra).where(ListingRow.uid == uid)
+            select(ListingRow.id, ListingRow.extra).where(_listing_is(uid, platform))
         ).first()
         if row is None or not isinstance(row.extra, dict) or "takedown" not in row.extra:
             return
@@ -125,7 +136,7 @@ def clear_takedown(store: Store, uid: str) -> None:
         conn.execute(update(ListingRow).where(ListingRow.id == row.id).values(extra=extra))
 
 
-def listing_history(store: Store, uid: str) -> list[HistoryEntry]:
+def listing_history(store: Store, uid: str, *, platform: str | None = None) -> list[HistoryEntry]:
     """Every capture of a listing, oldest first."""
     query = (
         select(
@@ -136,7 +147,7 @@ def listing_history(store: Store, uid: str) -> list[HistoryEntry]:
             CaptureRow.warc_offset,
         )
         .join(ListingRow, ListingRow.id == CaptureRow.listing_id)
-        .where(ListingRow.uid == uid)
+        .where(_listing_is(uid, platform))
         .order_by(CaptureRow.id)
     )
     with store.read_connection(f"read the history of {uid}") as conn:

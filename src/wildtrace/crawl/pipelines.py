@@ -21,6 +21,7 @@ from wildtrace.crawl.session import CrawlSession
 from wildtrace.evidence.archive import ArchivedCapture, warc_date
 from wildtrace.model import Capture, Listing
 from wildtrace.parse import url_id
+from wildtrace.parse.record import platform_from_url
 from wildtrace.pipeline import analyze
 
 
@@ -83,7 +84,7 @@ class CapturePipeline:
 
     def _listing(self, session: CrawlSession, listing: Listing, capture: Capture) -> None:
         listing = replace(listing, capture=capture)
-        before = stored_fields(session.store, listing.id)
+        before = stored_fields(session.store, listing.id, platform=listing.platform)
         analysis = analyze(listing, self.threshold)
         counts = session.store.save_batch([(listing, analysis)])
         url = listing.url or "?"
@@ -110,7 +111,7 @@ class CapturePipeline:
         if before is None:
             return
         if before.takedown is not None:
-            clear_takedown(session.store, listing.id)
+            clear_takedown(session.store, listing.id, platform=listing.platform)
             session.event("reappeared", url, reason="served again after a takedown")
         changed = changes(before, listing)
         if changed:
@@ -130,7 +131,7 @@ class CapturePipeline:
 
     def _gone(self, session: CrawlSession, url: str, capture: Capture, reason: str) -> None:
         uid = url_id(url)
-        if record_takedown(session.store, uid, capture, reason):
+        if record_takedown(session.store, uid, capture, reason, platform=platform_from_url(url)):
             session.event("takedown", url, listing=uid, reason=reason, sha256=capture.sha256)
         else:
             session.event("gone", url, reason=f"{reason} (never captured before: nothing to mark)")
