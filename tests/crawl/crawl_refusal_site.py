@@ -3,7 +3,8 @@
 Its home page links to: a listing (``/item/1``), a page robots.txt forbids, a redirect to another
 host name (``localhost``: off-site), a link to that other host, a redirect and a link to
 127.0.0.2 (refused by the private-address guard when only 127.0.0.1 is allowed), a chain of
-pages deeper than the crawl's depth, a page over the size cap and one slower than the timeout.
+pages deeper than the crawl's depth, a page over the size cap, one slower than the timeout and
+a host that does not resolve.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class RefusalSite:
             "/d1",
             "/big",
             "/slow",
+            f"http://unresolvable.invalid:{port}/x",
         ]
         items = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
         return f"<html><body><h1>Market</h1><ul>{items}</ul></body></html>"

@@ -37,7 +37,8 @@ def test_every_refusal_and_cap_is_an_event(
         port = refusal_site.port
         profile = tmp_path / "p.yaml"
         profile.write_text(
-            f"start_urls: ['{base}/']\nallowed_domains: [127.0.0.1, 127.0.0.2]\n", encoding="utf-8"
+            f"start_urls: ['{base}/']\nallowed_domains: [127.0.0.1, 127.0.0.2, unresolvable.invalid]\n",
+            encoding="utf-8",
         )
         run = run_cli(
             "crawl", "--profile", str(profile), "--allow-network", "127.0.0.1", "--delay", "0",
@@ -46,7 +47,7 @@ def test_every_refusal_and_cap_is_an_event(
         )  # fmt: skip
         hits = dict(refusal_site.hits)
     assert "Traceback" not in run.stderr
-    assert run.code == 1, run.stderr  # the size and time caps lost two pages: the user must act
+    assert run.code == 1, run.stderr  # the caps and the DNS failure lost three pages: the user must act
     kinds = by_kind(out)
     assert set(kinds["robots"]) == {f"{base}/private/secret"}
     # off-site: the followed link and the redirect hop are both refused, and said so
@@ -58,20 +59,21 @@ def test_every_refusal_and_cap_is_an_event(
     assert set(kinds["depth"]) == {f"{base}/d3"}
     assert "depth 3" in str(kinds["depth"][f"{base}/d3"]["reason"])
     faults = kinds["fault"]
-    assert set(faults) == {f"{base}/big", f"{base}/slow"}
+    assert set(faults) == {f"{base}/big", f"{base}/slow", f"http://unresolvable.invalid:{port}/x"}
     assert faults[f"{base}/big"]["rule"] == "size-cap"
     assert faults[f"{base}/slow"]["rule"] == "time-cap"
+    assert faults[f"http://unresolvable.invalid:{port}/x"]["rule"] == "dns"
     assert hits.get("/d3", 0) == 0 and hits.get("/private/secret", 0) == 0
     # the summary is the events counted
     counted = Counter(str(e["kind"]) for e in events(out))
     done = summary(out)
-    assert done["faults"] == counted["fault"] == 2
+    assert done["faults"] == counted["fault"] == 3
     assert done["refusals"] == {
         "robots": 1, "offsite": 2, "private-address": 2, "depth": 1, "max-pages": 0, "duplicate-redirect": 0,
     }  # fmt: skip
     assert done["listings"] == counted["stored"] == 1 and done["flagged"] == 1
     assert done["fetched"] == counted["archived"]
-    assert "2 faults" in run.stderr and "2 off-site" in run.stderr and "1 beyond --depth" in run.stderr
+    assert "3 faults" in run.stderr and "2 off-site" in run.stderr and "1 beyond --depth" in run.stderr
 
 
 def test_a_platform_conflict_is_a_fault_not_a_stored_listing(

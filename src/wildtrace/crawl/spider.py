@@ -304,6 +304,8 @@ def describe_failure(failure: Failure) -> tuple[str, str, str | None]:
             return "robots", "disallowed by robots.txt", None
         if "max redirections" in message.lower() or "redirect" in message.lower():
             return "fault", f"too many redirects ({message})", "redirects"
+        if "cannot resolve" in message:  # the private-address guard could not look the host up
+            return "fault", message, "dns"
         if "DOWNLOAD_MAXSIZE" in message:
             return "fault", f"response too large once decompressed (decompression cap): {message}", "size-cap"
         return "fault", message or "request dropped", None
