@@ -164,3 +164,28 @@ def test_depth_zero_crawls_only_the_start_pages(
     deep = {e["url"] for e in events(out) if e["kind"] == "depth"}
     assert f"{base}/item/1" in deep and f"{base}/d1" in deep
     assert summary(out)["refusals"]["depth"] == len(deep)
+
+
+@pytest.mark.parametrize("status", ["503", "404"])
+def test_an_unreachable_robots_txt_disallows_the_host(crawl_dirs: tuple[Path, str], status: str) -> None:
+    """RFC 9309: robots.txt answering 5xx means "disallow everything" (Scrapy read the error page
+    as rules and crawled the site); a 4xx means there are no rules."""
+    out, db = crawl_dirs
+    site = RefusalSite(robots=status)
+    with site.serve() as base:
+        run = run_cli(
+            "crawl", f"{base}/", "--allow-private", "--delay", "0", "--depth", "1", "--retries", "0",
+            "--timeout", "1", "--out-dir", str(out), "--db", db,
+        )  # fmt: skip
+        hits = dict(site.hits)
+    assert "Traceback" not in run.stderr
+    if status == "503":
+        assert run.code == 0, run.stderr
+        assert set(hits) == {"/robots.txt"}
+        (refusal,) = [e for e in events(out) if e["kind"] == "robots"]
+        assert refusal["url"] == f"{base}/"
+        assert "robots.txt unreachable (HTTP 503)" in refusal["reason"] and "RFC 9309" in refusal["reason"]
+        assert summary(out)["refusals"]["robots"] == 1
+    else:
+        assert hits.get("/") == 1 and hits.get("/private/secret") == 1  # no rules: allowed
+        assert not [e for e in events(out) if e["kind"] == "robots"]

@@ -118,6 +118,8 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             "wildtrace.crawl.middlewares.OffsiteEvents": 45,
             "wildtrace.crawl.guard.PrivateAddressGuard": 50,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "wildtrace.crawl.middlewares.RobotsTxtRfc9309": 100,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "wildtrace.crawl.middlewares.BackoffRetryMiddleware": 550,
             "wildtrace.crawl.middlewares.WarcMiddleware": 950,

@@ -16,6 +16,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.http.headers import Headers
+from scrapy.robotstxt import RobotParser
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.depth import DepthMiddleware
 from scrapy.statscollectors import StatsCollector
@@ -258,3 +259,62 @@ class DepthEvents(DepthMiddleware):
                 linked_from=response.url,
             )
         return None
+
+
+class RobotsUnreachable(IgnoreRequest):
+    """A request not sent because its host's robots.txt could not be read."""
+
+
+class Unreachable(RobotParser):
+    """The robots.txt of a host that could not be read (a server or network error): under
+    RFC 9309 (2.3.1.4) a crawler must then assume that everything is disallowed."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> Unreachable:
+        return cls("unreachable")
+
+    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
+        return False
+
+    def crawl_delay(self, user_agent: str | bytes) -> float | None:
+        return None
+
+
+class RobotsTxtRfc9309(RobotsTxtMiddleware):
+    """Scrapy's robots.txt handling, with RFC 9309's rule for a robots.txt that cannot be read.
+
+    Scrapy allowed everything when robots.txt failed to download, and read a 5xx error page as
+    if it were the file (allowing everything too). A 5xx answer (after the retries) or a network
+    failure now disallows every page of that host, each refusal an event saying why; a 4xx
+    answer still means "no rules" (allowed), as the RFC says.
+    """
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            self._unreachable(netloc, f"HTTP {response.status}")
+            return
+        await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest):  # refused before sending (guard, page limit): the
+            super()._robots_error(exc, netloc)  # pages of that host meet the same refusal
+            return
+        self._unreachable(netloc, f"{type(exc).__name__}: {exc}")
+
+    def _unreachable(self, netloc: str, why: str) -> None:
+        waiting = self._parsers[netloc]
+        parser = Unreachable(why)
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        if isinstance(rp, Unreachable):
+            raise RobotsUnreachable(
+                f"robots.txt unreachable ({rp.why}): every page of the host is treated as "
+                "disallowed (RFC 9309)"
+            )
+        super().process_request_2(rp, request)

@@ -35,7 +35,7 @@ from wildtrace.collect.evidence import is_html, media_type
 from wildtrace.crawl.config import CrawlConfig
 from wildtrace.crawl.events import DUPLICATE, FAULT
 from wildtrace.crawl.guard import PrivateAddressRefused
-from wildtrace.crawl.middlewares import CAPTURE_META, STOPPING
+from wildtrace.crawl.middlewares import CAPTURE_META, STOPPING, RobotsUnreachable
 from wildtrace.crawl.pages import is_listing_page
 from wildtrace.crawl.profile import DEFAULT_REMOVED_MARKERS, SiteProfile
 from wildtrace.crawl.session import CrawlSession
@@ -295,6 +295,8 @@ def describe_failure(failure: Failure) -> tuple[str, str, str | None]:
     error = failure.value
     if isinstance(error, PrivateAddressRefused):
         return "refused", str(error), None
+    if isinstance(error, RobotsUnreachable):
+        return "robots", f"disallowed: {error}", None
     if isinstance(error, HttpError):
         response = error.response
         return "fault", f"HTTP {response.status}", "http-status"
