@@ -25,13 +25,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from wildtrace import __version__
 from wildtrace.collect import find_input_files
+from wildtrace.collect.photos import listing_photos
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
-from wildtrace.link.graph import build_graph
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, build_graph, link_listings
 from wildtrace.model import Analysis, Listing, Network, Reject
 from wildtrace.output import link_rows
+from wildtrace.pipeline import prepare
 from wildtrace.report import print_summary, render_html
 from wildtrace.runners import default_workers
 from wildtrace.scanning import RejectsFile, ScanTotals, run_scan
@@ -155,6 +156,7 @@ def _scan(
     files = _input_files(inputs)
     if out is not None and str(out) != "-":
         _refuse_overwriting_inputs(out, files)
+    prepare()  # a bad detector model or checklist stops here, before a run is recorded
     run_id = store.start_run([str(path) for path in inputs]) if store is not None else None
     if store is not None:
         from wildtrace.evidence.imports import log_imports  # custody: one "import" entry per file
@@ -287,11 +289,13 @@ def link(
             )  # fmt: skip
             # several captures of one page are one listing: its latest capture counts
             pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
-            network = link_listings(pairs, max_accounts, allow or ())
+            photos = listing_photos(listing for listing, _ in pairs).by_listing
+            network = link_listings(pairs, max_accounts, allow or (), photos=photos)
         else:
             with open_store(db) as store:
                 pairs = list(store.load_analyses())
-                network = link_listings(pairs, max_accounts, allow or (), active_judgements(store))
+                photos = listing_photos(listing for listing, _ in pairs).by_listing
+                network = link_listings(pairs, max_accounts, allow or (), active_judgements(store), photos)
                 store.save_network(network)
                 console.print(f"Network saved in {store.url}")
         listings = [listing for listing, _ in pairs]
@@ -369,7 +373,7 @@ def demo(
             totals, rejects = _scan(demo_inputs(), out=out, store=store, threshold=level)
             _print_scan_summary(totals, store, rejects)
             pairs = list(store.load_analyses())
-            network = link_listings(pairs)
+            network = link_listings(pairs, photos=listing_photos(listing for listing, _ in pairs).by_listing)
             store.save_network(network)
             save_network_accounts(store, build_graph([listing for listing, _ in pairs], network))
             _print_network_summary([listing for listing, _ in pairs], network)

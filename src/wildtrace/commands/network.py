@@ -19,17 +19,18 @@ from rich.console import Console
 from rich.markup import escape
 
 from wildtrace.errors import WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, link_listings
-from wildtrace.link.graph import (
+from wildtrace.link import (
+    DEFAULT_MAX_ACCOUNTS,
     DEFAULT_SEED,
     FORMATS,
     AccountGraph,
     Format,
+    Verdict,
     build_graph,
-    export,
     key_accounts,
+    link_listings,
+    render,
 )
-from wildtrace.link.judgements import Verdict
 from wildtrace.model import Analysis, Listing
 from wildtrace.store import judgements as stored
 from wildtrace.store import open_store
@@ -95,6 +96,8 @@ def network(
     Without INPUT, the store's listings are linked with the analysts' judgements, and the
     network and its analysis are saved in the store.
     """
+    from wildtrace.collect.photos import listing_photos  # the images are read here, not in link
+
     chosen = _format(out, fmt)
     console = _console()
     try:
@@ -107,13 +110,16 @@ def network(
             _, rejects = _scan(inputs, out=None, store=None, threshold=level, command="link",
                                write_rows=False, on_batch=found.extend)  # fmt: skip
             pairs = list({listing.id: (listing, analysis) for listing, analysis in found}.values())
-            result = link_listings(pairs, max_accounts, allow or ())
+            photos = listing_photos(listing for listing, _ in pairs).by_listing
+            result = link_listings(pairs, max_accounts, allow or (), photos=photos)
             graph = build_graph([listing for listing, _ in pairs], result, seed)
         else:
             rejects = None
             with open_store(db) as store:
                 pairs = list(store.load_analyses())
-                result = link_listings(pairs, max_accounts, allow or (), stored.active_judgements(store))
+                photos = listing_photos(listing for listing, _ in pairs).by_listing
+                judged = stored.active_judgements(store)
+                result = link_listings(pairs, max_accounts, allow or (), judged, photos)
                 graph = build_graph([listing for listing, _ in pairs], result, seed)
                 store.save_network(result)
                 stored.save_network_accounts(store, graph)
@@ -121,7 +127,7 @@ def network(
         if out is not None:
             try:
                 out.parent.mkdir(parents=True, exist_ok=True)
-                export(graph, out, chosen)
+                out.write_bytes(render(graph, chosen))
             except OSError as exc:
                 raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
             console.print(f"{chosen.upper()} written to {out}")
