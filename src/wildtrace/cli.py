@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from wildtrace import __version__
-from wildtrace.collect import find_input_files
+from wildtrace.collect import ReadOptions, check_encoding, find_input_files, parse_field_mapping
 from wildtrace.collect.photos import listing_photos
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
@@ -55,7 +55,7 @@ _SHOWN_REJECTS = 20
 
 InputsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Files or folders: JSONL, CSV, HTML, WARC (.warc, .warc.gz)."),
+    typer.Argument(help="Files or folders: JSONL, CSV, Excel (.xlsx), HTML, WARC (.warc, .warc.gz)."),
 ]
 DbOpt = Annotated[
     str | None,
@@ -150,6 +150,7 @@ def _scan(
     command: str = "scan",
     write_rows: bool = True,
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
+    options: ReadOptions | None = None,
 ) -> tuple[ScanTotals, Path | None]:
     """Run a scan with a progress bar, reject messages and a rejects file beside ``out``
     (the user's --out); scan rows go to ``out`` only when ``write_rows``."""
@@ -184,7 +185,7 @@ def _scan(
             run_scan(
                 files, threshold=threshold, out=sink, store=store, run_id=run_id,
                 workers=workers or default_workers(), totals=totals,
-                on_reject=on_reject, on_progress=advance, on_batch=on_batch,
+                on_reject=on_reject, on_progress=advance, on_batch=on_batch, options=options,
             )  # fmt: skip
         status = "completed"
     finally:
@@ -211,6 +212,10 @@ def _print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path |
         f"[bold red]{totals.flagged:,}[/] flagged, [bold]{totals.rejected:,}[/] rejected.",
         markup=True,
     )
+    if totals.cleaned:
+        first = ", ".join(totals.cleaned[:3]) + (" ..." if len(totals.cleaned) > 3 else "")
+        console.print(f"[yellow]warning[/] {len(totals.cleaned):,} listings kept with NUL characters "
+                      f"removed (no database can store them): {escape(first)}", markup=True)  # fmt: skip
     if totals.commodities:
         top = sorted(totals.commodities.items(), key=lambda item: (-item[1], item[0]))[:8]
         console.print("Flagged commodities: " + ", ".join(f"{name} {n}" for name, n in top))
@@ -235,15 +240,29 @@ def scan(
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not store anything.")] = False,
     threshold: ThresholdOpt = None,
     workers: WorkersOpt = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Encoding of CSV and JSONL files, e.g. cp1252 "
+                     "[default: UTF-8 or UTF-16, detected]."),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=FIELD: read a column as a listing field, e.g. Prix=price."),
+    ] = None,
 ) -> None:
     """Analyze listings: score, explain, extract selectors; store them unless --no-store."""
     if not inputs:
         raise _fail("give at least one file or folder to scan")
     try:
+        options = ReadOptions(encoding=check_encoding(encoding), mapping=parse_field_mapping(map_ or []))
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    try:
         level = resolve_threshold(threshold)
         with contextlib.ExitStack() as stack:
             store = None if no_store else stack.enter_context(open_store(db))
-            totals, rejects = _scan(inputs, out=out, store=store, threshold=level, workers=workers)
+            totals, rejects = _scan(inputs, out=out, store=store, threshold=level, workers=workers,
+                                    options=options)  # fmt: skip
             _print_scan_summary(totals, store, rejects)
     except KeyboardInterrupt:
         console.print("Interrupted: what was stored so far is consistent; run again to complete.")
@@ -288,7 +307,7 @@ def link(
                 write_rows=False, on_batch=pairs.extend,
             )  # fmt: skip
             # several captures of one page are one listing: its latest capture counts
-            pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
+            pairs = list({listing.key: (listing, analysis) for listing, analysis in pairs}.values())
             photos = listing_photos(listing for listing, _ in pairs).by_listing
             network = link_listings(pairs, max_accounts, allow or (), photos=photos)
         else:
@@ -317,8 +336,8 @@ def link(
 def _print_network_summary(listings: list[Listing], network: Network) -> None:
     accounts: dict[str, set[str]] = {}
     for listing in listings:
-        owner = account_of(listing) or listing.id
-        accounts.setdefault(network.clusters[listing.id], set()).add(owner)
+        owner = account_of(listing) or str(listing.key)
+        accounts.setdefault(network.clusters[str(listing.key)], set()).add(owner)
     networks = sum(1 for owners in accounts.values() if len(owners) > 1)
     console.print(
         f"{len(listings):,} listings, {len(network.links):,} links, "
