@@ -88,17 +88,6 @@ class CapturePipeline:
         analysis = analyze(listing, self.threshold)
         counts = session.store.save_batch([(listing, analysis)])
         url = listing.url or "?"
-        if counts.conflicts:
-            session.event(
-                FAULT,
-                url,
-                rule="platform-conflict",
-                listing=listing.id,
-                platform=listing.platform,
-                reason=f"id {listing.id} is stored for another platform: not stored",
-                sha256=capture.sha256,
-            )
-            return
         outcome = "new" if counts.new else "updated" if counts.updated else "unchanged"
         session.event(
             STORED,
