@@ -19,7 +19,7 @@ from wildtrace.crawl.history import changes, clear_takedown, record_takedown, st
 from wildtrace.crawl.middlewares import session_of
 from wildtrace.crawl.session import CrawlSession
 from wildtrace.evidence.archive import ArchivedCapture, warc_date
-from wildtrace.model import Capture, Listing
+from wildtrace.model import Capture, Listing, ListingKey
 from wildtrace.parse import url_id
 from wildtrace.parse.record import platform_from_url
 from wildtrace.pipeline import analyze
@@ -84,7 +84,7 @@ class CapturePipeline:
 
     def _listing(self, session: CrawlSession, listing: Listing, capture: Capture) -> None:
         listing = replace(listing, capture=capture)
-        before = stored_fields(session.store, listing.id, platform=listing.platform)
+        before = stored_fields(session.store, listing.key)
         analysis = analyze(listing, self.threshold)
         counts = session.store.save_batch([(listing, analysis)])
         url = listing.url or "?"
@@ -100,7 +100,7 @@ class CapturePipeline:
         if before is None:
             return
         if before.takedown is not None:
-            clear_takedown(session.store, listing.id, platform=listing.platform)
+            clear_takedown(session.store, listing.key)
             session.event("reappeared", url, reason="served again after a takedown")
         changed = changes(before, listing)
         if changed:
@@ -120,7 +120,8 @@ class CapturePipeline:
 
     def _gone(self, session: CrawlSession, url: str, capture: Capture, reason: str) -> None:
         uid = url_id(url)
-        if record_takedown(session.store, uid, capture, reason, platform=platform_from_url(url)):
+        key = ListingKey(platform_from_url(url) or "", uid)  # the key the crawled page was stored under
+        if record_takedown(session.store, key, capture, reason):
             session.event("takedown", url, listing=uid, reason=reason, sha256=capture.sha256)
         else:
             session.event("gone", url, reason=f"{reason} (never captured before: nothing to mark)")
