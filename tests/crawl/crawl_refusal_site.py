@@ -40,7 +40,7 @@ class RefusalSite:
     """The site's state: hits per path (thread-safe)."""
 
     def __init__(self, slow_seconds: float = 3.0, big_bytes: int = 256 * 1024, robots: str = "ok") -> None:
-        #: "ok", "503" (a server error on robots.txt) or "404" (no robots.txt)
+        #: "ok", "503" (a server error on robots.txt), "404" (no robots.txt) or "hang-up"
         self.robots = robots
         self.slow_seconds = slow_seconds
         self.big_bytes = big_bytes
@@ -91,7 +91,9 @@ class RefusalSite:
                 with site.lock:
                     site.hits[path] += 1
                 port = site.port
-                if path == "/robots.txt" and site.robots != "ok":
+                if path == "/robots.txt" and site.robots == "hang-up":
+                    self.close_connection = True  # no answer at all: a network failure
+                elif path == "/robots.txt" and site.robots != "ok":
                     self.send(int(site.robots), "<html><body><h1>Try again later</h1></body></html>")
                 elif path == "/robots.txt":
                     self.send(200, "User-agent: *\nDisallow: /private/\n")

@@ -167,7 +167,7 @@ def test_depth_zero_crawls_only_the_start_pages(
     assert summary(out)["refusals"]["depth"] == len(deep)
 
 
-@pytest.mark.parametrize("status", ["503", "404"])
+@pytest.mark.parametrize("status", ["503", "hang-up", "404"])
 def test_an_unreachable_robots_txt_disallows_the_host(crawl_dirs: tuple[Path, str], status: str) -> None:
     """RFC 9309: robots.txt answering 5xx means "disallow everything" (Scrapy read the error page
     as rules and crawled the site); a 4xx means there are no rules."""
@@ -180,12 +180,13 @@ def test_an_unreachable_robots_txt_disallows_the_host(crawl_dirs: tuple[Path, st
         )  # fmt: skip
         hits = dict(site.hits)
     assert "Traceback" not in run.stderr
-    if status == "503":
+    if status in ("503", "hang-up"):
         assert run.code == 0, run.stderr
         assert set(hits) == {"/robots.txt"}
         (refusal,) = [e for e in events(out) if e["kind"] == "robots"]
         assert refusal["url"] == f"{base}/"
-        assert "robots.txt unreachable (HTTP 503)" in refusal["reason"] and "RFC 9309" in refusal["reason"]
+        why = "HTTP 503" if status == "503" else "DownloadFailedError"
+        assert f"robots.txt unreachable ({why}" in refusal["reason"] and "RFC 9309" in refusal["reason"]
         assert summary(out)["refusals"]["robots"] == 1
     else:
         assert hits.get("/") == 1 and hits.get("/private/secret") == 1  # no rules: allowed

@@ -4,6 +4,7 @@ what Scrapy's off-site and depth filters drop."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ from wildtrace.errors import WildTraceError
 
 if TYPE_CHECKING:
     from wildtrace.crawl.session import CrawlSession
+
+logger = logging.getLogger("wildtrace.crawl")
 
 #: Statuses that mean "too fast": retried after a growing pause (or the server's Retry-After).
 BACKOFF_STATUSES = frozenset({429, 503})
@@ -261,6 +264,10 @@ class DepthEvents(DepthMiddleware):
         return None
 
 
+def _no_robots_traceback(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Error downloading")
+
+
 class RobotsUnreachable(IgnoreRequest):
     """A request not sent because its host's robots.txt could not be read."""
 
@@ -304,7 +311,17 @@ class RobotsTxtRfc9309(RobotsTxtMiddleware):
             return
         self._unreachable(netloc, f"{type(exc).__name__}: {exc}")
 
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        # Scrapy logs a failed robots.txt download with a traceback; the warning below says it
+        logging.getLogger(RobotsTxtMiddleware.__module__).addFilter(_no_robots_traceback)
+
     def _unreachable(self, netloc: str, why: str) -> None:
+        logger.warning(
+            "robots.txt of %s unreachable (%s): every page of it is treated as disallowed (RFC 9309)",
+            netloc,
+            why,
+        )
         waiting = self._parsers[netloc]
         parser = Unreachable(why)
         self._parsers[netloc] = parser
