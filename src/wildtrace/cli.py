@@ -35,7 +35,7 @@ from wildtrace.output import link_rows
 from wildtrace.pipeline import prepare
 from wildtrace.report import print_summary, render_html
 from wildtrace.runners import default_workers
-from wildtrace.scanning import RejectsFile, ScanTotals, run_scan
+from wildtrace.scanning import RejectsFile, ScanTotals, pages_summary, run_scan
 from wildtrace.store import RunStatus, Store, open_store
 from wildtrace.store.judgements import active_judgements, save_network_accounts
 
@@ -212,6 +212,8 @@ def _print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path |
         f"[bold red]{totals.flagged:,}[/] flagged, [bold]{totals.rejected:,}[/] rejected.",
         markup=True,
     )
+    if totals.pages:  # WARC input: every page kept as evidence, listings made of listing pages
+        console.print(pages_summary(totals.pages))
     if totals.cleaned:
         first = ", ".join(totals.cleaned[:3]) + (" ..." if len(totals.cleaned) > 3 else "")
         console.print(f"[yellow]warning[/] {len(totals.cleaned):,} listings kept with NUL characters "

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from wildtrace.collect import ReadOptions, read_file
-from wildtrace.model import Analysis, Listing, ListingKey, Origin, Reject
+from wildtrace.model import Analysis, Listing, ListingKey, Origin, Page, Reject
 from wildtrace.output import listing_record, reject_row, scan_row
 from wildtrace.parse import CLEANED_KEY as REMOVED_CHARACTERS
 from wildtrace.runners import analyze_batches
@@ -36,6 +36,8 @@ class ScanTotals:
     cleaned: list[str] = field(default_factory=list)
     saved: SaveCounts = field(default_factory=SaveCounts)
     commodities: dict[str, int] = field(default_factory=dict)
+    #: WARC pages read, by kind ("listing", "search", "seller", "home", "other").
+    pages: dict[str, int] = field(default_factory=dict)
 
 
 #: Called after each batch is analyzed and stored: (files read, listings done).
@@ -63,6 +65,11 @@ def read_listings(
             if isinstance(item, Reject):
                 _reject(totals, item, on_reject)
                 continue
+            if isinstance(item, Page):  # kept in its WARC as evidence, not analysed
+                totals.pages[item.kind] = totals.pages.get(item.kind, 0) + 1
+                continue
+            if item.capture is not None and item.capture.warc_file is not None:
+                totals.pages["listing"] = totals.pages.get("listing", 0) + 1
             sha256 = item.capture.sha256 if item.capture is not None else None
             key = item.key
             if key in first_seen:
@@ -83,6 +90,16 @@ def read_listings(
                 totals.cleaned.append(str(item.origin or path))
             yield item
         totals.files = done
+
+
+def pages_summary(pages: dict[str, int]) -> str:
+    """The WARC pages read by kind, for the scan summary ("" when no WARC page was read)."""
+    if not pages:
+        return ""
+    order = ["listing", "search", "seller", "home", "other"]
+    kinds = sorted(pages, key=lambda kind: (order.index(kind) if kind in order else len(order), kind))
+    shown = ", ".join(f"{pages[kind]:,} {kind}" for kind in kinds)
+    return f"WARC pages read: {sum(pages.values()):,} ({shown}); only listing pages are analysed."
 
 
 def _reject(totals: ScanTotals, item: Reject, on_reject: Callable[[Reject], None] | None) -> None:

@@ -1,4 +1,5 @@
-"""The page-kind classifier is a pure function of (URL, page text): the demo marketplace's own pages."""
+"""The crawler's generic mode tells pages apart with parse's one classifier (page_kind), checked on
+the demo marketplace's own pages."""
 
 from __future__ import annotations
 
@@ -6,8 +7,17 @@ import urllib.request
 
 from conftest import Served
 
-from wildtrace.crawl.pages import other_page_kind, read_page
-from wildtrace.parse import decode_html
+from wildtrace.model import Listing
+from wildtrace.parse import PageKind, decode_html, page_kind, parse_listing_html, url_id
+
+
+def read_page(url: str, text: str) -> tuple[Listing, PageKind]:
+    listing = parse_listing_html(text, url, listing_id=url_id(url))
+    return listing, page_kind(url, listing, text)
+
+
+def other_page_kind(url: str) -> PageKind:
+    return page_kind(url, Listing(id="x", title="a page"))
 
 
 def fetch(url: str) -> str:
@@ -38,4 +48,4 @@ def test_other_kinds_from_the_url_alone() -> None:
     assert other_page_kind("https://m.example/recherche?q=ivoire") == "search"
     assert other_page_kind("https://m.example/c/birds?keyword=parrot") == "search"
     assert other_page_kind("https://m.example/shop/golden-tusk") == "seller"
-    assert other_page_kind("https://m.example/about") == "page"
+    assert other_page_kind("https://m.example/about") == "other"

@@ -31,16 +31,15 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
-from wildtrace.collect.evidence import is_html, media_type
 from wildtrace.crawl.config import CrawlConfig
 from wildtrace.crawl.events import DUPLICATE, FAULT
 from wildtrace.crawl.guard import PrivateAddressRefused
 from wildtrace.crawl.middlewares import CAPTURE_META, STOPPING, RobotsUnreachable
-from wildtrace.crawl.pages import is_listing_page
 from wildtrace.crawl.profile import DEFAULT_REMOVED_MARKERS, SiteProfile
 from wildtrace.crawl.session import CrawlSession
+from wildtrace.evidence.payload import is_html, media_type
 from wildtrace.model import Listing
-from wildtrace.parse import CharsetError, decode_html, parse_listing_html, url_id
+from wildtrace.parse import CharsetError, PageKind, decode_html, page_kind, parse_listing_html, url_id
 from wildtrace.parse.charset import charset_from_content_type
 from wildtrace.parse.html import has_text
 
@@ -196,8 +195,9 @@ class ListingSpider(Spider):
             listing = _apply_fields(listing, profile, text, url)
         if profile is not None and (profile.listing_links or profile.listing_url is not None):
             is_listing = kind == "listing" or profile.is_listing_url(url)
-            return listing, is_listing and has_text(listing)
-        return listing, is_listing_page(url, listing)
+        else:  # generic mode: the one page classifier, shared with the WARC importer
+            is_listing = page_kind(url, listing, text) is PageKind.LISTING
+        return listing, is_listing and has_text(listing)
 
     def _links(self, base: str, text: str) -> Iterator[Request]:
         profile = self.profile
