@@ -21,6 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from wildtrace import cli, pipeline, scanning
+from wildtrace.commands import common
 from wildtrace.runners import local as local_runner
 from wildtrace.store import open_store
 
@@ -489,7 +490,7 @@ def test_progress_shows_on_a_terminal_and_not_in_a_pipe(
     for terminal in (True, False):
         screen = io.StringIO()
         console = Console(file=screen, force_terminal=terminal, markup=False, highlight=False)
-        monkeypatch.setattr(cli, "console", console)
+        monkeypatch.setattr(common, "console", console)
         result = runner.invoke(cli.app, ["scan", str(source), "--no-store", "--out", str(tmp_path / "o")])
         assert result.exit_code == 0
         assert ("Scanning" in screen.getvalue()) is terminal
@@ -506,7 +507,7 @@ def test_an_internal_error_is_reported_plainly_with_exit_3(
 
     monkeypatch.setattr(local_runner, "analyze_batch", broken)
     monkeypatch.setattr(sys, "argv", ["wildtrace", "scan", str(source), "--no-store", "--workers", "1"])
-    monkeypatch.setattr(cli, "console", Console(stderr=True, markup=False, highlight=False))
+    monkeypatch.setattr(common, "console", Console(stderr=True, markup=False, highlight=False))
     with pytest.raises(SystemExit) as stop:
         cli.run()
     assert stop.value.code == 3

@@ -97,7 +97,7 @@ def crawl(
     """Crawl marketplaces politely; archive every exchange (WARC); analyse and store listing pages."""
     from rich.markup import escape
 
-    from wildtrace.cli import _fail, console
+    from wildtrace.commands.common import _fail, console
     from wildtrace.config import wildtrace_home
     from wildtrace.crawl.config import DEFAULT_USER_AGENT, CrawlConfig
     from wildtrace.crawl.guard import check_url, parse_networks
@@ -198,7 +198,7 @@ def demo_site(
     """Serve the fictional demo marketplace on loopback (for `wildtrace crawl --allow-private`)."""
     from importlib import resources
 
-    from wildtrace.cli import _fail, console
+    from wildtrace.commands.common import _fail, console
     from wildtrace.demo.site import DemoSite
 
     site = DemoSite(limit)

@@ -43,7 +43,7 @@ _SHOWN = 50
 
 
 def _console() -> Console:
-    from wildtrace.cli import console  # the CLI's stderr console (imported late: cli imports us)
+    from wildtrace.commands.common import console  # the CLI's stderr console (imported late: cli imports us)
 
     return console
 

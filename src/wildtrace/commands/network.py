@@ -52,13 +52,13 @@ judge_app = typer.Typer(
 
 
 def _console() -> Console:
-    from wildtrace.cli import console  # the CLI's stderr console (imported late: cli imports us)
+    from wildtrace.commands.common import console  # the CLI's stderr console (imported late: cli imports us)
 
     return console
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    from wildtrace.cli import _fail as fail
+    from wildtrace.commands.common import _fail as fail
 
     return fail(message, code)
 
@@ -99,7 +99,7 @@ def network(
     console = _console()
     try:
         if inputs:
-            from wildtrace.cli import _scan
+            from wildtrace.commands.common import _scan
             from wildtrace.config import threshold as resolve_threshold
 
             found: list[tuple[Listing, Analysis]] = []

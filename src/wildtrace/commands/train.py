@@ -34,7 +34,7 @@ def train(
 
     Use it by pointing WILDTRACE_DETECTOR_MODEL at the file (or, to change the model the
     package ships, write it to src/wildtrace/detect/data/detector.npz)."""
-    from wildtrace.cli import _fail, console
+    from wildtrace.commands.common import _fail, console
     from wildtrace.detect.training import corpus_examples, demo_examples, label_file_examples, train
 
     examples = []

@@ -1,0 +1,100 @@
+"""``wildtrace link``: link listings into seller networks, with the reason for every link."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from wildtrace.commands.common import (
+    DbOpt,
+    InputsArg,
+    ThresholdOpt,
+    WorkersOpt,
+    _fail,
+    _open_out,
+    _scan,
+    console,
+)
+from wildtrace.config import threshold as resolve_threshold
+from wildtrace.errors import WildTraceError
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
+from wildtrace.model import Analysis, Listing, Network
+from wildtrace.output import link_rows
+from wildtrace.store import open_store
+from wildtrace.store.judgements import active_judgements
+
+
+def link(
+    inputs: InputsArg = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write one JSON object per listing ('-' for stdout)."),
+    ] = None,
+    db: DbOpt = None,
+    max_accounts: Annotated[
+        int, typer.Option("--max-accounts", min=1,
+                          help="Hold back a selector shared by more accounts than this."),
+    ] = DEFAULT_MAX_ACCOUNTS,
+    allow: Annotated[
+        list[str] | None,
+        typer.Option("--allow", help="Link through this selector value even if widely shared."),
+    ] = None,
+    threshold: ThresholdOpt = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """Link listings into seller networks, with the reason for every link.
+
+    With INPUT files, they are read and analyzed (nothing is stored). Without, the
+    listings in the store are linked and the network is saved there.
+    """
+    try:
+        level = resolve_threshold(threshold)
+        rejects_path: Path | None = None
+        if inputs:
+            pairs: list[tuple[Listing, Analysis]] = []
+            _, rejects_path = _scan(
+                inputs, out=out, store=None, threshold=level, workers=workers, command="link",
+                write_rows=False, on_batch=pairs.extend,
+            )  # fmt: skip
+            # several captures of one page are one listing: its latest capture counts
+            pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
+            network = link_listings(pairs, max_accounts, allow or ())
+        else:
+            with open_store(db) as store:
+                pairs = list(store.load_analyses())
+                network = link_listings(pairs, max_accounts, allow or (), active_judgements(store))
+                store.save_network(network)
+                console.print(f"Network saved in {store.url}")
+        listings = [listing for listing, _ in pairs]
+        with _open_out(out) as sink:
+            if sink is not None:
+                for row in link_rows(listings, network):
+                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+        _print_network_summary(listings, network)
+        if rejects_path is not None:
+            console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects_path))}[/]",
+                          markup=True)  # fmt: skip
+            raise typer.Exit(1)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _print_network_summary(listings: list[Listing], network: Network) -> None:
+    accounts: dict[str, set[str]] = {}
+    for listing in listings:
+        owner = account_of(listing) or listing.id
+        accounts.setdefault(network.clusters[listing.id], set()).add(owner)
+    networks = sum(1 for owners in accounts.values() if len(owners) > 1)
+    console.print(
+        f"{len(listings):,} listings, {len(network.links):,} links, "
+        f"{networks:,} networks spanning 2 or more accounts, "
+        f"{len(network.held_back):,} shared values held back."
+    )
+    for held in network.held_back[:5]:
+        console.print(f"[yellow]held back[/] {escape(held.reason)}", markup=True)
