@@ -1,6 +1,6 @@
 """Collect: getting evidence in (importers for files and folders, WARC, evidence hashes)."""
 
 from wildtrace.collect.evidence import sha256_hex
-from wildtrace.collect.importers import find_input_files, read_file, read_inputs
+from wildtrace.collect.importers import InputFiles, find_input_files, find_inputs, read_file, read_inputs
 
-__all__ = ["find_input_files", "read_file", "read_inputs", "sha256_hex"]
+__all__ = ["InputFiles", "find_input_files", "find_inputs", "read_file", "read_inputs", "sha256_hex"]

@@ -1,4 +1,5 @@
-"""What every command shares: the console, failure, options, progress, out-file and rejects.
+"""What every command shares: the console, failures and exit statuses, the common options,
+progress bars, the out-file, the rejects file's place and the display of rejects.
 
 Messages, progress and summaries go to stderr, so ``--out -`` can be piped.
 """
@@ -7,31 +8,42 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
-from collections.abc import Callable, Iterator, Sequence
+import signal
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.collect import find_input_files
 from wildtrace.config import wildtrace_home
-from wildtrace.errors import WildTraceError
+from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.model import Analysis, Listing, Reject
 from wildtrace.runners import default_workers
-from wildtrace.scanning import RejectsFile, ScanTotals, run_scan
-from wildtrace.store import RunStatus, Store
+from wildtrace.scanning import ScanOutcome, ScanTotals, scan_inputs
+from wildtrace.store import Store
 
 #: Markup is off by default: file names, sellers and reasons come from hostile data.
 #: Messages that use markup escape every value they interpolate.
 console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
+# Exit statuses, the same for every command (the README lists them).
+EXIT_REJECTED = 1  # some records were rejected; the rest was processed
+EXIT_USAGE = 2  # usage or configuration error: the user must act
+EXIT_BUG = 3  # an internal error (a bug); what was stored before it is consistent
+EXIT_DATABASE = 4  # the database failed (unreachable, refused a write); the run is closed as interrupted
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM: handled like Ctrl-C
+
 #: How many rejected records are printed one by one before the rest are only counted.
-_SHOWN_REJECTS = 20
+SHOWN_REJECTS = 20
+#: The longest database message shown (a driver's message can carry a whole batch of SQL).
+_SHOWN_DATABASE_ERROR = 600
 
 InputsArg = Annotated[
     list[Path] | None,
@@ -54,38 +66,72 @@ ThresholdOpt = Annotated[
 ]  # fmt: skip
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print the error and return the exit to raise (``raise fail(...)``)."""
     console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     return typer.Exit(code)
 
 
+def failure(error: WildTraceError | SQLAlchemyError) -> typer.Exit:
+    """The exit for an error that stopped a command: a database failure is not the user's
+    usage error (exit 4, with the database's own words); anything else typed is (exit 2)."""
+    if isinstance(error, StoreError | SQLAlchemyError):
+        text = str(error).split("\n[SQL:", 1)[0].strip()
+        if len(text) > _SHOWN_DATABASE_ERROR:
+            text = text[:_SHOWN_DATABASE_ERROR] + " ..."
+        console.print(f"[bold red]database error:[/] {escape(text)}", markup=True)
+        console.print("What was stored before it is consistent; run the command again once the "
+                      "database is back (re-running stores nothing twice).")  # fmt: skip
+        return typer.Exit(EXIT_DATABASE)
+    return fail(str(error))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: stop the way Ctrl-C does (the work so far is kept), exit 143."""
+
+
+def interrupted_status(error: KeyboardInterrupt) -> int:
+    """130 after Ctrl-C, 143 after SIGTERM."""
+    return EXIT_TERMINATED if isinstance(error, Terminated) else EXIT_INTERRUPTED
+
+
 @contextlib.contextmanager
-def _open_out(out: Path | None) -> Iterator[TextIO | None]:
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises ``Terminated`` (a KeyboardInterrupt) in the main thread,
+    so a terminated job closes its run, keeps its rejects and prints its summary."""
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def open_out(out: Path | None) -> Iterator[TextIO | None]:
     """The output stream: nothing, stdout for "-", or the file (created with its folder)."""
     if out is None:
         yield None
     elif str(out) == "-":
-        yield sys.stdout
+        yield typer.get_text_stream("stdout")
     else:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             handle = out.open("w", encoding="utf-8")
         except OSError as exc:
-            raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
+            raise fail(f"{out}: cannot write: {exc.strerror}") from exc
         with handle:
             yield handle
 
 
-def _refuse_overwriting_inputs(out: Path, files: Sequence[Path]) -> None:
-    """--out (or its rejects file) must not be an input: by path, symlink or hard link."""
-    for target in (out, _rejects_path(out, "scan")):
-        for path in files:
-            same = path.resolve() == target.resolve() or (target.exists() and os.path.samefile(path, target))
-            if same:
-                raise _fail(f"--out {out} would overwrite the input {path}; choose another file")
-
-
-def _rejects_path(out: Path | None, command: str) -> Path:
+def rejects_path(out: Path | None, command: str) -> Path:
     """Beside ``--out`` when it is a file, else a new file under WILDTRACE_HOME/rejects/
     (named by time and process, so scans running side by side never share one)."""
     if out is not None and str(out) != "-":
@@ -94,13 +140,14 @@ def _rejects_path(out: Path | None, command: str) -> Path:
     return wildtrace_home() / "rejects" / f"{command}-{stamp}-{os.getpid()}.jsonl"
 
 
-def _progress() -> Progress:
-    """A progress bar on a terminal; nothing at all in pipes and files."""
+def progress_bar(unit: str) -> Progress:
+    """A progress bar on a terminal; nothing at all in pipes and files. ``unit`` follows the
+    count (a rich format over the task's fields, e.g. "files · {task.fields[listings]:,} listings")."""
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("files · {task.fields[listings]:,} listings"),
+        TextColumn(unit),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -108,83 +155,54 @@ def _progress() -> Progress:
     )
 
 
-def _show_reject(count: list[int]) -> Callable[[Reject], None]:
+def show_rejects(shown: int = SHOWN_REJECTS) -> Callable[[Reject], None]:
+    """Print the first ``shown`` rejects with their reasons, then only say there are more."""
+    count = 0
+
     def show(reject: Reject) -> None:
-        count[0] += 1
-        if count[0] <= _SHOWN_REJECTS:
-            console.print(f"[yellow]rejected[/] {escape(f'{reject.origin}: {reject.reason}')}",
-                          markup=True)  # fmt: skip
-        elif count[0] == _SHOWN_REJECTS + 1:
+        nonlocal count
+        count += 1
+        if count <= shown:
+            console.print(f"[yellow]rejected[/] {escape(f'{reject.origin}: {reject.reason}')}", markup=True)
+        elif count == shown + 1:
             console.print("[yellow]... more rejected records; see the rejects file[/]", markup=True)
 
     return show
 
 
-def _scan(
+def scan_job(
     inputs: list[Path],
     *,
-    out: Path | None,
     store: Store | None,
     threshold: float,
+    totals: ScanTotals,
+    rejects: Path,
+    out: Path | None = None,
     workers: int | None = None,
     command: str = "scan",
     write_rows: bool = True,
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
-) -> tuple[ScanTotals, Path | None]:
-    """Run a scan with a progress bar, reject messages and a rejects file beside ``out``
-    (the user's --out); scan rows go to ``out`` only when ``write_rows``."""
-    files = _input_files(inputs)
-    if out is not None and str(out) != "-":
-        _refuse_overwriting_inputs(out, files)
-    run_id = store.start_run([str(path) for path in inputs]) if store is not None else None
-    if store is not None:
-        from wildtrace.evidence.imports import log_imports  # custody: one "import" entry per file
-
-        log_imports(store, files, run_id)
-    totals = ScanTotals()
-    status: RunStatus = "interrupted"
-    show = _show_reject([0])
-    try:
-        with (
-            _open_out(out if write_rows else None) as sink,
-            RejectsFile(_rejects_path(out, command)) as rejects,
-            _progress() as progress,
-        ):
-            label = "Scanning" if command == "scan" else "Analyzing"
-            task = progress.add_task(label, total=len(files), listings=0)
-
-            def advance(done: int, read: int) -> None:
-                progress.update(task, completed=done, listings=read)
-
-            def on_reject(reject: Reject) -> None:
-                rejects.write(reject)
-                show(reject)
-
-            run_scan(
-                files, threshold=threshold, out=sink, store=store, run_id=run_id,
-                workers=workers or default_workers(), totals=totals,
-                on_reject=on_reject, on_progress=advance, on_batch=on_batch,
-            )  # fmt: skip
-        status = "completed"
-    finally:
-        if store is not None and run_id is not None:
-            store.finish_run(
-                run_id, read=totals.read, stored=totals.saved.stored,
-                unchanged=totals.saved.unchanged, rejected=totals.rejected, status=status,
-            )  # fmt: skip
-    return totals, (rejects.path if rejects.count else None)
+) -> ScanOutcome:
+    """``scanning.scan_inputs`` with a progress bar and reject messages. ``totals`` keeps the
+    counts when it is stopped part way; rejected records go to ``rejects`` (see
+    ``rejects_path``); scan rows go to ``out`` only when ``write_rows``."""
+    with progress_bar("files · {task.fields[listings]:,} listings") as bar:
+        task = bar.add_task("Scanning" if command == "scan" else "Analyzing", total=None, listings=0)
+        outcome = scan_inputs(
+            inputs, threshold=threshold, rejects_path=rejects, store=store,
+            out=out if write_rows else None, protect=[] if out is None else [out],
+            workers=workers or default_workers(), totals=totals,
+            on_files=lambda total: bar.update(task, total=total),
+            on_reject=show_rejects(),
+            on_progress=lambda done, read: bar.update(task, completed=done, listings=read),
+            on_batch=on_batch,
+        )  # fmt: skip
+    for run_id in outcome.closed_runs:
+        console.print(f"Run {run_id}, left running by a scan that is gone, was closed as interrupted.")
+    return outcome
 
 
-def _input_files(inputs: list[Path]) -> list[Path]:
-    """The files to read; an error when none of them is of a kind WildTrace reads."""
-    files = find_input_files(inputs)
-    if not files:
-        shown = ", ".join(str(path) for path in inputs)
-        raise WildTraceError(f"no JSONL, CSV, HTML or WARC files found in {shown}")
-    return files
-
-
-def _print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path | None) -> None:
+def print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path | None) -> None:
     console.print(
         f"[bold]{totals.read:,}[/] listings read from {totals.files:,} files, "
         f"[bold red]{totals.flagged:,}[/] flagged, [bold]{totals.rejected:,}[/] rejected.",

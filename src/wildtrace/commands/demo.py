@@ -7,18 +7,29 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace import __version__
-from wildtrace.commands.common import DbOpt, ThresholdOpt, _fail, _print_scan_summary, _scan, console
-from wildtrace.commands.link import _print_network_summary
+from wildtrace.commands.common import (
+    EXIT_REJECTED,
+    DbOpt,
+    ThresholdOpt,
+    console,
+    fail,
+    failure,
+    interrupted_status,
+    print_scan_summary,
+    rejects_path,
+    scan_job,
+    sigterm_as_interrupt,
+)
+from wildtrace.commands.link import print_network_summary
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
-from wildtrace.link import link_listings
-from wildtrace.link.graph import build_graph
 from wildtrace.report import print_summary, render_html
+from wildtrace.scanning import ScanTotals, link_store
 from wildtrace.store import open_store
-from wildtrace.store.judgements import save_network_accounts
 
 
 def demo_inputs() -> list[Path]:
@@ -35,21 +46,20 @@ def demo(
 
     The demo uses its own database, WILDTRACE_HOME/demo.db, unless --db is given.
     """
+    totals = ScanTotals()
     try:
         home = wildtrace_home()
         level = resolve_threshold(threshold)
         out = home / "demo-scan.jsonl"
+        rejects = rejects_path(out, "demo")
         # the fictional demo data gets a database of its own, never the user's store
-        with open_store(db or f"sqlite:///{home / 'demo.db'}") as store:
+        with sigterm_as_interrupt(), open_store(db or f"sqlite:///{home / 'demo.db'}") as store:
             console.print(f"[bold]WildTrace {__version__}[/] demo: scanning the bundled listings",
                           markup=True)  # fmt: skip
-            totals, rejects = _scan(demo_inputs(), out=out, store=store, threshold=level)
-            _print_scan_summary(totals, store, rejects)
-            pairs = list(store.load_analyses())
-            network = link_listings(pairs)
-            store.save_network(network)
-            save_network_accounts(store, build_graph([listing for listing, _ in pairs], network))
-            _print_network_summary([listing for listing, _ in pairs], network)
+            scan_job(demo_inputs(), out=out, store=store, threshold=level, totals=totals, rejects=rejects)
+            print_scan_summary(totals, store, rejects if totals.rejected else None)
+            linked = link_store(store)
+            print_network_summary([listing for listing, _ in linked.pairs], linked.network)
             summary = store.summary()
             console.rule("Report")
             print_summary(console, summary, store.url)
@@ -60,10 +70,12 @@ def demo(
         console.print("Next: [bold]wildtrace scan YOUR_FILES --out results.jsonl[/] "
                       "(into your own store), or [bold]wildtrace report --db "
                       f"{escape(str(home / 'demo.db'))}[/]", markup=True)  # fmt: skip
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         console.print("Interrupted: run the demo again to complete it.")
-        raise typer.Exit(130) from None
-    except (WildTraceError, OSError) as exc:
-        raise _fail(str(exc)) from exc
+        raise typer.Exit(interrupted_status(stop)) from None
+    except OSError as exc:
+        raise fail(str(exc)) from exc
+    except (WildTraceError, SQLAlchemyError) as exc:
+        raise failure(exc) from exc
     if totals.rejected:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_REJECTED)

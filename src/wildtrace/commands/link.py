@@ -8,24 +8,29 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.commands.common import (
+    EXIT_REJECTED,
     DbOpt,
     InputsArg,
     ThresholdOpt,
     WorkersOpt,
-    _fail,
-    _open_out,
-    _scan,
     console,
+    failure,
+    interrupted_status,
+    open_out,
+    rejects_path,
+    scan_job,
+    sigterm_as_interrupt,
 )
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.errors import WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
 from wildtrace.model import Analysis, Listing, Network
 from wildtrace.output import link_rows
+from wildtrace.scanning import ScanTotals, link_store
 from wildtrace.store import open_store
-from wildtrace.store.judgements import active_judgements
 
 
 def link(
@@ -36,8 +41,8 @@ def link(
     ] = None,
     db: DbOpt = None,
     max_accounts: Annotated[
-        int, typer.Option("--max-accounts", min=1,
-                          help="Hold back a selector shared by more accounts than this."),
+        int,
+        typer.Option("--max-accounts", min=1, help="Hold back a selector shared by more accounts than this."),
     ] = DEFAULT_MAX_ACCOUNTS,
     allow: Annotated[
         list[str] | None,
@@ -52,40 +57,42 @@ def link(
     listings in the store are linked and the network is saved there.
     """
     try:
-        level = resolve_threshold(threshold)
-        rejects_path: Path | None = None
-        if inputs:
-            pairs: list[tuple[Listing, Analysis]] = []
-            _, rejects_path = _scan(
-                inputs, out=out, store=None, threshold=level, workers=workers, command="link",
-                write_rows=False, on_batch=pairs.extend,
-            )  # fmt: skip
-            # several captures of one page are one listing: its latest capture counts
-            pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
-            network = link_listings(pairs, max_accounts, allow or ())
-        else:
-            with open_store(db) as store:
-                pairs = list(store.load_analyses())
-                network = link_listings(pairs, max_accounts, allow or (), active_judgements(store))
-                store.save_network(network)
-                console.print(f"Network saved in {store.url}")
-        listings = [listing for listing, _ in pairs]
-        with _open_out(out) as sink:
-            if sink is not None:
-                for row in link_rows(listings, network):
-                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
-        _print_network_summary(listings, network)
-        if rejects_path is not None:
-            console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects_path))}[/]",
-                          markup=True)  # fmt: skip
-            raise typer.Exit(1)
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        with sigterm_as_interrupt():
+            level = resolve_threshold(threshold)
+            rejects: Path | None = None
+            if inputs:
+                pairs: list[tuple[Listing, Analysis]] = []
+                totals, rejects = ScanTotals(), rejects_path(out, "link")
+                scan_job(
+                    inputs, out=out, store=None, threshold=level, workers=workers, command="link",
+                    write_rows=False, on_batch=pairs.extend, totals=totals, rejects=rejects,
+                )  # fmt: skip
+                rejects = rejects if totals.rejected else None
+                # several captures of one page are one listing: its latest capture counts
+                pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
+                network = link_listings(pairs, max_accounts, allow or ())
+            else:
+                with open_store(db) as store:
+                    linked = link_store(store, max_accounts, allow or ())
+                    pairs, network = linked.pairs, linked.network
+                    console.print(f"Network saved in {store.url}")
+            listings = [listing for listing, _ in pairs]
+            with open_out(out) as sink:
+                if sink is not None:
+                    for row in link_rows(listings, network):
+                        sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print_network_summary(listings, network)
+    except KeyboardInterrupt as stop:
+        raise typer.Exit(interrupted_status(stop)) from None
+    except (WildTraceError, SQLAlchemyError) as exc:
+        raise failure(exc) from exc
+    if rejects is not None:
+        console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects))}[/]", markup=True)
+        raise typer.Exit(EXIT_REJECTED)
 
 
-def _print_network_summary(listings: list[Listing], network: Network) -> None:
+def print_network_summary(listings: list[Listing], network: Network) -> None:
+    """Listings, links, networks of two or more accounts, and the values held back."""
     accounts: dict[str, set[str]] = {}
     for listing in listings:
         owner = account_of(listing) or listing.id

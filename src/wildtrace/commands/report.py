@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.commands.common import DbOpt, _fail, console
+from wildtrace.commands.common import DbOpt, console, fail, failure
 from wildtrace.errors import WildTraceError
 from wildtrace.report import print_summary, render_html
 from wildtrace.store import open_store
@@ -27,5 +28,7 @@ def report(
                 html.parent.mkdir(parents=True, exist_ok=True)
                 html.write_text(render_html(summary, store.url), encoding="utf-8")
                 console.print(f"HTML report: [cyan]{escape(str(html))}[/]", markup=True)
-    except (WildTraceError, OSError) as exc:
-        raise _fail(str(exc)) from exc
+    except OSError as exc:
+        raise fail(str(exc)) from exc
+    except (WildTraceError, SQLAlchemyError) as exc:
+        raise failure(exc) from exc

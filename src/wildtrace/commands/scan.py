@@ -7,20 +7,27 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.commands.common import (
+    EXIT_REJECTED,
     DbOpt,
     InputsArg,
     ThresholdOpt,
     WorkersOpt,
-    _fail,
-    _print_scan_summary,
-    _scan,
     console,
+    fail,
+    failure,
+    interrupted_status,
+    print_scan_summary,
+    rejects_path,
+    scan_job,
+    sigterm_as_interrupt,
 )
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.errors import WildTraceError
-from wildtrace.store import open_store
+from wildtrace.scanning import ScanTotals
+from wildtrace.store import Store, open_store
 
 
 def scan(
@@ -36,17 +43,22 @@ def scan(
 ) -> None:
     """Analyze listings: score, explain, extract selectors; store them unless --no-store."""
     if not inputs:
-        raise _fail("give at least one file or folder to scan")
+        raise fail("give at least one file or folder to scan")
+    totals = ScanTotals()
+    rejects = rejects_path(out, "scan")
+    store: Store | None = None
     try:
-        level = resolve_threshold(threshold)
-        with contextlib.ExitStack() as stack:
+        with sigterm_as_interrupt(), contextlib.ExitStack() as stack:
+            level = resolve_threshold(threshold)
             store = None if no_store else stack.enter_context(open_store(db))
-            totals, rejects = _scan(inputs, out=out, store=store, threshold=level, workers=workers)
-            _print_scan_summary(totals, store, rejects)
-    except KeyboardInterrupt:
+            scan_job(inputs, out=out, store=store, threshold=level, workers=workers, totals=totals,
+                     rejects=rejects)  # fmt: skip
+            print_scan_summary(totals, store, rejects if totals.rejected else None)
+    except KeyboardInterrupt as stop:
         console.print("Interrupted: what was stored so far is consistent; run again to complete.")
-        raise typer.Exit(130) from None
-    except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        print_scan_summary(totals, store, rejects if totals.rejected and rejects.exists() else None)
+        raise typer.Exit(interrupted_status(stop)) from None
+    except (WildTraceError, SQLAlchemyError) as exc:
+        raise failure(exc) from exc
     if totals.rejected:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_REJECTED)
