@@ -1,9 +1,11 @@
 """The ``wildtrace`` command line: parse arguments, call a stage, show progress.
 
 Messages, progress and summaries go to stderr, so ``--out -`` can be piped. Exit
-status: 0 all good, 1 some records were rejected (the rest was processed), 2 usage or
-configuration error, 3 an internal error (a bug: what was stored so far is consistent),
-130 interrupted.
+status (``commands/common.py``): 0 all good, 1 some records were rejected (the rest was
+processed), 2 usage or configuration error, 3 an internal error (a bug: what was stored so
+far is consistent), 4 a database error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+The commands live in ``commands/``, one module per command or group; this module only
+registers them.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace import __version__
-from wildtrace.commands.common import console
+from wildtrace.commands.common import console, failure
 
 app = typer.Typer(
     name="wildtrace",
@@ -76,6 +79,8 @@ def run() -> None:
     """The console entry point: the app, with a clear last word on an unexpected error."""
     try:
         app(prog_name="wildtrace")
+    except SQLAlchemyError as exc:  # a database failure no command caught: not a bug in WildTrace
+        sys.exit(failure(exc).exit_code)
     except Exception as exc:  # a bug: say so plainly instead of dumping a traceback
         console.print(
             f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}\n"

@@ -99,6 +99,19 @@ def query(url: str, sql: str) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
+def _kill_all(process: subprocess.Popen[str], workers: set[int], after: float = 0) -> None:
+    """However the test ends, leave no process behind (a failing test would leave orphans)."""
+    deadline = time.monotonic() + after
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.1)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    for pid in workers:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 
 
@@ -198,6 +211,7 @@ def test_kill_9_takes_the_workers_down_and_the_next_scan_closes_the_run(tmp_path
     source = write_jsonl(tmp_path / "in.jsonl", many(8000))
     db = f"sqlite:///{tmp_path / 'w.db'}"
     process = start("scan", str(source), "--db", db, "--workers", "2")
+    workers: set[int] = set()
     try:
         wait_for(lambda: len(stored_uids(db)) > 0 and len(children(process.pid)) >= 2, 90, "two workers")
         workers = children(process.pid)
@@ -205,8 +219,7 @@ def test_kill_9_takes_the_workers_down_and_the_next_scan_closes_the_run(tmp_path
         process.wait(timeout=30)
         wait_for(lambda: not any(alive(pid) for pid in workers), 10, f"workers {workers} to end")
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+        _kill_all(process, workers)
     assert query(db, "select id, status from scan_runs") == [(1, "running")]  # nothing could close it
     rerun = wildtrace("scan", str(source), "--db", db, "--workers", "1")
     assert rerun.returncode == 0, rerun.stderr
@@ -221,14 +234,14 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", many(8000))
     db = f"sqlite:///{tmp_path / 'w.db'}"
     process = start("scan", str(source), "--db", db, "--workers", "2")
+    workers: set[int] = set()
     try:
         wait_for(lambda: len(stored_uids(db)) > 0 and len(children(process.pid)) >= 2, 90, "two workers")
         workers = children(process.pid)
         os.kill(process.pid, signal.SIGTERM)  # what `kill`, systemd and docker stop send
         _, err = process.communicate(timeout=60)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+        _kill_all(process, workers, after=10)
     assert process.returncode == 143, err
     assert "Interrupted: what was stored so far is consistent" in err
     assert re.search(r"listings read from .* Stored [\d,]+ new", err, re.S)  # the summary, as after Ctrl-C
