@@ -361,31 +361,47 @@ def _open_out(out: Path | None) -> Iterator[TextIO | None]:
 
 
 class RunMarker:
-    """The marker file of one running scan: who runs it, and its counts so far."""
+    """The marker file of one running scan: who runs it, and its counts so far. Advisory:
+    where it cannot be written (a read-only WILDTRACE_HOME), the scan runs without it."""
 
     def __init__(self, store: Store, run_id: int) -> None:
-        self.path = _markers_folder() / f"{_store_key(store)}-{run_id}.json"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         pid = os.getpid()
         self._process = {"pid": pid, "start": _process_start(pid), "host": socket.gethostname()}
+        self.path: Path | None = None
+        try:
+            folder = _markers_folder()
+            folder.mkdir(parents=True, exist_ok=True)
+        except (OSError, WildTraceError):
+            return
+        self.path = folder / f"{_store_key(store)}-{run_id}.json"
         self.update(ScanTotals())
 
     def update(self, totals: ScanTotals) -> None:
+        if self.path is None:
+            return
         counts = {"read": totals.read, "stored": totals.saved.stored, "unchanged": totals.saved.unchanged,
                   "rejected": totals.rejected}  # fmt: skip
         partial = self.path.with_name(self.path.name + ".part")
-        partial.write_text(json.dumps({**self._process, **counts}), encoding="utf-8")
-        os.replace(partial, self.path)
+        try:
+            partial.write_text(json.dumps({**self._process, **counts}), encoding="utf-8")
+            os.replace(partial, self.path)
+        except OSError:
+            self.path = None
 
     def remove(self) -> None:
-        self.path.unlink(missing_ok=True)
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
 
 
 def close_abandoned_runs(store: Store) -> list[int]:
     """Close as interrupted the runs of this store left ``running`` by a scan on this machine
     whose process is gone (with the counts it had reached); their ids, oldest first."""
     closed: list[int] = []
-    folder = _markers_folder()
+    try:
+        folder = _markers_folder()
+    except WildTraceError:
+        return closed
     prefix = _store_key(store) + "-"
     for path in sorted(folder.glob(prefix + "*.json")) if folder.is_dir() else []:
         try:
@@ -405,7 +421,8 @@ def close_abandoned_runs(store: Store) -> list[int]:
             closed.append(run_id)
         except StoreError:
             pass  # the run is not in this database (it was recreated): only the marker is stale
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
     return closed
 
 
