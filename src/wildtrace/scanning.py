@@ -252,11 +252,11 @@ def scan_inputs(
 
     Rows go to ``out`` ("-" for stdout), rejects to ``rejects_path`` as they come; the job
     is refused when either of them, or a file in ``protect`` (where the caller will write),
-    is one of the inputs. With a ``store``: runs left
-    ``running`` by a process that is gone are closed as interrupted, this run is recorded,
-    each file gets a custody ``import`` entry before it is read, and the run is closed as
-    completed, or interrupted when anything (Ctrl-C, SIGTERM, a database error) stops it.
-    Pass ``totals`` to keep the counts of a job that is stopped part way.
+    is one of the inputs. With a ``store``: runs left ``running`` by a process that is gone
+    are closed as interrupted, this run is recorded, each file gets a custody ``import``
+    entry before it is read, and the run is closed as completed, or as interrupted when
+    anything (Ctrl-C, SIGTERM, a database error) stops it. Pass ``totals`` to keep the
+    counts of a job that is stopped part way.
     """
     totals = ScanTotals() if totals is None else totals
     found = find_inputs(inputs)
@@ -272,12 +272,6 @@ def scan_inputs(
     if store is not None:
         outcome.closed_runs = close_abandoned_runs(store)
         outcome.run_id = store.start_run([str(path) for path in inputs])
-        marker = RunMarker(store, outcome.run_id)
-        from wildtrace.evidence.imports import log_imports  # custody: one "import" entry per file
-
-        log_imports(store, found.files, outcome.run_id)
-    if on_files is not None:
-        on_files(len(found.files))
 
     def progress(done: int, read: int) -> None:
         if marker is not None:
@@ -288,7 +282,14 @@ def scan_inputs(
     status: RunStatus = "interrupted"
     rejects = RejectsFile(rejects_path)
     try:
-        with _open_out(out) as sink, rejects:
+        if store is not None and outcome.run_id is not None:
+            marker = RunMarker(store, outcome.run_id)
+            from wildtrace.evidence.imports import log_imports  # custody: one "import" entry per file
+
+            log_imports(store, found.files, outcome.run_id)
+        if on_files is not None:
+            on_files(len(found.files))
+        with open_out(out) as sink, rejects:
 
             def reject(item: Reject) -> None:
                 rejects.write(item)
@@ -338,8 +339,9 @@ def refuse_overwriting_inputs(files: Sequence[Path], *targets: Path) -> None:
 
 
 @contextlib.contextmanager
-def _open_out(out: Path | None) -> Iterator[TextIO | None]:
-    """The rows' stream: nothing, stdout for "-", or the file (created with its folder)."""
+def open_out(out: Path | None) -> Iterator[TextIO | None]:
+    """The output stream: nothing, stdout for "-", or the file (created with its folder);
+    a WildTraceError naming the file when it cannot be written."""
     if out is None:
         yield None
     elif str(out) == "-":

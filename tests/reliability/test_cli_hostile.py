@@ -244,7 +244,7 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path) -> None:
         _kill_all(process, workers, after=10)
     assert process.returncode == 143, err
     assert "Interrupted: what was stored so far is consistent" in err
-    assert re.search(r"listings read from .* Stored [\d,]+ new", err, re.S)  # the summary, as after Ctrl-C
+    assert re.search(r"listings read from .*Stored [\d,]+ new", err, re.S)  # the summary, as after Ctrl-C
     wait_for(lambda: not any(alive(pid) for pid in workers), 10, f"workers {workers} to end")
     stored = len(stored_uids(db))
     assert query(db, "select status, stored from scan_runs") == [("interrupted", stored)]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -112,23 +112,6 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-@contextlib.contextmanager
-def open_out(out: Path | None) -> Iterator[TextIO | None]:
-    """The output stream: nothing, stdout for "-", or the file (created with its folder)."""
-    if out is None:
-        yield None
-    elif str(out) == "-":
-        yield typer.get_text_stream("stdout")
-    else:
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            handle = out.open("w", encoding="utf-8")
-        except OSError as exc:
-            raise fail(f"{out}: cannot write: {exc.strerror}") from exc
-        with handle:
-            yield handle
 
 
 def rejects_path(out: Path | None, command: str) -> Path:

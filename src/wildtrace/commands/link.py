@@ -19,7 +19,6 @@ from wildtrace.commands.common import (
     console,
     failure,
     interrupted_status,
-    open_out,
     rejects_path,
     scan_job,
     sigterm_as_interrupt,
@@ -29,7 +28,7 @@ from wildtrace.errors import WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
 from wildtrace.model import Analysis, Listing, Network
 from wildtrace.output import link_rows
-from wildtrace.scanning import ScanTotals, link_store
+from wildtrace.scanning import ScanTotals, link_store, open_out
 from wildtrace.store import open_store
 
 
