@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +17,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from wildtrace.collect import find_inputs
 
 GOOD = [
     {"id": "vn-1", "platform": "chotot-demo", "seller": "ngavoi_hn", "title": "Bán vòng ngà voi thật",
@@ -280,3 +283,34 @@ def test_kill_9_mid_scan_loses_nothing_reported_and_stores_nothing_twice(tmp_pat
     assert query(db_url, "select count(*), count(distinct listing_id) from analyses") == [(total, total)]
     rows = [json.loads(line)["id"] for line in out.read_text().splitlines()]
     assert rows == [f"r{i}" for i in range(total)]
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no UNIX sockets")
+def test_every_kind_of_non_file_is_named_and_never_opened(tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", GOOD)
+    os.mkfifo(folder / "pipe.csv")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "sock.jsonl"))
+    (folder / "gone.html").symlink_to(folder / "missing.html")
+    (folder / "fifo-without-ending").symlink_to(folder / "pipe.csv")  # not a known ending: ignored
+    try:
+        found = find_inputs([folder])  # would block forever on opening the FIFO
+    finally:
+        server.close()
+    assert [path.name for path in found.files] == ["a.jsonl"]
+    reasons = {Path(reject.origin.file).name: reject.reason for reject in found.skipped}
+    assert reasons == {
+        "pipe.csv": "a named pipe (FIFO), not a file: skipped without reading it",
+        "sock.jsonl": "a socket, not a file: skipped without reading it",
+        "gone.html": "symbolic link that cannot be followed: No such file or directory",
+    }
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_given_by_name_is_refused_with_its_name(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "in.jsonl")
+    result = wildtrace("scan", str(tmp_path / "in.jsonl"), "--no-store", timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "in.jsonl: a named pipe (FIFO), not a file" in result.stderr
