@@ -27,10 +27,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from wildtrace.detect import LEXICON_ONLY, detect
-from wildtrace.detect.training import Labelled, corpus_examples, demo_examples
+from wildtrace.collect.labels import demo_examples
+from wildtrace.detect import LEXICON_ONLY, Labelled, corpus_examples, detect
 from wildtrace.model import Listing
-from wildtrace.parse.language import detect_language
+from wildtrace.parse import detect_language
 
 Scores = tuple[int, int, float, float, float, float]
 Pairs = list[tuple[bool, float]]

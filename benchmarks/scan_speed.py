@@ -29,7 +29,7 @@ from wildtrace.detect.lexicon import default_lexicon
 from wildtrace.detect.score import fuse
 from wildtrace.extract import extract
 from wildtrace.model import Listing
-from wildtrace.parse.language import detect_language
+from wildtrace.parse import detect_language
 from wildtrace.pipeline import LANGUAGE_SAMPLE, analyze_batch
 
 

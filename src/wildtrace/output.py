@@ -11,7 +11,7 @@ from typing import Any
 
 from price_parser import Price
 
-from wildtrace.extract.money import to_usd
+from wildtrace.extract import to_usd
 from wildtrace.link import account_of
 from wildtrace.model import Analysis, Listing, Network, Reject, Selector
 

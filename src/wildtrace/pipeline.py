@@ -12,13 +12,12 @@ from collections.abc import Iterable
 from functools import cache
 
 from wildtrace import __version__
-from wildtrace.detect import DEFAULT_THRESHOLD, detect
-from wildtrace.detect.learned import detection_data_files
+from wildtrace.detect import DEFAULT_THRESHOLD, default_lexicon, default_model, detect, detection_data_files
 from wildtrace.extract import EXTRACTOR_VERSION, extract
 from wildtrace.model import Analysis, Listing
-from wildtrace.parse.language import detect_language
+from wildtrace.parse import detect_language
 
-__all__ = ["DEFAULT_THRESHOLD", "analyze", "analyze_batch", "analyzer_version"]
+__all__ = ["DEFAULT_THRESHOLD", "analyze", "analyze_batch", "analyzer_version", "prepare"]
 
 #: Characters of a listing that language identification reads: enough to tell the
 #: language, and its cost grows with the length (it was a quarter of analyze's time).
@@ -35,6 +34,16 @@ def analyzer_version() -> str:
         digest.update(path.read_bytes())
     digest.update(f"extract {EXTRACTOR_VERSION}".encode())  # new selector rules: re-extract too
     return f"{__version__}+{digest.hexdigest()[:10]}"
+
+
+def prepare() -> str:
+    """Load the detection data now (lexicon, CITES checklist, learned model) and return the
+    analyzer version. A command calls it before it starts any work, so that a bad setting
+    (WILDTRACE_DETECTOR_MODEL, WILDTRACE_CITES_CHECKLIST) stops it at once with the file and
+    the reason, before a run is recorded or a worker started, not at the first listing."""
+    default_lexicon()
+    default_model()
+    return analyzer_version()
 
 
 def analyze(listing: Listing, threshold: float = DEFAULT_THRESHOLD) -> Analysis:

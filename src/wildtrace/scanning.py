@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import TextIO
 
 from wildtrace.collect import find_inputs, read_file
+from wildtrace.collect.photos import listing_photos
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import StoreError, WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, link_listings
-from wildtrace.link.graph import DEFAULT_SEED, AccountGraph, build_graph
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, DEFAULT_SEED, AccountGraph, build_graph, link_listings
 from wildtrace.model import Analysis, Listing, Network, Origin, Reject
 from wildtrace.output import listing_record, reject_row, scan_row
+from wildtrace.pipeline import prepare
 from wildtrace.runners import analyze_batches
 from wildtrace.store import RunStatus, SaveCounts, Store
 from wildtrace.store.judgements import active_judgements, save_network_accounts
@@ -267,6 +268,7 @@ def scan_inputs(
         raise WildTraceError(found_none + (f" ({why})" if why else ""))
     written = [path for path in (out, *protect) if path is not None and str(path) != "-"]
     refuse_overwriting_inputs(found.files, *written, rejects_path)
+    prepare()  # a bad detector model or checklist stops here, before a run is recorded
     outcome = ScanOutcome(totals, None)
     marker: RunMarker | None = None
     if store is not None:
@@ -474,11 +476,13 @@ def link_store(
     allow: Sequence[str] = (),
     seed: int = DEFAULT_SEED,
 ) -> LinkedStore:
-    """Link the stored listings with the analysts' judgements, and save the network and
-    its analysis (groups, communities, centralities) together: every path that saves a
-    network goes through here, so the two never disagree."""
+    """Link the stored listings with the analysts' judgements (and their photos, read where
+    they can be), and save the network and its analysis (groups, communities,
+    centralities) together: every path that saves a network goes through here, so the two
+    never disagree."""
     pairs = list(store.load_analyses())
-    network = link_listings(pairs, max_accounts, allow, active_judgements(store))
+    photos = listing_photos(listing for listing, _ in pairs).by_listing
+    network = link_listings(pairs, max_accounts, allow, active_judgements(store), photos)
     graph = build_graph([listing for listing, _ in pairs], network, seed)
     store.save_network(network)
     save_network_accounts(store, graph)

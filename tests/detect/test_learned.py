@@ -22,7 +22,7 @@ from wildtrace.detect.learned import (
     packaged_model_path,
 )
 from wildtrace.detect.lexicon import COMMODITIES, EVIDENCE_KINDS
-from wildtrace.errors import ConfigError
+from wildtrace.errors import ConfigError, ModelFileError
 from wildtrace.model import Listing
 
 
@@ -56,7 +56,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     model = default_model()
     assert model is not None
     copy = tmp_path / "copy.npz"
-    model.save(copy)
+    copy.write_bytes(model.to_bytes())
     loaded = LearnedModel.load(copy)
     assert np.array_equal(loaded.weights, model.weights)
     vector = {1: 0.5, 77: 1.0, 262143: 0.25}
@@ -74,8 +74,8 @@ def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
         {**model.meta, "feature_version": FEATURE_VERSION + 1},
     )
     path = tmp_path / "other.npz"
-    other.save(path)
-    with pytest.raises(ValueError, match="other features"):
+    path.write_bytes(other.to_bytes())
+    with pytest.raises(ModelFileError, match="other features"):
         LearnedModel.load(path)
 
 

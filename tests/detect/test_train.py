@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from wildtrace.cli import app
-from wildtrace.detect import detect
+from wildtrace.collect.labels import demo_examples, label_file_examples
+from wildtrace.detect import demo_held_out, detect, train
 from wildtrace.detect.learned import LearnedModel, default_model
-from wildtrace.detect.training import demo_examples, demo_held_out, label_file_examples
-from wildtrace.errors import InputError
+from wildtrace.errors import InputError, TrainingError
 from wildtrace.model import Listing
 from wildtrace.pipeline import analyzer_version
 
@@ -120,6 +120,20 @@ def test_training_needs_both_classes(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "positive and negative" in result.output
+    with pytest.raises(TrainingError, match="positive and negative"):  # a typed error, not ValueError
+        train(label_file_examples(path))
+
+
+def test_a_labels_file_that_is_not_utf8_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes("label,text\n1,défense d'éléphant\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"latin\.csv: not UTF-8"):
+        label_file_examples(path)
+    result = CliRunner().invoke(
+        app, ["train", "--no-corpus", "--no-demo", "--labels", str(path), "--out", str(tmp_path / "m.npz")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "latin.csv" in result.output
 
 
 def test_nothing_to_train_on_is_a_usage_error(tmp_path: Path) -> None:
@@ -151,3 +165,23 @@ def test_scan_with_a_missing_model_file_tells_the_user(tmp_path: Path) -> None:
         analyzer_version.cache_clear()
     assert result.exit_code == 2
     assert "WILDTRACE_DETECTOR_MODEL" in result.output
+
+
+@pytest.mark.parametrize("where", ["a_folder", "under_a_file"])
+def test_a_model_that_cannot_be_written_is_a_clear_error(tmp_path: Path, where: str) -> None:
+    """Was "internal error" (exit 3) from an unguarded write; no half file is left behind."""
+    labels = _labels(tmp_path / "labels.csv")
+    if where == "a_folder":
+        out = tmp_path / "model.npz"
+        out.mkdir()
+    else:
+        (tmp_path / "plain.txt").write_text("x", encoding="utf-8")
+        out = tmp_path / "plain.txt" / "model.npz"
+    result = CliRunner().invoke(
+        app, ["train", "--no-corpus", "--no-demo", "--labels", str(labels), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "cannot write the model" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        ["labels.csv", "model.npz" if where == "a_folder" else "plain.txt"]
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 
 from wildtrace.link import link_listings
-from wildtrace.link.graph import build_graph, export, key_accounts
+from wildtrace.link.graph import build_graph, key_accounts, render
 from wildtrace.model import Analysis, Detection, Listing, Selector
 
 DETECTION = Detection(score=0.9, flagged=True)
@@ -59,14 +59,14 @@ def test_exports_load_in_networkx_and_keep_the_reasons(tmp_path: Path) -> None:
     graph = _graph()
     for fmt in ("gexf", "graphml"):
         path = tmp_path / f"net.{fmt}"
-        export(graph, path, fmt)  # type: ignore[arg-type]
+        path.write_bytes(render(graph, fmt))  # type: ignore[arg-type]
         loaded = nx.read_gexf(path) if fmt == "gexf" else nx.read_graphml(path)
         assert loaded.number_of_nodes() == 8
         assert "both give phone" in next(iter(loaded.edges(data=True)))[2]["reasons"]
         ET.parse(path)  # well-formed XML, hostile names escaped
         assert "<script>" not in path.read_text("utf-8")
     path = tmp_path / "net.json"
-    export(graph, path, "json")
+    path.write_bytes(render(graph, "json"))
     data = json.loads(path.read_text("utf-8"))
     assert {"nodes", "edges", "held_back"} <= data.keys()
     assert all(edge["reasons"] for edge in data["edges"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from PIL import Image, ImageDraw
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from wildtrace.link import link_listings
-from wildtrace.link.images import MAX_DISTANCE, hash_bytes, hash_listing_images, photo_groups
+from wildtrace.collect.photos import listing_photos
+from wildtrace.link import MAX_DISTANCE, hash_bytes, link_listings, photo_groups
 from wildtrace.model import Analysis, Capture, Detection, Listing, Origin
 
 DETECTION = Detection(score=0.9, flagged=True)
@@ -76,10 +77,10 @@ def test_local_images_relative_to_the_input_file_link_two_sellers(tmp_path: Path
         Listing(id="c", platform="chotot", seller="other", images=("img/c.jpg", "img/missing.jpg"),
                 origin=origin),
     ]  # fmt: skip
-    hashes = hash_listing_images(listings)
+    hashes = listing_photos(listings)
     assert set(hashes.by_listing) == {"a", "b", "c"}
     assert hashes.skipped == 2  # a web image (never fetched) and a missing file
-    network = link_listings([_pair(listing) for listing in listings])
+    network = link_listings([_pair(listing) for listing in listings], photos=hashes.by_listing)
     (link,) = network.links
     assert (link.source, link.target, link.kind) == ("a", "b", "photo")
     assert link.reason.startswith(
@@ -106,9 +107,9 @@ def test_images_captured_in_the_listings_warc_are_hashed(tmp_path: Path) -> None
             id="w3", seller="s3", platform="q", images=("https://img.example/none.jpg",), capture=capture
         ),
     ]
-    hashes = hash_listing_images(listings)
+    hashes = listing_photos(listings)
     assert set(hashes.by_listing) == {"w1", "w2"} and hashes.skipped == 1
-    network = link_listings([_pair(listing) for listing in listings])
+    network = link_listings([_pair(listing) for listing in listings], photos=hashes.by_listing)
     assert [(link.source, link.target, link.kind) for link in network.links] == [("w1", "w2", "photo")]
 
 
@@ -126,3 +127,44 @@ def test_an_image_too_large_to_decode_safely_is_skipped(monkeypatch: pytest.Monk
     monkeypatch.setattr(images, "_MAX_PIXELS", 100 * 100)
     assert hash_bytes(_jpeg(_photo(1, size=99))) is not None
     assert hash_bytes(_jpeg(_photo(1, size=101))) is None
+
+
+def _two_sellers_one_photo(tmp_path: Path) -> Path:
+    (tmp_path / "a.jpg").write_bytes(_jpeg(_photo(5)))
+    (tmp_path / "b.jpg").write_bytes(_jpeg(_photo(5).resize((180, 180)), quality=60))
+    listings = tmp_path / "listings.jsonl"
+    rows = [
+        {"id": "p1", "platform": "facebook", "seller": "one", "title": "bangle", "images": ["a.jpg"]},
+        {"id": "p2", "platform": "chotot", "seller": "two", "title": "bangle", "images": ["b.jpg"]},
+    ]
+    listings.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return listings
+
+
+def test_linking_reads_no_file_the_caller_passes_the_photo_hashes(tmp_path: Path) -> None:
+    """The core takes photos as data: with the images on disk but no hashes passed in,
+    nothing is linked by photo (before, link_listings opened the files itself)."""
+    origin = Origin(str(_two_sellers_one_photo(tmp_path)), 1)
+    listings = [
+        Listing(id="p1", platform="facebook", seller="one", images=("a.jpg",), origin=origin),
+        Listing(id="p2", platform="chotot", seller="two", images=("b.jpg",), origin=origin),
+    ]
+    pairs = [_pair(listing) for listing in listings]
+    assert link_listings(pairs).links == ()
+    linked = link_listings(pairs, photos=listing_photos(listings).by_listing)
+    assert [(link.source, link.target, link.kind) for link in linked.links] == [("p1", "p2", "photo")]
+
+
+@pytest.mark.parametrize("command", ["link", "network"])
+def test_the_link_and_network_commands_read_the_photos(tmp_path: Path, command: str) -> None:
+    from typer.testing import CliRunner
+
+    from wildtrace.cli import app
+
+    listings = _two_sellers_one_photo(tmp_path)
+    out = tmp_path / ("out.jsonl" if command == "link" else "graph.json")
+    env = {"WILDTRACE_HOME": str(tmp_path / "home")}
+    result = CliRunner().invoke(app, [command, str(listings), "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    written = out.read_text("utf-8")
+    assert "same photo" in written

@@ -120,6 +120,12 @@ def crawl(
             refused = check_url(host_url, networks)
             if refused is not None:
                 raise _fail(refused)
+    try:
+        from wildtrace.pipeline import prepare
+
+        prepare()  # a bad detector model or checklist stops the crawl before its first request
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
     first_host = urlsplit(every[0]).hostname or "crawl"
     folder = out_dir or wildtrace_home() / "crawls" / first_host
     config = CrawlConfig(

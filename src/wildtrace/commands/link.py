@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
+from wildtrace.collect.photos import listing_photos
 from wildtrace.commands.common import (
     EXIT_REJECTED,
     DbOpt,
@@ -69,7 +70,8 @@ def link(
                 rejects = rejects if totals.rejected else None
                 # several captures of one page are one listing: its latest capture counts
                 pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
-                network = link_listings(pairs, max_accounts, allow or ())
+                photos = listing_photos(listing for listing, _ in pairs).by_listing
+                network = link_listings(pairs, max_accounts, allow or (), photos=photos)
             else:
                 with open_store(db) as store:
                     linked = link_store(store, max_accounts, allow or ())

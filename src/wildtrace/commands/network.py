@@ -30,17 +30,18 @@ from wildtrace.commands.common import (
 )
 from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, link_listings
-from wildtrace.link.graph import (
+from wildtrace.link import (
+    DEFAULT_MAX_ACCOUNTS,
     DEFAULT_SEED,
     FORMATS,
     AccountGraph,
     Format,
+    Verdict,
     build_graph,
-    export,
     key_accounts,
+    link_listings,
+    render,
 )
-from wildtrace.link.judgements import Verdict
 from wildtrace.model import Analysis, Listing
 from wildtrace.scanning import ScanTotals, link_store
 from wildtrace.store import judgements as stored
@@ -89,6 +90,8 @@ def network(
     Without INPUT, the store's listings are linked with the analysts' judgements, and the
     network and its analysis are saved in the store.
     """
+    from wildtrace.collect.photos import listing_photos  # the images are read here, not in link
+
     chosen = _format(out, fmt)
     try:
         with sigterm_as_interrupt():
@@ -101,7 +104,8 @@ def network(
                 scan_job(inputs, store=None, threshold=level, command="link", write_rows=False,
                          on_batch=found.extend, totals=totals, rejects=rejects, out=out)  # fmt: skip
                 pairs = list({listing.id: (listing, analysis) for listing, analysis in found}.values())
-                result = link_listings(pairs, max_accounts, allow or ())
+                photos = listing_photos(listing for listing, _ in pairs).by_listing
+                result = link_listings(pairs, max_accounts, allow or (), photos=photos)
                 graph = build_graph([listing for listing, _ in pairs], result, seed)
             else:
                 totals = ScanTotals()
@@ -111,7 +115,7 @@ def network(
             if out is not None:
                 try:
                     out.parent.mkdir(parents=True, exist_ok=True)
-                    export(graph, out, chosen)
+                    out.write_bytes(render(graph, chosen))
                 except OSError as exc:
                     raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
                 console.print(f"{chosen.upper()} written to {out}")

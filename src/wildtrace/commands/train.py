@@ -36,7 +36,8 @@ def train(
 
     Use it by pointing WILDTRACE_DETECTOR_MODEL at the file (or, to change the model the
     package ships, write it to src/wildtrace/detect/data/detector.npz)."""
-    from wildtrace.detect.training import corpus_examples, demo_examples, label_file_examples, train
+    from wildtrace.collect.labels import demo_examples, label_file_examples
+    from wildtrace.detect import corpus_examples, train
 
     examples = []
     try:
@@ -55,13 +56,15 @@ def train(
     console.print(f"training on {len(examples)} labelled listings (about a minute for the full corpus) ...")
     try:
         model, counts = train(examples, c=c)
-    except ValueError as error:
+    except WildTraceError as error:
         raise _fail(str(error)) from error
     except KeyboardInterrupt:
         console.print("Interrupted: no model written.")
         raise typer.Exit(130) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(out)
+    try:
+        _write_model(out, model.to_bytes())
+    except OSError as error:
+        raise _fail(f"{out}: cannot write the model: {error.strerror or error}") from error
     for source, count in sorted(counts.items()):
         console.print(f"  {source}: {count} examples")
     console.print(
@@ -69,3 +72,21 @@ def train(
         f"({model.meta['positives']} positive; {model.meta['without_evidence']} had none and are "
         f"scored by the lexicon alone); wrote {out} ({out.stat().st_size / 1024:.0f} KB)"
     )
+
+
+def _write_model(out: Path, data: bytes) -> None:
+    """Write the model whole or not at all: a temporary file beside ``out`` (created
+    exclusively), then renamed over it, so that an interrupted or failed write never leaves
+    a half model where WILDTRACE_DETECTOR_MODEL may point."""
+    import os
+    import tempfile
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -21,6 +21,7 @@ every commodity and taxon in the output traces to a match.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -38,7 +39,7 @@ import numpy as np
 from wildtrace.detect.lexicon import EVIDENCE_KINDS
 from wildtrace.detect.matcher import TermHit
 from wildtrace.detect.normalize import normalize
-from wildtrace.errors import ConfigError
+from wildtrace.errors import ModelFileError
 from wildtrace.model import Listing
 
 FEATURE_VERSION = 3
@@ -52,6 +53,9 @@ WINDOW = 40
 MAX_WINDOWS = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
 MODEL_FILE = "detector.npz"
+#: The largest array a model file may hold once inflated: a full weight vector is 1 MiB
+#: (2**18 float32); anything far larger is not a model (and must not fill the memory).
+MAX_MODEL_ARRAY_BYTES = 16 * 1024 * 1024
 
 
 def _bucket(token: str) -> int:
@@ -235,25 +239,65 @@ class LearnedModel:
             return 0.0
         return 1.0 / (1.0 + math.exp(-logit))
 
-    def save(self, path: Path) -> None:
+    def to_bytes(self) -> bytes:
+        """The model as the ``.npz`` that ``load`` reads (the caller writes it to a file)."""
         nonzero = np.flatnonzero(self.weights).astype(np.int32)
+        buffer = io.BytesIO()
         np.savez_compressed(
-            path,
+            buffer,
             index=nonzero,
             value=self.weights[nonzero].astype(np.float32),
             scalars=np.array([self.intercept, self.platt_a, self.platt_b], dtype=np.float64),
             meta=np.array(json.dumps(self.meta, sort_keys=True)),
         )
+        return buffer.getvalue()
 
     @classmethod
     def load(cls, path: Path) -> LearnedModel:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_features") != N_FEATURES:
-                raise ValueError(f"{path}: model made for other features ({meta.get('feature_version')})")
-            weights = np.zeros(N_FEATURES, dtype=np.float32)
-            weights[data["index"]] = data["value"]
-            intercept, platt_a, platt_b = (float(x) for x in data["scalars"])
+        """The model in ``path``; a file that is not one (unreadable, not an ``.npz`` of
+        ``to_bytes``, damaged, made for other features) raises ``ModelFileError``."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise ModelFileError(str(path), "not a detector model: not an .npz archive")
+                members = data.zip.infolist() if data.zip is not None else []
+                if any(member.file_size > MAX_MODEL_ARRAY_BYTES for member in members):
+                    raise ModelFileError(str(path), "not a detector model: an array is far too large")
+                missing = sorted({"index", "value", "scalars", "meta"} - set(data.files))
+                if missing:
+                    raise ModelFileError(str(path), f"not a detector model: no {', '.join(missing)} array")
+                meta = json.loads(str(data["meta"]))
+                if not isinstance(meta, dict):
+                    raise ModelFileError(str(path), "not a detector model: its meta is not an object")
+                if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_features") != N_FEATURES:
+                    raise ModelFileError(
+                        str(path),
+                        f"made for other features (version {meta.get('feature_version')!r}, this "
+                        f"WildTrace reads version {FEATURE_VERSION}); train it again with `wildtrace train`",
+                    )
+                index, value = np.asarray(data["index"]), np.asarray(data["value"])
+                scalars = np.asarray(data["scalars"], dtype=np.float64)
+            if index.ndim != 1 or index.shape != value.shape or not np.issubdtype(index.dtype, np.integer):
+                raise ModelFileError(str(path), "damaged: its index and value arrays do not match")
+            if index.size and (int(index.min()) < 0 or int(index.max()) >= N_FEATURES):
+                raise ModelFileError(str(path), f"damaged: feature index outside 0..{N_FEATURES - 1}")
+            if scalars.shape != (3,) or not np.isfinite(scalars).all() or not np.isfinite(value).all():
+                raise ModelFileError(str(path), "damaged: intercept or calibration missing or not finite")
+        except ModelFileError:
+            raise
+        except OSError as exc:
+            raise ModelFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        except Exception as exc:
+            # BadZipFile, zlib.error, EOFError, ValueError, SyntaxError and tokenize.TokenError
+            # (a damaged array header) were all seen by fuzzing; numpy's words ("pickled data",
+            # "bad CRC", "load it unsafely") mislead here: to the user they all mean that this
+            # file is not a model WildTrace can read
+            raise ModelFileError(
+                str(path), f"not a detector model made by `wildtrace train` ({type(exc).__name__})"
+            ) from exc
+        weights = np.zeros(N_FEATURES, dtype=np.float32)
+        weights[index] = value
+        intercept, platt_a, platt_b = (float(x) for x in scalars)
         return cls(weights, intercept, platt_a, platt_b, meta)
 
 
@@ -320,7 +364,7 @@ def active_model_path() -> Path | None:
     if chosen:
         path = Path(chosen)
         if not path.is_file():
-            raise ConfigError(f"{MODEL_ENV}={chosen}: no such model file (make one with `wildtrace train`)")
+            raise ModelFileError(chosen, "no such model file (make one with `wildtrace train`)")
         return path
     path = packaged_model_path()
     return path if path.is_file() else None
@@ -330,7 +374,15 @@ def active_model_path() -> Path | None:
 def default_model() -> LearnedModel | None:
     """The active model (see ``active_model_path``), or None: lexicon scores only."""
     path = active_model_path()
-    return None if path is None else LearnedModel.load(path)
+    if path is None:
+        return None
+    try:
+        return LearnedModel.load(path)
+    except ModelFileError as error:
+        if os.environ.get(MODEL_ENV):
+            raise
+        reason = f"{error.reason}; reinstall WildTrace or set {MODEL_ENV} to a model"
+        raise ModelFileError(error.path, reason, setting=None) from error
 
 
 def detection_data_files() -> list[Path]:

@@ -8,27 +8,27 @@ Sources, all owned by the project or by the user:
 - ``labels``: reviewer labels from a CSV file (``id,label`` plus ``--listings`` files the
   ids refer to, or rows carrying their own ``title``/``text``). Reviewer labels in the
   database are a follow-up: no labels table exists yet in the store schema.
+
+The files are read by the adapter ``collect.labels``; this module reads none.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
+from pathlib import PurePath
 
-from wildtrace.detect import find_hits, has_evidence, lexicon_logit
 from wildtrace.detect.corpus import generate
+from wildtrace.detect.detector import find_hits, has_evidence, lexicon_logit
 from wildtrace.detect.learned import LearnedModel, features, fit
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
 from wildtrace.detect.matcher import TermHit
 from wildtrace.detect.score import drop_negated, fuse
-from wildtrace.errors import InputError
+from wildtrace.errors import InputError, TrainingError
 from wildtrace.model import Listing
-from wildtrace.parse.language import detect_language
+from wildtrace.parse import detect_language
 
 #: Label words accepted in a labels file (besides 1/0).
 POSITIVE_LABELS = frozenset({"1", "offer", "demand", "true", "yes", "positive"})
@@ -50,18 +50,14 @@ def demo_held_out(listing_id: str) -> bool:
     return zlib.crc32(listing_id.encode("utf-8")) % 5 == 0
 
 
-def demo_examples(split: str) -> list[Labelled]:
-    """Demo listings with their labels: ``train`` (4/5) or ``heldout`` (1/5)."""
-    from wildtrace.collect import read_file
-
-    root = Path(str(resources.files("wildtrace.demo") / "data"))
-    with (root / "labels.csv").open(encoding="utf-8", newline="") as handle:
-        labels = {row["id"]: row for row in csv.DictReader(handle)}
+def demo_labelled(
+    listings: Iterable[Listing], labels: Mapping[str, Mapping[str, str]], split: str
+) -> list[Labelled]:
+    """The demo listings that ``labels`` (id -> row of the demo's labels.csv) label, in
+    ``split``: ``train`` (4/5) or ``heldout`` (1/5). ``collect.labels`` reads both files."""
     out = []
-    for item in read_file(root / "listings.jsonl"):
-        if not isinstance(item, Listing) or item.id not in labels:
-            continue
-        if demo_held_out(item.id) != (split == "heldout"):
+    for item in listings:
+        if item.id not in labels or demo_held_out(item.id) != (split == "heldout"):
             continue
         row = labels[item.id]
         out.append(
@@ -92,40 +88,36 @@ def corpus_examples(split: str, seed: int = 7, scale: int = 1) -> list[Labelled]
     ]
 
 
-def label_file_examples(path: Path, listings: Sequence[Path] = ()) -> list[Labelled]:
-    """Reviewer labels from CSV: ``id,label`` (+ listings files) or ``label,title,text``."""
-    from wildtrace.collect import read_file
-
-    known: dict[str, Listing] = {}
-    for source in listings:
-        for item in read_file(source):
-            if isinstance(item, Listing):
-                known[item.id] = item
+def labelled_rows(
+    source: str,
+    columns: Sequence[str] | None,
+    rows: Iterable[tuple[int, Mapping[str, str | None]]],
+    known: Mapping[str, Listing],
+) -> list[Labelled]:
+    """Reviewer labels, ``id,label`` (the ids in ``known``) or ``label,title,text``: the rows
+    (line number, row) of the labels file named ``source``, as read by ``collect.labels``.
+    A row that cannot be used raises ``InputError`` with the file and the line."""
+    if not columns or "label" not in columns:
+        raise InputError(source, "a labels file needs a 'label' column", 1)
+    name = PurePath(source).name
     out = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "label" not in reader.fieldnames:
-            raise InputError(str(path), "a labels file needs a 'label' column", 1)
-        for row in reader:
-            line = reader.line_num
-            value = (row.get("label") or "").strip().lower()
-            if value not in POSITIVE_LABELS | NEGATIVE_LABELS:
-                raise InputError(str(path), f"unknown label {value!r} (use 1/0, offer/decoy)", line)
-            listing_id = (row.get("id") or f"{path.name}:{line}").strip()
-            if row.get("title") or row.get("text"):
-                listing = Listing(
-                    id=listing_id,
-                    title=row.get("title") or None,
-                    text=row.get("text") or None,
-                    price=row.get("price") or None,
-                )
-            elif listing_id in known:
-                listing = known[listing_id]
-            else:
-                raise InputError(
-                    str(path), f"listing {listing_id!r} has no text and is not in --listings", line
-                )
-            out.append(Labelled(listing, int(value in POSITIVE_LABELS), f"labels:{path.name}"))
+    for line, row in rows:
+        value = (row.get("label") or "").strip().lower()
+        if value not in POSITIVE_LABELS | NEGATIVE_LABELS:
+            raise InputError(source, f"unknown label {value!r} (use 1/0, offer/decoy)", line)
+        listing_id = (row.get("id") or f"{name}:{line}").strip()
+        if row.get("title") or row.get("text"):
+            listing = Listing(
+                id=listing_id,
+                title=row.get("title") or None,
+                text=row.get("text") or None,
+                price=row.get("price") or None,
+            )
+        elif listing_id in known:
+            listing = known[listing_id]
+        else:
+            raise InputError(source, f"listing {listing_id!r} has no text and is not in --listings", line)
+        out.append(Labelled(listing, int(value in POSITIVE_LABELS), f"labels:{name}"))
     return out
 
 
@@ -177,7 +169,7 @@ def train(examples: Sequence[Labelled], c: float = 4.0) -> tuple[LearnedModel, d
     """Fit the detector on ``examples``; returns the model and counts per source."""
     vectors, labels, skipped = vectorise(examples)
     if len(set(labels)) < 2:
-        raise ValueError("training needs positive and negative examples with lexicon evidence")
+        raise TrainingError("training needs positive and negative examples with lexicon evidence")
     counts: dict[str, int] = {}
     for example in examples:
         counts[example.source] = counts.get(example.source, 0) + 1

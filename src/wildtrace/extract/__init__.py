@@ -11,7 +11,7 @@ from __future__ import annotations
 from wildtrace.extract.emails import find_emails
 from wildtrace.extract.handles import find_handles
 from wildtrace.extract.iban import find_ibans
-from wildtrace.extract.money import find_money
+from wildtrace.extract.money import find_money, to_usd
 from wildtrace.extract.phones import find_phones
 from wildtrace.extract.places import find_places, location_places
 from wildtrace.extract.quantities import find_quantities
@@ -19,7 +19,7 @@ from wildtrace.extract.regions import guess_region
 from wildtrace.extract.wallets import find_wallets
 from wildtrace.model import TEXT_FIELDS, Listing, Selector
 
-__all__ = ["EXTRACTOR_VERSION", "extract"]
+__all__ = ["EXTRACTOR_VERSION", "extract", "to_usd"]
 
 #: Part of every analysis's version (pipeline.analyzer_version): raise it when extraction
 #: finds different selectors, so stored listings are re-extracted on the next scan.

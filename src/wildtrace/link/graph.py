@@ -15,10 +15,10 @@ Exports: GEXF and GraphML (Gephi, Cytoscape, yEd) and JSON (nodes, edges with re
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from wildtrace.link.resolve import LABELS, account_of, describe
@@ -192,13 +192,14 @@ def to_json(graph: AccountGraph) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def export(graph: AccountGraph, path: Path, fmt: Format) -> None:
-    """Write the graph in ``fmt`` to ``path`` (all text escaped by the writers)."""
+def render(graph: AccountGraph, fmt: Format) -> bytes:
+    """The graph in ``fmt`` as bytes (all text escaped by the writers); the caller writes
+    them where the user asked (linking itself writes no file)."""
+    if fmt == "json":
+        return (json.dumps(to_json(graph), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     import networkx as nx
 
-    if fmt == "json":
-        path.write_text(json.dumps(to_json(graph), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    elif fmt == "gexf":
-        nx.write_gexf(to_networkx(graph), path)
-    else:
-        nx.write_graphml(to_networkx(graph), path)
+    buffer = io.BytesIO()
+    writer = nx.write_gexf if fmt == "gexf" else nx.write_graphml
+    writer(to_networkx(graph), buffer)
+    return buffer.getvalue()

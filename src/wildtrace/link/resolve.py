@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from wildtrace.link.images import MAX_DISTANCE, hash_listing_images, photo_groups
+from wildtrace.link.images import MAX_DISTANCE, photo_groups
 from wildtrace.link.judgements import Judgement, latest
 from wildtrace.model import Analysis, HeldBack, Link, Listing, Network
 
@@ -135,8 +135,9 @@ def link_listings(
 
     ``allow`` lists selector values to use even when they are spread over more than
     ``max_accounts`` accounts (a user's override). ``judgements`` are analysts' decisions,
-    which win over the automatic result. ``photos`` are the listings' image hashes; by
-    default the images that can be read locally are hashed (never fetched).
+    which win over the automatic result. ``photos`` are the listings' image hashes (listing
+    id -> [(image reference, pHash)]), read and hashed by the caller (``collect.photos``):
+    linking reads no file; without them, no listing is linked by photo.
     """
     with _collector_paused():
         return _link(pairs, max_accounts, allow, judgements, photos)
@@ -155,7 +156,7 @@ def _link(
     confirmed_values = {j.first for j in active if j.second is None and j.verdict == "confirm"}
     rejected_values = {j.first: j for j in active if j.second is None and j.verdict == "reject"}
     if photos is None:
-        photos = hash_listing_images(listings).by_listing
+        photos = {}
     groups, held_back = _groups(
         pairs, accounts, max_accounts, frozenset(allow) | confirmed_values, rejected_values, photos
     )

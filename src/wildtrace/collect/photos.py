@@ -1,0 +1,115 @@
+"""Photos in: read the bytes of a listing's images from disk or from its WARC, and hash
+them with the core (``link.images.hash_bytes``), so that ``link_listings`` can link sellers
+who post the same photo without ever touching a file itself.
+
+What is read: each entry of ``Listing.images`` that can be read WITHOUT the network:
+ - a local file path (absolute, or relative to the folder of the file the listing came from);
+ - an http(s) URL captured in the same WARC file as the listing (a ``response`` record whose
+   WARC-Target-URI is that URL), e.g. when the crawler archived the images with the page.
+Anything else (an image only on the web) is skipped and counted: linking never fetches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from wildtrace.link import MAX_IMAGE_BYTES, hash_bytes
+from wildtrace.model import Listing
+
+
+@dataclass
+class PhotoHashes:
+    """The hashes found per listing, and what could not be hashed (for the summary)."""
+
+    by_listing: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    skipped: int = 0
+
+
+class _WarcImages:
+    """Image bodies in WARC files, looked up by URL (each file indexed once, lazily)."""
+
+    def __init__(self) -> None:
+        self._index: dict[str, dict[str, int]] = {}
+
+    def read(self, warc_file: str, url: str) -> bytes | None:
+        index = self._index.get(warc_file)
+        if index is None:
+            index = self._index[warc_file] = self._build(warc_file)
+        offset = index.get(url)
+        if offset is None:
+            return None
+        try:
+            with open(warc_file, "rb") as stream:
+                stream.seek(offset)
+                for record in ArchiveIterator(stream):
+                    body: bytes = record.content_stream().read(MAX_IMAGE_BYTES + 1)
+                    return body
+        except (OSError, ArchiveLoadFailed):
+            return None
+        return None
+
+    @staticmethod
+    def _build(warc_file: str) -> dict[str, int]:
+        index: dict[str, int] = {}
+        try:
+            with open(warc_file, "rb") as stream:
+                records = ArchiveIterator(stream)
+                for record in records:
+                    uri = record.rec_headers.get_header("WARC-Target-URI")
+                    kind = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
+                    if record.rec_type == "response" and uri and kind.startswith("image/"):
+                        index.setdefault(uri, records.get_record_offset())
+        except (OSError, ArchiveLoadFailed):
+            return {}
+        return index
+
+
+def listing_photos(listings: Iterable[Listing]) -> PhotoHashes:
+    """pHashes of every image of ``listings`` that can be read locally (see module doc)."""
+    result = PhotoHashes()
+    warcs = _WarcImages()
+    cache: dict[str, int | None] = {}
+    for listing in listings:
+        for reference in listing.images:
+            key = f"{_warc_of(listing)}|{reference}"
+            if key not in cache:
+                data = _read(listing, reference, warcs)
+                cache[key] = hash_bytes(data) if data is not None else None
+            value = cache[key]
+            if value is None:
+                result.skipped += 1
+            else:
+                result.by_listing.setdefault(listing.id, []).append((reference, value))
+    return result
+
+
+def _warc_of(listing: Listing) -> str:
+    capture = listing.capture
+    return capture.warc_file or "" if capture is not None else ""
+
+
+def _read(listing: Listing, reference: str, warcs: _WarcImages) -> bytes | None:
+    scheme = urlparse(reference).scheme.lower()
+    if scheme in ("http", "https"):
+        warc = _warc_of(listing)
+        return warcs.read(warc, reference) if warc else None
+    if scheme == "file":
+        path = Path(unquote(urlparse(reference).path))
+    elif scheme and len(scheme) > 1:  # data:, ftp:, ... (a one-letter scheme is a drive)
+        return None
+    else:
+        path = Path(reference)
+        if not path.is_absolute() and listing.origin is not None:
+            path = Path(listing.origin.file).parent / path
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
