@@ -368,7 +368,7 @@ def _stored(db: Path) -> int:
 
 
 def test_duplicate_ids_are_rejected_with_the_whole_record(tmp_path: Path) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", [GOOD[0], dict(GOOD[1], id="vn-1")])
+    source = write_jsonl(tmp_path / "in.jsonl", [GOOD[0], dict(GOOD[1], id="vn-1", platform="chotot-demo")])
     out = tmp_path / "out.jsonl"
     result = runner.invoke(cli.app, ["scan", str(source), "--out", str(out)])
     assert result.exit_code == 1
@@ -378,18 +378,21 @@ def test_duplicate_ids_are_rejected_with_the_whole_record(tmp_path: Path) -> Non
     assert json.loads(reject["raw"])["seller"] == "Ivory Art"  # nothing of the record is lost
 
 
-def test_an_id_already_stored_for_another_platform_is_rejected_not_overwritten(tmp_path: Path) -> None:
+def test_the_same_id_on_another_platform_is_another_listing(tmp_path: Path) -> None:
+    """Listings are keyed by (platform, id) (issue 10, finding 6); no platform is its own."""
     first = write_jsonl(tmp_path / "a.jsonl", [dict(GOOD[0], id="1", platform="shop-a")])
     second = write_jsonl(tmp_path / "b.jsonl", [dict(GOOD[3], id="1", platform="shop-b"),
+                                                dict(GOOD[2], id="1", platform=None),
                                                 dict(GOOD[2], id="2", platform="shop-b")])  # fmt: skip
     assert runner.invoke(cli.app, ["scan", str(first)]).exit_code == 0
     result = runner.invoke(cli.app, ["scan", str(second), "--out", str(tmp_path / "o.jsonl")])
-    assert result.exit_code == 1
-    assert "already stored for a listing of another platform" in result.stderr
-    assert [row["id"] for row in read_rows(tmp_path / "o.jsonl")] == ["2"]
+    assert result.exit_code == 0, result.output
+    rows = [(row["platform"], row["id"]) for row in read_rows(tmp_path / "o.jsonl")]
+    assert rows == [("shop-b", "1"), (None, "1"), ("shop-b", "2")]
     with open_store(None) as store:
-        titles = {listing.id: listing.title for listing, _ in store.load_analyses()}
-    assert titles == {"1": GOOD[0]["title"], "2": GOOD[2]["title"]}
+        titles = {str(listing.key): listing.title for listing, _ in store.load_analyses()}
+    assert titles == {"shop-a:1": GOOD[0]["title"], "shop-b:1": GOOD[3]["title"], "1": GOOD[2]["title"],
+                      "shop-b:2": GOOD[2]["title"]}  # fmt: skip
 
 
 def test_out_over_an_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from wildtrace.errors import WildTraceError
 #: Exception classes that do not derive from WildTraceError yet, in modules other areas of
 #: issue 10 own (ops, collect, parse.record, crawl). Shrinks, never grows.
 NOT_YET_TYPED = {
-    "wildtrace.collect.importers._BinaryFileError",
     "wildtrace.crawl.guard.PrivateAddressRefused",  # a Scrapy IgnoreRequest by necessity
     "wildtrace.ops.dates.DateError",
     "wildtrace.ops.importer.RowError",

@@ -9,6 +9,11 @@ from wildtrace.errors import ConfigError
 
 DEFAULT_HOME = "~/.wildtrace"
 DEFAULT_THRESHOLD = 0.5
+#: Size limits of one input record and one field (see README, "Limits"): what is over is
+#: rejected with its file, line and reason, and reading goes on with the next record.
+DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024
+DEFAULT_MAX_FIELD_BYTES = 1024 * 1024
+DEFAULT_MAX_PAGE_BYTES = 16 * 1024 * 1024
 
 
 def wildtrace_home(create: bool = True) -> Path:
@@ -35,3 +40,32 @@ def threshold(flag: float | None = None) -> float:
     if not 0.0 <= value <= 1.0:
         raise ConfigError(f"threshold {value}: must be between 0 and 1")
     return value
+
+
+def _byte_limit(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: not a whole number of bytes") from None
+    if value < 1:
+        raise ConfigError(f"{name}={raw!r}: must be at least 1")
+    return value
+
+
+def max_record_bytes() -> int:
+    """``WILDTRACE_MAX_RECORD_BYTES`` (default 4 MiB): the longest JSONL line, CSV row or
+    Excel row read; a longer one is rejected (parsing a record costs many times its size)."""
+    return _byte_limit("WILDTRACE_MAX_RECORD_BYTES", DEFAULT_MAX_RECORD_BYTES)
+
+
+def max_field_bytes() -> int:
+    """``WILDTRACE_MAX_FIELD_BYTES`` (default 1 MiB): the longest single field or cell read."""
+    return _byte_limit("WILDTRACE_MAX_FIELD_BYTES", DEFAULT_MAX_FIELD_BYTES)
+
+
+def max_page_bytes() -> int:
+    """``WILDTRACE_MAX_PAGE_BYTES`` (default 16 MiB): the largest HTML page file read."""
+    return _byte_limit("WILDTRACE_MAX_PAGE_BYTES", DEFAULT_MAX_PAGE_BYTES)

@@ -38,6 +38,18 @@ class StoreError(WildTraceError):
     """The database could not be opened, migrated or written."""
 
 
+class AmbiguousListingError(WildTraceError):
+    """A plain listing id used on several platforms: the user must say which one."""
+
+    def __init__(self, ref: str, candidates: list[str]) -> None:
+        self.ref = ref
+        self.candidates = candidates
+        super().__init__(
+            f"listing id {ref!r} is used on {len(candidates)} platforms; "
+            f"name one as platform:id: {', '.join(candidates)}"
+        )
+
+
 class ConfigError(WildTraceError):
     """A setting (environment variable or flag) has a value WildTrace cannot use."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Fields of a listing that detection and extraction read, in a fixed order.
 TEXT_FIELDS: tuple[str, ...] = ("title", "text", "seller_info", "price", "location", "seller", "url")
@@ -39,6 +39,21 @@ class Capture:
     warc_offset: int | None = None
 
 
+class ListingKey(NamedTuple):
+    """What identifies a listing: its id within its platform. Ids are only unique per
+    platform, so "123" on two platforms is two listings; a listing that names no platform
+    lives in a namespace of its own, ``""``. The one definition of a listing's identity:
+    scanning, the store, linking and the output all key listings by it.
+    """
+
+    platform: str
+    id: str
+
+    def __str__(self) -> str:
+        """``platform:id``, or the plain id when the listing names no platform."""
+        return f"{self.platform}:{self.id}" if self.platform else self.id
+
+
 @dataclass(frozen=True, slots=True)
 class Listing:
     """One offer (or post) on one platform, as read from an input record or a captured page."""
@@ -57,6 +72,11 @@ class Listing:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     origin: Origin | None = field(default=None, compare=False)
     capture: Capture | None = None
+
+    @property
+    def key(self) -> ListingKey:
+        """This listing's identity: (platform or "", id); see ListingKey."""
+        return ListingKey(self.platform or "", self.id)
 
     def field_text(self, name: str) -> str:
         """The text of one of TEXT_FIELDS, or "" when absent."""
@@ -136,7 +156,8 @@ class Analysis:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """Two listings that belong together, with a reason a prosecutor can read."""
+    """Two listings that belong together, with a reason a prosecutor can read; the listings
+    are named by ``str(Listing.key)``."""
 
     source: str
     target: str
@@ -157,7 +178,8 @@ class HeldBack:
 
 @dataclass(frozen=True, slots=True)
 class Network:
-    """The result of linking: a cluster id per listing, the links, and what was held back."""
+    """The result of linking: a cluster id per listing (keyed by ``str(Listing.key)``), the
+    links, and what was held back."""
 
     clusters: dict[str, str]
     links: tuple[Link, ...] = ()

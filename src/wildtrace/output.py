@@ -49,9 +49,14 @@ def scan_row(listing: Listing, analysis: Analysis) -> dict[str, Any]:
 
 def _price_row(listing: Listing, analysis: Analysis) -> dict[str, Any] | None:
     """The listing's price as ``{amount, currency, raw}``: the money selector found in the price
-    field (validated, currency by the listing's country), else what price-parser reads."""
+    field (validated, currency by the listing's country), else what price-parser reads. A
+    listing without a price field takes its first money selector (from the title or text)."""
     if not listing.price:
-        return None
+        first = next((s for s in analysis.selectors if s.type == "money"), None)
+        if first is None:
+            return None
+        amount, _, currency = first.value.partition(" ")
+        return {"amount": _number(Decimal(amount)), "currency": currency or None, "raw": first.raw}
     money = next((s for s in analysis.selectors if s.type == "money" and s.field == "price"), None)
     if money is not None:
         amount, _, currency = money.value.partition(" ")
@@ -84,19 +89,30 @@ def _selector_row(selector: Selector) -> dict[str, Any]:
 
 
 def link_rows(listings: list[Listing], network: Network) -> list[dict[str, Any]]:
-    """One ``link`` output row per listing, in input order."""
-    by_listing: dict[str, list[dict[str, str]]] = {listing.id: [] for listing in listings}
+    """One ``link`` output row per listing, in input order.
+
+    Listings are told apart by (platform, id) (``Listing.key``): each row and each link
+    names the listing's ``id`` and its ``platform`` (null when it names none).
+    """
+    by_key = {str(listing.key): listing for listing in listings}
+    by_listing: dict[str, list[dict[str, str | None]]] = {key: [] for key in by_key}
+
+    def to(key: str, reason: str) -> dict[str, str | None]:
+        target = by_key[key]
+        return {"to": target.id, "platform": target.platform, "reason": reason}
+
     for link in network.links:
-        by_listing[link.source].append({"to": link.target, "reason": link.reason})
-        by_listing[link.target].append({"to": link.source, "reason": link.reason})
+        by_listing[link.source].append(to(link.target, link.reason))
+        by_listing[link.target].append(to(link.source, link.reason))
     return [
         {
             "id": listing.id,
-            "cluster": network.clusters[listing.id],
+            "platform": listing.platform,
+            "cluster": network.clusters[key],
             "account": account_of(listing),
-            "links": by_listing[listing.id],
+            "links": by_listing[key],
         }
-        for listing in listings
+        for key, listing in ((str(listing.key), listing) for listing in listings)
     ]
 
 

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
-from wildtrace.collect import find_inputs, read_file
+from wildtrace.collect import ReadOptions, find_inputs, read_file
 from wildtrace.collect.photos import listing_photos
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, DEFAULT_SEED, AccountGraph, build_graph, link_listings
-from wildtrace.model import Analysis, Listing, Network, Origin, Reject
+from wildtrace.model import Analysis, Listing, ListingKey, Network, Origin, Reject
 from wildtrace.output import listing_record, reject_row, scan_row
+from wildtrace.parse import CLEANED_KEY as REMOVED_CHARACTERS
 from wildtrace.pipeline import prepare
 from wildtrace.runners import analyze_batches
 from wildtrace.store import RunStatus, SaveCounts, Store
@@ -46,6 +47,8 @@ class ScanTotals:
     read: int = 0
     flagged: int = 0
     rejected: int = 0
+    #: Listings kept with characters no database can store (NUL) removed: where each was read.
+    cleaned: list[str] = field(default_factory=list)
     saved: SaveCounts = field(default_factory=SaveCounts)
     commodities: dict[str, int] = field(default_factory=dict)
 
@@ -58,35 +61,41 @@ def read_listings(
     files: Sequence[Path],
     totals: ScanTotals,
     on_reject: Callable[[Reject], None] | None = None,
+    options: ReadOptions | None = None,
 ) -> Iterator[Listing]:
-    """The listings of ``files`` in order; rejects (bad records, duplicate ids) are
+    """The listings of ``files`` in order; rejects (bad records, duplicate listings) are
     counted in ``totals`` and passed to ``on_reject``.
 
-    A second listing with an id already read is rejected as a duplicate, except a new
-    capture of a page already captured (same URL, other bytes): that is the listing's
-    history, kept as evidence.
+    Listings are told apart by ``Listing.key`` (platform, id): "123" on two platforms is
+    two listings. A second listing with a key already read is rejected as a duplicate,
+    except a new capture of a page already captured (other bytes): that is the listing's
+    history, kept as evidence (the store shows the latest by capture time).
     """
-    first_seen: dict[str, Origin | None] = {}
-    captures: dict[str, set[str]] = {}  # id -> SHA-256 of each capture read
+    first_seen: dict[ListingKey, Origin | None] = {}
+    captures: dict[ListingKey, set[str]] = {}  # key -> SHA-256 of each capture read
     for done, path in enumerate(files, start=1):
-        for item in read_file(path):
+        for item in read_file(path, options):
             if isinstance(item, Reject):
                 _reject(totals, item, on_reject)
                 continue
             sha256 = item.capture.sha256 if item.capture is not None else None
-            if item.id in first_seen:
-                known = captures.get(item.id)
+            key = item.key
+            if key in first_seen:
+                known = captures.get(key)
                 if sha256 is None or known is None or sha256 in known:
-                    first = first_seen[item.id]
+                    first = first_seen[key]
                     where = f" (first at {first})" if first else ""
+                    on = f" on {item.platform}" if item.platform else ""
                     raw = json.dumps(listing_record(item), ensure_ascii=False)
                     origin = item.origin or Origin(str(path))
-                    _reject(totals, Reject(origin, f"duplicate id {item.id!r}{where}", raw), on_reject)
+                    _reject(totals, Reject(origin, f"duplicate id {item.id!r}{where}{on}", raw), on_reject)
                     continue
-            first_seen.setdefault(item.id, item.origin)
+            first_seen.setdefault(key, item.origin)
             if sha256 is not None:
-                captures.setdefault(item.id, set()).add(sha256)
+                captures.setdefault(key, set()).add(sha256)
             totals.read += 1
+            if item.extra.get(REMOVED_CHARACTERS):
+                totals.cleaned.append(str(item.origin or path))
             yield item
         totals.files = done
 
@@ -110,13 +119,15 @@ def run_scan(
     on_progress: Progress | None = None,
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
     skipped: Sequence[Reject] = (),
+    options: ReadOptions | None = None,
 ) -> ScanTotals:
     """Scan ``files`` in order; rows go to ``out``, listings and rejects to ``store``.
 
     ``workers`` > 1 analyzes batches in that many processes (results keep input order).
     Rejects are stored with each batch, so an interrupted scan keeps those found so far.
     Pass ``totals`` to keep the counts of a scan that is interrupted part way, and
-    ``on_batch`` to receive each analyzed batch (the link command collects them).
+    ``on_batch`` to receive each analyzed batch (the link command collects them), and
+    ``options`` for the user's ``--encoding`` and ``--map`` (``collect.ReadOptions``).
     """
     totals = ScanTotals() if totals is None else totals
     unsaved: list[Reject] = []
@@ -132,7 +143,7 @@ def run_scan(
 
     for item in skipped:  # inputs that are not files to read (a FIFO, a folder that cannot be listed)
         _reject(totals, item, reject)
-    listings = read_listings(files, totals, reject)
+    listings = read_listings(files, totals, reject, options)
     for batch, analyses in analyze_batches(_batches(listings), threshold, workers):
         pairs = list(zip(batch, analyses, strict=True))
         if store is not None:
@@ -168,7 +179,8 @@ def _drop_conflicts(
     totals: ScanTotals,
     reject: Callable[[Reject], None],
 ) -> list[tuple[Listing, Analysis]]:
-    """Turn listings the store refused (their id belongs to another platform) into rejects."""
+    """Turn listings the store refused into rejects. Since listings are keyed by (platform,
+    id) the store refuses none (``SaveCounts.conflicts`` stays empty); kept for callers."""
     if not conflicts:
         return pairs
     refused = {id(listing) for listing in conflicts}
@@ -185,13 +197,13 @@ def _batches(listings: Iterator[Listing]) -> Iterator[list[Listing]]:
     """Batches of BATCH_SIZE; a listing whose id is already in the batch (a new capture
     of the same page) starts a new one, so each capture is stored in order."""
     batch: list[Listing] = []
-    ids: set[str] = set()
+    keys: set[ListingKey] = set()
     for listing in listings:
-        if len(batch) >= BATCH_SIZE or listing.id in ids:
+        if len(batch) >= BATCH_SIZE or listing.key in keys:
             yield batch
-            batch, ids = [], set()
+            batch, keys = [], set()
         batch.append(listing)
-        ids.add(listing.id)
+        keys.add(listing.key)
     if batch:
         yield batch
 
@@ -248,6 +260,7 @@ def scan_inputs(
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Progress | None = None,
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
+    options: ReadOptions | None = None,
 ) -> ScanOutcome:
     """The scan job: every input file analyzed, stored and accounted for.
 
@@ -257,7 +270,8 @@ def scan_inputs(
     are closed as interrupted, this run is recorded, each file gets a custody ``import``
     entry before it is read, and the run is closed as completed, or as interrupted when
     anything (Ctrl-C, SIGTERM, a database error) stops it. Pass ``totals`` to keep the
-    counts of a job that is stopped part way.
+    counts of a job that is stopped part way, and ``options`` for the user's ``--encoding``
+    and ``--map``.
     """
     totals = ScanTotals() if totals is None else totals
     found = find_inputs(inputs)
@@ -301,7 +315,7 @@ def scan_inputs(
             run_scan(
                 found.files, threshold=threshold, out=sink, store=store, run_id=outcome.run_id,
                 workers=workers, totals=totals, on_reject=reject, on_progress=progress,
-                on_batch=on_batch, skipped=found.skipped,
+                on_batch=on_batch, skipped=found.skipped, options=options,
             )  # fmt: skip
         status = "completed"
     finally:

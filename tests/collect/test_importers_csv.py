@@ -145,9 +145,12 @@ def test_header_only_and_empty_files_give_nothing(tmp_path: Path) -> None:
     assert list(read_file(write(tmp_path / "e.csv", ""))) == []
 
 
-def test_a_stray_nul_and_a_latin1_byte_reject_their_lines_only(tmp_path: Path) -> None:
+def test_a_latin1_byte_rejects_its_line_and_a_stray_nul_is_removed(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_bytes(b"id,title\n1,ivory\n2,caf\xe9\n3,x\x00y\n4,horn\n")
     results = list(read_file(path))
-    assert [r.id for r in results if isinstance(r, Listing)] == ["1", "4"]
-    assert [r.origin.line for r in results if isinstance(r, Reject)] == [3, 4]
+    listings = [r for r in results if isinstance(r, Listing)]
+    assert [(r.id, r.title, r.extra.get("removed_characters")) for r in listings] == [
+        ("1", "ivory", None), ("3", "xy", 1), ("4", "horn", None)
+    ]
+    assert [r.origin.line for r in results if isinstance(r, Reject)] == [3]

@@ -72,7 +72,7 @@ def test_missing_path_raises_input_error(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_given_explicitly_is_one_reject(tmp_path: Path) -> None:
-    path = tmp_path / "export.xlsx"
+    path = tmp_path / "export.numbers"
     path.write_bytes(b"PK\x03\x04")
     make_tree(tmp_path / "good")
     good = tmp_path / "good" / "a.jsonl"
@@ -80,7 +80,7 @@ def test_unknown_extension_given_explicitly_is_one_reject(tmp_path: Path) -> Non
     assert isinstance(listing, Listing) and listing.id == "j1"
     assert isinstance(reject, Reject)
     assert (reject.origin.file, reject.origin.line) == (str(path), None)
-    assert reject.reason.startswith("unknown file type '.xlsx'")
+    assert reject.reason.startswith("unknown file type '.numbers'")
 
 
 def test_file_that_cannot_be_opened_is_one_reject(tmp_path: Path) -> None:

@@ -144,7 +144,7 @@ def test_lone_surrogate_escapes_are_replaced(tmp_path: Path) -> None:
     [listing] = list(read_file(path))
     assert isinstance(listing, Listing)
     assert listing.title == "bad \ufffd here"
-    assert listing.extra == {"x": "\ufffd"}
+    assert listing.extra == {"x": "\ufffd", "removed_characters": 2}
 
 
 def test_large_file_is_streamed(tmp_path: Path) -> None:
@@ -163,12 +163,19 @@ def test_large_file_is_streamed(tmp_path: Path) -> None:
     assert last.origin.line == 50_000
 
 
-def test_a_stray_nul_in_one_line_rejects_that_line_only(tmp_path: Path) -> None:
+def test_a_stray_nul_in_one_line_is_removed_and_the_record_kept(tmp_path: Path) -> None:
+    """A NUL (a raw byte or a \\u0000 escape) cannot be stored in PostgreSQL: it is taken out
+    of every field and counted, and the record is kept (issue 10, finding 15)."""
     path = tmp_path / "nul.jsonl"
     path.write_bytes(
         b'{"id": "a", "title": "ivory"}\n{"id": "b", "title": "x\x00y"}\n{"id": "c", "title": "horn"}\n'
+        b'{"id": "d\\u0000", "title": "ok", "text": "a\\u0000b", "note": {"k\\u0000": ["\\u0000"]}}\n'
     )
     results = list(read_file(path))
-    assert [r.id for r in results if isinstance(r, Listing)] == ["a", "c"]
-    [reject] = [r for r in results if isinstance(r, Reject)]
-    assert (reject.origin.line, reject.reason) == (2, "binary data (NUL bytes) in the line")
+    assert all(isinstance(r, Listing) for r in results)
+    listings = [r for r in results if isinstance(r, Listing)]
+    assert [(r.id, r.title, r.text) for r in listings] == [
+        ("a", "ivory", None), ("b", "xy", None), ("c", "horn", None), ("d", "ok", "ab")
+    ]
+    assert [r.extra.get("removed_characters") for r in listings] == [None, 1, None, 4]
+    assert listings[3].extra["note"] == {"k": [""]}

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wildtrace.collect import read_file
-from wildtrace.collect.importers import SNIFF_BYTES, looks_binary
+from wildtrace.collect.tabular import SNIFF_BYTES, looks_binary, utf16_without_bom
 from wildtrace.model import Listing, Reject
 
 BLANK = b" \t\r\n\x0b\x0c"
@@ -56,6 +56,8 @@ def test_jsonl_never_raises_and_accounts_for_every_line(tmp_path: Path, data: by
     results = list(read_file(path))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return  # UTF-16: lines are split on two-byte newlines, not on b"\n"
+    if utf16_without_bom(data[:SNIFF_BYTES]):
+        return  # UTF-16 without a BOM, found by its NUL bytes
     if looks_binary(data[:SNIFF_BYTES]):
         assert is_whole_file_reject(results)
         return
@@ -70,6 +72,8 @@ def test_csv_never_raises_and_accounts_for_every_row(tmp_path: Path, data: bytes
     results = list(read_file(path))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
+    if utf16_without_bom(data[:SNIFF_BYTES]):
+        return  # UTF-16 without a BOM, found by its NUL bytes
     if looks_binary(data[:SNIFF_BYTES]):
         assert is_whole_file_reject(results)
         return

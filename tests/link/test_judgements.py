@@ -24,9 +24,9 @@ def test_reject_splits_accounts_that_share_a_phone() -> None:
     pairs = [_pair("a", PHONE, seller="A"), _pair("b", PHONE, seller="B"), _pair("c", PHONE, seller="C")]
     assert len(set(link_listings(pairs).clusters.values())) == 1
     network = link_listings(pairs, judgements=[_j(1, "reject", "p:A", "p:B", "different shops")])
-    assert network.clusters["a"] != network.clusters["b"]
+    assert network.clusters["p:a"] != network.clusters["p:b"]
     # C still joins one of them, and the refused join is explained
-    assert network.clusters["c"] == network.clusters["a"]
+    assert network.clusters["p:c"] == network.clusters["p:a"]
     (held,) = network.held_back
     assert held.reason == (
         f"phone {PHONE} was not used to join account 'B' on p to the network of account 'A' on p: "
@@ -41,7 +41,7 @@ def test_reject_holds_even_through_a_third_account() -> None:
         _pair("b", "+84922222222", seller="B"),
     ]
     network = link_listings(pairs, judgements=[_j(1, "reject", "p:B", "p:A")])
-    assert network.clusters["a"] != network.clusters["b"]
+    assert network.clusters["p:a"] != network.clusters["p:b"]
 
 
 def test_confirm_joins_accounts_with_nothing_in_common() -> None:
@@ -53,7 +53,7 @@ def test_confirm_joins_accounts_with_nothing_in_common() -> None:
         "account 'A' on p and account 'B' on q are one operator: confirmed by analyst ana on "
         "2026-11-22 (judgement #2: same face in both videos)"
     )
-    assert network.clusters["a"] == network.clusters["b"]
+    assert network.clusters["p:a"] == network.clusters["q:b"]  # listings are named platform:id
 
 
 def test_value_judgements_override_the_guard_both_ways() -> None:

@@ -49,7 +49,8 @@ def test_judgements_are_stored_with_who_and_when_and_undone_on_record(db_url: st
         assert made.tzinfo is not None and abs((datetime.now(UTC) - made).total_seconds()) < 60
         assert [j.id for j in stored.active_judgements(store)] == [first.id, second.id]
         network = link_listings(list(store.load_analyses()), judgements=stored.active_judgements(store))
-        assert network.clusters["a"] != network.clusters["b"] == network.clusters["c"]
+        clusters = network.clusters  # listings are named platform:id
+        assert clusters["facebook:a"] != clusters["chotot:b"] == clusters["chotot:c"]
 
         undone = stored.undo_judgement(store, first.id, "bao")
         assert undone.id == first.id

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of
+from wildtrace.link import link_listings as link_listings_by_key
 from wildtrace.model import Analysis, Detection, HeldBack, Link, Listing, Network, Selector
+
+
+def _by_id(network: Network) -> Network:
+    """Linking names listings by key (``platform:id``); every listing in these tests has an
+    id of its own, so the network is read back by id (keys are checked in test_resolve)."""
+    def plain(key: str) -> str:
+        return key.rpartition(":")[2]
+
+    return Network(
+        {plain(key): cluster for key, cluster in network.clusters.items()},
+        tuple(dataclasses.replace(link, source=plain(link.source), target=plain(link.target))
+              for link in network.links),
+        network.held_back,
+    )  # fmt: skip
+
+
+def link_listings(*args: Any, **kwargs: Any) -> Network:
+    return _by_id(link_listings_by_key(*args, **kwargs))
 
 DETECTION = Detection(score=0.9, flagged=True)
 PHONE = "+84912345678"
@@ -382,3 +403,15 @@ def test_clusters_partition_the_listings_consistently_with_the_links(
         assert held.accounts > max_accounts
         assert held.value not in allow
     assert link_listings(pairs, max_accounts=max_accounts, allow=allow) == network
+
+
+def test_the_same_id_on_two_platforms_is_two_listings_named_by_key() -> None:
+    """Ids are unique per platform only (issue 10, finding 6): linking keys listings by
+    ``platform:id`` (the plain id for a listing that names no platform)."""
+    network = link_listings_by_key(
+        [_pair("123", _sel("phone", PHONE), platform="shop-a", seller="x"),
+         _pair("123", _sel("phone", PHONE), platform="shop-b", seller="y"),
+         _pair("123", platform=None, seller=None)]
+    )  # fmt: skip
+    assert network.clusters == {"shop-a:123": "N00001", "shop-b:123": "N00001", "123": "N00002"}
+    assert [(link.source, link.target) for link in network.links] == [("shop-a:123", "shop-b:123")]

@@ -85,11 +85,16 @@ def test_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: str)
     ]
 
 
-def test_not_unicode_is_an_input_error_naming_the_line(tmp_path: Path) -> None:
+def test_not_unicode_rejects_the_line_and_encoding_reads_it(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
-    path.write_bytes(b"date,country,commodity\n2025-01-01,C\xf4te d'Ivoire,ivory\n")
-    with pytest.raises(InputError, match=r"latin1.csv:2: not UTF-8"):
-        read_seizures(path, today=TODAY)
+    path.write_bytes(b"date,country,commodity\n2025-01-01,C\xf4te d'Ivoire,ivory\n2025-01-02,Kenya,ivory\n")
+    result = read_seizures(path, today=TODAY)  # the good row is kept, the bad one named
+    assert [row.seizure.country for row in result.rows] == ["KE"]
+    [reject] = result.rejects
+    assert reject.row == 2 and reject.reason.startswith("not UTF-8: byte 0xf4")
+    assert "--encoding" in reject.reason
+    latin1 = read_seizures(path, today=TODAY, encoding="latin-1")
+    assert [row.seizure.country for row in latin1.rows] == ["CI", "KE"] and not latin1.rejects
 
 
 def test_missing_required_columns_is_an_input_error(tmp_path: Path) -> None:

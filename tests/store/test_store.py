@@ -478,27 +478,30 @@ def test_deleting_a_listing_cascades_to_its_rows(store: Store) -> None:
 def test_database_errors_are_store_errors_and_roll_back(pg_url: str) -> None:
     with open_store(pg_url) as store:
         store.save_batch([pair("L1")])
-        with pytest.raises(StoreError, match="listings"):  # PostgreSQL text cannot hold NUL
-            store.save_batch([pair("L2", title="bad\x00title"), pair("L3")])
+        with pytest.raises(StoreError, match="listings"):  # out of range for an INTEGER column
+            store.save_batch([pair("L2", origin=Origin("big.jsonl", 2**40)), pair("L3")])
         assert row_counts(store)["listings"] == 1
 
 
-def test_an_id_stored_for_another_platform_is_refused_not_overwritten(store: Store) -> None:
+def test_the_same_id_on_another_platform_is_another_listing(store: Store) -> None:
     original = make_listing("L1", platform="shop-a.example", title="Ivory bangle")
     store.save_batch([(original, make_analysis("L1"))])
     other = make_listing("L1", platform="shop-b.example", title="Rosewood table")
-    counts = store.save_batch([(other, make_analysis("L1")), pair("L2")])
-    assert counts == SaveCounts(new=1, conflicts=(other,))
-    assert [item for item, _ in store.load_analyses()] == [original, pair("L2")[0]]
+    assert store.save_batch([(other, make_analysis("L1")), pair("L2")]) == SaveCounts(new=2)
+    assert [item for item, _ in store.load_analyses()] == [original, other, pair("L2")[0]]
 
 
-def test_an_id_stored_with_a_platform_is_not_taken_by_a_record_without_one(store: Store) -> None:
-    original = make_listing("L1", platform="shop-a.example")
-    store.save_batch([(original, make_analysis("L1"))])
+@pytest.mark.parametrize("named_first", [True, False])
+def test_a_listing_without_a_platform_and_one_with_keep_apart_in_either_order(
+    store: Store, named_first: bool
+) -> None:
+    """Both directions are the same: no platform is a namespace of its own, ""."""
+    named = make_listing("L1", platform="shop-a.example")
     anonymous = make_listing("L1", platform=None, title="Something else")
-    assert store.save_batch([(anonymous, make_analysis("L1"))]) == SaveCounts(conflicts=(anonymous,))
-    assert [item for item, _ in store.load_analyses()] == [original]
-
+    first, second = (named, anonymous) if named_first else (anonymous, named)
+    assert store.save_batch([(first, make_analysis("L1"))]) == SaveCounts(new=1)
+    assert store.save_batch([(second, make_analysis("L1"))]) == SaveCounts(new=1)
+    assert [item for item, _ in store.load_analyses()] == [first, second]
 
 
 def test_several_processes_opening_a_new_postgresql_database_at_once_all_succeed(pg_url: str) -> None:

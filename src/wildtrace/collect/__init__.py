@@ -1,6 +1,30 @@
 """Collect: getting evidence in (importers for files and folders, WARC, evidence hashes)."""
 
 from wildtrace.collect.evidence import sha256_hex
-from wildtrace.collect.importers import InputFiles, find_input_files, find_inputs, read_file, read_inputs
+from wildtrace.collect.importers import (
+    LISTING_FIELDS,
+    InputFiles,
+    find_input_files,
+    find_inputs,
+    parse_field_mapping,
+    read_file,
+    read_inputs,
+)
+from wildtrace.collect.tabular import ReadOptions, Row, Table, TableError, check_encoding, read_table
 
-__all__ = ["InputFiles", "find_input_files", "find_inputs", "read_file", "read_inputs", "sha256_hex"]
+__all__ = [
+    "LISTING_FIELDS",
+    "InputFiles",
+    "ReadOptions",
+    "Row",
+    "Table",
+    "TableError",
+    "check_encoding",
+    "find_input_files",
+    "find_inputs",
+    "parse_field_mapping",
+    "read_file",
+    "read_inputs",
+    "read_table",
+    "sha256_hex",
+]

@@ -1,4 +1,5 @@
-"""Reading inputs: JSON Lines, CSV, HTML pages, WARC files, and folders of them.
+"""Reading inputs: JSON Lines, CSV and Excel (``collect.tabular``), HTML pages, WARC files,
+and folders of them.
 
 Every reader yields ``Listing`` for each good record and ``Reject`` for each bad one (with the
 file, the line or record number, and a reason a person can act on); nothing raises for bad
@@ -9,13 +10,13 @@ Line-based files are streamed, never read whole.
 from __future__ import annotations
 
 import codecs
-import csv
 import json
 import os
-import re
+import stat
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +31,25 @@ from wildtrace.collect.evidence import (
     sha256_hex,
     warc_capture,
 )
+from wildtrace.collect.tabular import (
+    SNIFF_BYTES,
+    BinaryFileError,
+    ReadOptions,
+    TableError,
+    column_key,
+    is_blank,
+    is_excel,
+    looks_binary,
+    parse_mapping,
+    read_table,
+    text_lines,
+)
+from wildtrace.config import max_field_bytes, max_page_bytes
 from wildtrace.errors import InputError
 from wildtrace.model import Listing, Origin, Reject
 from wildtrace.parse.charset import CharsetError, charset_from_content_type
 from wildtrace.parse.html import has_text, parse_listing_html
-from wildtrace.parse.record import EmptyRecordError, clean_text, listing_from_record, url_id
+from wildtrace.parse.record import SCALAR_FIELDS, EmptyRecordError, listing_from_record, url_id
 
 Result = Listing | Reject
 
@@ -44,6 +59,8 @@ FORMATS: dict[str, str] = {
     ".ndjson": "jsonl",
     ".json-lines": "jsonl",
     ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
     ".html": "html",
     ".htm": "html",
     ".warc": "warc",
@@ -52,21 +69,12 @@ FORMATS: dict[str, str] = {
     ".warc.open": "warc",
     ".warc.gz.open": "warc",
 }
-#: How much of a file is looked at to tell text from binary.
-SNIFF_BYTES = 8192
-#: Share of control bytes (NUL included) from which a file holding NULs is binary.
-BINARY_CONTROL_SHARE = 0.05
-_TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c")
-#: ASCII whitespace: a line made only of these is blank and skipped.
-BLANK = " \t\r\n\x0b\x0c"
-
-_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 #: Parses the HTTP head of a response record warcio did not (its URI in angle brackets).
 _HTTP_HEADERS = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
 
 
 def input_format(path: Path) -> str | None:
-    """ "jsonl", "csv", "html" or "warc" from the file name, or None if WildTrace does not read it."""
+    """ "jsonl", "csv", "xlsx", "html" or "warc" from the file name, or None if WildTrace does not read it."""
     name = path.name.lower()
     for ending in sorted(FORMATS, key=len, reverse=True):
         if name.endswith(ending):
@@ -169,8 +177,12 @@ def read_inputs(paths: Sequence[str | Path]) -> Iterator[Result]:
     return results()
 
 
-def read_file(path: Path) -> Iterator[Result]:
-    """Every listing and reject in one file, by its ending (.jsonl, .csv, .html, .warc ...)."""
+def read_file(path: Path, options: ReadOptions | None = None) -> Iterator[Result]:
+    """Every listing and reject in one file, by its ending (.jsonl, .csv, .xlsx, .html, .warc ...).
+
+    ``options`` carries the user's ``--encoding`` (JSONL and CSV lines; a hint for HTML) and
+    ``--map`` (column or key name -> listing field, from :func:`parse_field_mapping`).
+    """
     name = str(path)
     kind = input_format(path)
     if kind is None:
@@ -179,101 +191,51 @@ def read_file(path: Path) -> Iterator[Result]:
             Origin(name), f"unknown file type {path.suffix or path.name!r} (WildTrace reads {known})"
         )
         return
-    readers: dict[str, Callable[[Path, str], Iterator[Result]]] = {
+    try:
+        mode = path.stat().st_mode  # stat, not open: opening a FIFO blocks
+    except OSError as error:
+        yield Reject(Origin(name), f"cannot read file: {error.strerror or error}")
+        return
+    if stat.S_ISDIR(mode):
+        yield Reject(Origin(name), "cannot read file: Is a directory")
+        return
+    if not stat.S_ISREG(mode):
+        yield Reject(Origin(name), "not a regular file (a FIFO, socket or device): not read")
+        return
+    options = options or ReadOptions()
+    readers: dict[str, Callable[[Path, str, ReadOptions], Iterator[Result]]] = {
         "jsonl": _read_jsonl,
-        "csv": _read_csv,
+        "csv": _read_table,
+        "xlsx": _read_table,
         "html": _read_html,
-        "warc": _read_warc,
+        "warc": lambda path, name, _: _read_warc(path, name),
     }
     try:
-        yield from readers[kind](path, name)
+        yield from readers[kind](path, name, options)
     except OSError as error:
         yield Reject(Origin(name), f"cannot read file: {error.strerror or error}")
 
 
-# --- lines and charsets ---------------------------------------------------------------------
-
-#: One physical line: its number (1-based), its text (ending kept), and why it is unreadable.
-Line = tuple[int, str, str | None]
+#: The listing fields a column or key can be mapped to with ``scan --map COLUMN=FIELD``.
+LISTING_FIELDS: tuple[str, ...] = ("id", *SCALAR_FIELDS, "images")
 
 
-class _BinaryFileError(Exception):
-    """The file is not text."""
+def parse_field_mapping(items: Sequence[str]) -> dict[str, str]:
+    """``scan --map`` entries -> column key -> listing field (MappingError names the fields)."""
+    return parse_mapping(items, LISTING_FIELDS)
 
 
-def looks_binary(head: bytes) -> bool:
-    """True for the start of a binary file: NUL bytes among many control bytes.
-
-    A text file with one bad line holding a NUL stays text (only that line is rejected);
-    an image, an archive or a database is full of control bytes.
-    """
-    if b"\x00" not in head:
-        return False
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
-    return controls >= BINARY_CONTROL_SHARE * len(head)
-
-
-def _text_lines(path: Path) -> Iterator[Line]:
-    """The lines of a UTF-8 (BOM optional) or UTF-16 (BOM required) file, one at a time.
-
-    A line that cannot be decoded is still yielded (with the bad bytes as \\xNN escapes), with
-    the reason, so that the reader can reject that line and go on. Raises _BinaryFileError
-    before the first line if the file looks binary and has no UTF-16 byte-order mark.
-    """
-    with path.open("rb") as stream:
-        head = stream.read(SNIFF_BYTES)
-        for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-            if head.startswith(bom):
-                stream.seek(len(bom))
-                yield from _decoded(_utf16_raw_lines(stream, codec), codec)
-                return
-        if looks_binary(head):
-            raise _BinaryFileError("binary file (NUL bytes)")
-        stream.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
-        yield from _decoded(stream, "utf-8")
-
-
-def _decoded(raw_lines: Iterable[bytes], codec: str) -> Iterator[Line]:
-    label = "UTF-8" if codec == "utf-8" else "UTF-16"
-    for number, raw in enumerate(raw_lines, 1):
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError as error:
-            bad = raw[error.start : error.start + 1].hex()
-            yield (
-                number,
-                raw.decode(codec, "backslashreplace"),
-                (f"not {label}: byte 0x{bad} at offset {error.start} of the line (save the file as UTF-8)"),
-            )
-            continue
-        if "\x00" in text:
-            yield number, text.replace("\x00", "\\x00"), "binary data (NUL bytes) in the line"
-        else:
-            yield number, text, None
-
-
-def _utf16_raw_lines(stream: Any, codec: str) -> Iterator[bytes]:
-    """Split UTF-16 bytes into lines on the two-byte newline, at even offsets only."""
-    newline = "\n".encode(codec)
-    buffer = b""
-    while chunk := stream.read(1 << 20):
-        buffer += chunk
-        start = 0
-        found = buffer.find(newline, start)
-        while found != -1:
-            if found % 2:  # the two bytes straddle two code units: not a newline
-                found = buffer.find(newline, found + 1)
-                continue
-            yield buffer[start : found + 2]
-            start = found + 2
-            found = buffer.find(newline, start)
-        buffer = buffer[start:]
-    if buffer:
-        yield buffer
-
-
-def _is_blank(text: str) -> bool:
-    return not text.strip(BLANK)
+def _mapped(record: dict[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
+    """A record with the columns the user mapped renamed to their fields."""
+    if not mapping:
+        return record
+    renamed: dict[str, Any] = {}
+    for key, value in record.items():
+        target = mapping.get(column_key(key), key)
+        if target in renamed and key != target:  # the mapped column wins over one named like it
+            renamed.setdefault(key, renamed[target])
+        renamed[target] = value
+    return renamed
 
 
 def _raw(text: str) -> str:
@@ -292,167 +254,126 @@ _JSON_TYPES = {
 }
 
 
-def _read_jsonl(path: Path, name: str) -> Iterator[Result]:
+def _read_jsonl(path: Path, name: str, options: ReadOptions) -> Iterator[Result]:
+    field_limit = max_field_bytes()
     try:
-        for number, text, problem in _text_lines(path):
-            if _is_blank(text):
+        for number, text, problem in text_lines(path, options.encoding):
+            if is_blank(text) and not problem:
                 continue
             origin = Origin(name, number)
             if problem:
                 yield Reject(origin, problem, _raw(text))
                 continue
-            yield _jsonl_record(text, origin)
-    except _BinaryFileError as error:
+            removed = text.count("\x00")  # a raw NUL is not even valid JSON: take it out first
+            if removed:
+                text = text.replace("\x00", "")
+            yield _jsonl_record(text, origin, options.mapping, field_limit, removed)
+    except BinaryFileError as error:
         yield Reject(Origin(name), str(error))
 
 
-def _jsonl_record(text: str, origin: Origin) -> Result:
+def _jsonl_record(
+    text: str, origin: Origin, mapping: Mapping[str, str], field_limit: int, removed: int = 0
+) -> Result:
     try:
         record = json.loads(text)
     except json.JSONDecodeError as error:
-        return Reject(origin, f"invalid JSON: {error.msg} at column {error.colno}", _raw(text))
+        return Reject(origin, f"invalid JSON: {error.msg} at column {error.colno}", _shorten(_raw(text)))
     except (ValueError, RecursionError) as error:  # huge integers, very deep nesting
         reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-        return Reject(origin, f"invalid JSON: {reason}", _raw(text))
+        return Reject(origin, f"invalid JSON: {reason}", _shorten(_raw(text)))
     if not isinstance(record, dict):
         kind = _JSON_TYPES.get(type(record), type(record).__name__)
-        return Reject(origin, f"not a JSON object: the line holds {kind}", _raw(text))
-    if _LONE_SURROGATE_ESCAPE.search(text):
-        record = _clean_strings(record)
+        return Reject(origin, f"not a JSON object: the line holds {kind}", _shorten(_raw(text)))
+    for key, value in record.items():
+        if isinstance(value, str) and _longer_than(value, field_limit):
+            why = f"field {key!r} is longer than {field_limit:,} bytes (WILDTRACE_MAX_FIELD_BYTES)"
+            return Reject(origin, why, _shorten(_raw(text)))
     try:
-        return listing_from_record(record, origin)
+        # JSON holds a NUL or a lone surrogate only as a \u escape (raw NULs were taken out)
+        clean = "\\u" in text
+        return listing_from_record(_mapped(record, mapping), origin, removed=removed, clean=clean)
     except EmptyRecordError as error:
-        return Reject(origin, str(error), _raw(text))
+        return Reject(origin, str(error), _shorten(_raw(text)))
 
 
-def _clean_strings(value: Any) -> Any:
-    """Replace lone surrogates everywhere in a parsed JSON value (they cannot be stored)."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        return [_clean_strings(item) for item in value]
-    if isinstance(value, dict):
-        return {clean_text(key): _clean_strings(item) for key, item in value.items()}
-    return value
+# --- CSV and Excel (collect.tabular) --------------------------------------------------------
 
 
-# --- CSV ------------------------------------------------------------------------------------
-
-
-class _LineFeed:
-    """Feeds decoded lines to csv.reader, remembering the raw text and problems of each row."""
-
-    def __init__(self, lines: Iterator[Line]) -> None:
-        self._lines = lines
-        self.pending: list[str] = []
-        self.problems: list[tuple[int, str]] = []
-
-    def __iter__(self) -> _LineFeed:
-        return self
-
-    def __next__(self) -> str:
-        number, text, problem = next(self._lines)
-        self.pending.append(text)
-        if problem:
-            self.problems.append((number, problem))
-        return text
-
-    def take(self) -> tuple[str, list[tuple[int, str]]]:
-        """The raw text and the problems of the lines read since the last call."""
-        raw, problems = "".join(self.pending), self.problems
-        self.pending, self.problems = [], []
-        return raw, problems
-
-
-def _sniff_delimiter(header_line: str) -> str:
-    """Comma by default; semicolon or tab when the header holds more of them."""
-    counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])  # ties keep the first: the comma
-    return best if counts[best] else ","
-
-
-def _read_csv(path: Path, name: str) -> Iterator[Result]:
+def _read_table(path: Path, name: str, options: ReadOptions) -> Iterator[Result]:
     try:
-        lines = _text_lines(path)
-        first = next(((n, t, p) for n, t, p in lines if not _is_blank(t)), None)
-    except _BinaryFileError as error:
-        yield Reject(Origin(name), str(error))
+        table = read_table(path, options)
+    except TableError as error:
+        yield Reject(Origin(name, error.line), error.reason)
         return
-    if first is None:
-        return
-    feed = _LineFeed(_chain_one(first, lines))
-    reader = csv.reader(feed, delimiter=_sniff_delimiter(first[1]), strict=False)
-    header_line = first[0]
-    try:
-        header = _header(next(reader))
-    except csv.Error as error:
-        yield Reject(Origin(name, header_line), f"cannot read the header row: {error}")
-        return
-    feed.take()
-    line_offset = header_line - 1  # reader.line_num counts from the first non-blank line
-    while True:
-        start = line_offset + reader.line_num + 1
+    header = table.header
+    for row in table.rows:
+        origin = Origin(name, row.line)
+        if row.problem:
+            yield Reject(origin, row.problem, row.raw)
+            continue
+        cells = list(row.cells)
+        if len(cells) > len(header) and not any(_cell_text(cell) for cell in cells[len(header) :]):
+            cells = cells[: len(header)]  # empty cells after the last column (Excel, trailing commas)
+        if len(cells) > len(header) or (len(cells) < len(header) and not is_excel(path)):
+            spans = row.end > row.line
+            hint = f" (the row runs from line {row.line} to {row.end}: an unclosed quote?)" if spans else ""
+            yield Reject(origin, f"row has {len(cells)} fields, header has {len(header)}{hint}", row.raw)
+            continue
+        record = {column: _cell_text(cell) for column, cell in zip(header, cells, strict=False)}
         try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raw, _ = feed.take()
-            if not raw:
-                break
-            yield Reject(Origin(name, start), f"CSV error: {error}", _raw(raw))
-            continue
-        end = line_offset + reader.line_num
-        raw, problems = feed.take()
-        if _is_blank(raw):
-            continue
-        origin = Origin(name, start)
-        if problems:
-            number, problem = problems[0]
-            where = "" if number == start else f"line {number}: "
-            yield Reject(origin, where + problem, _raw(raw))
-        elif len(row) != len(header):
-            hint = f" (the row runs from line {start} to {end}: an unclosed quote?)"
-            yield Reject(
-                origin,
-                f"row has {len(row)} fields, header has {len(header)}" + (hint if end > start else ""),
-                _raw(raw),
-            )
-        else:
-            try:
-                yield listing_from_record(dict(zip(header, row, strict=True)), origin)
-            except EmptyRecordError as error:
-                yield Reject(origin, str(error), _raw(raw))
+            listing = listing_from_record(
+                _mapped(record, options.mapping), origin, removed=row.removed, clean=False
+            )  # the tabular reader cleaned every cell
+            yield listing
+        except EmptyRecordError as error:
+            yield Reject(origin, str(error), row.raw)
 
 
-def _chain_one(first: Line, rest: Iterator[Line]) -> Iterator[Line]:
-    yield first
-    yield from rest
+def _longer_than(text: str, limit: int) -> bool:
+    """Whether text takes more than ``limit`` bytes as UTF-8 (cheap for short text)."""
+    return len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit
 
 
-def _header(row: list[str]) -> list[str]:
-    """Column names: stripped, blanks named by position, repeats made unique."""
-    names: list[str] = []
-    for position, cell in enumerate(row, 1):
-        label = cell.strip().lstrip("\ufeff") or f"column {position}"
-        if label in names:
-            label = f"{label} ({position})"
-        names.append(label)
-    return names
+def _cell_text(cell: Any) -> str:
+    """A cell as the text a CSV file would hold (Excel numbers, dates and booleans too)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == time(0) else cell.isoformat()
+    if isinstance(cell, date | time):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _shorten(raw: str, size: int = 2000) -> str:
+    """A rejected record's text as saved in the rejects: long ones cut short."""
+    return raw if len(raw) <= size else raw[:size] + "…"
 
 
 # --- HTML pages -----------------------------------------------------------------------------
 
 
-def _read_html(path: Path, name: str) -> Iterator[Result]:
-    data = path.read_bytes()
+def _read_html(path: Path, name: str, options: ReadOptions) -> Iterator[Result]:
     origin = Origin(name)
+    limit = max_page_bytes()
+    with path.open("rb") as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        yield Reject(origin, f"page larger than {limit:,} bytes (WILDTRACE_MAX_PAGE_BYTES)")
+        return
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and looks_binary(data[:SNIFF_BYTES]):
         yield Reject(origin, "binary file (NUL bytes)")
         return
     try:
-        listing = parse_listing_html(data)
+        listing = parse_listing_html(data, charset_hint=options.encoding)
     except CharsetError as error:
         yield Reject(origin, str(error))
         return

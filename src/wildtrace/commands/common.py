@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import SQLAlchemyError
 
+from wildtrace.collect import ReadOptions
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.model import Analysis, Listing, Reject
@@ -47,7 +48,7 @@ _SHOWN_DATABASE_ERROR = 600
 
 InputsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Files or folders: JSONL, CSV, HTML, WARC (.warc, .warc.gz)."),
+    typer.Argument(help="Files or folders: JSONL, CSV, Excel (.xlsx), HTML, WARC (.warc, .warc.gz)."),
 ]
 DbOpt = Annotated[
     str | None,
@@ -165,10 +166,12 @@ def scan_job(
     command: str = "scan",
     write_rows: bool = True,
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
+    options: ReadOptions | None = None,
 ) -> ScanOutcome:
     """``scanning.scan_inputs`` with a progress bar and reject messages. ``totals`` keeps the
     counts when it is stopped part way; rejected records go to ``rejects`` (see
-    ``rejects_path``); scan rows go to ``out`` only when ``write_rows``."""
+    ``rejects_path``); scan rows go to ``out`` only when ``write_rows``; ``options`` are the
+    user's ``--encoding`` and ``--map``."""
     with progress_bar("files · {task.fields[listings]:,} listings") as bar:
         task = bar.add_task("Scanning" if command == "scan" else "Analyzing", total=None, listings=0)
         outcome = scan_inputs(
@@ -178,7 +181,7 @@ def scan_job(
             on_files=lambda total: bar.update(task, total=total),
             on_reject=show_rejects(),
             on_progress=lambda done, read: bar.update(task, completed=done, listings=read),
-            on_batch=on_batch,
+            on_batch=on_batch, options=options,
         )  # fmt: skip
     for run_id in outcome.closed_runs:
         console.print(f"Run {run_id}, left running by a scan that is gone, was closed as interrupted.")
@@ -191,6 +194,10 @@ def print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path | 
         f"[bold red]{totals.flagged:,}[/] flagged, [bold]{totals.rejected:,}[/] rejected.",
         markup=True,
     )
+    if totals.cleaned:
+        first = ", ".join(totals.cleaned[:3]) + (" ..." if len(totals.cleaned) > 3 else "")
+        console.print(f"[yellow]warning[/] {len(totals.cleaned):,} listings kept with NUL characters "
+                      f"removed (no database can store them): {escape(first)}", markup=True)  # fmt: skip
     if totals.commodities:
         top = sorted(totals.commodities.items(), key=lambda item: (-item[1], item[0]))[:8]
         console.print("Flagged commodities: " + ", ".join(f"{name} {n}" for name, n in top))

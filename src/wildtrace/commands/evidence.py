@@ -93,7 +93,7 @@ def verify(db: DbOpt = None, archives: ArchivesOpt = None) -> None:
 
 @app.command()
 def export(
-    target: Annotated[str, typer.Argument(help="A listing id or URL, a seller name, or platform:seller.")],
+    target: Annotated[str, typer.Argument(help="A listing (platform:id) or URL, a seller, platform:seller.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The bundle to write (a .zip file).")],
     db: DbOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,

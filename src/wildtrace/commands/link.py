@@ -69,7 +69,7 @@ def link(
                 )  # fmt: skip
                 rejects = rejects if totals.rejected else None
                 # several captures of one page are one listing: its latest capture counts
-                pairs = list({listing.id: (listing, analysis) for listing, analysis in pairs}.values())
+                pairs = list({listing.key: (listing, analysis) for listing, analysis in pairs}.values())
                 photos = listing_photos(listing for listing, _ in pairs).by_listing
                 network = link_listings(pairs, max_accounts, allow or (), photos=photos)
             else:
@@ -96,8 +96,8 @@ def print_network_summary(listings: list[Listing], network: Network) -> None:
     """Listings, links, networks of two or more accounts, and the values held back."""
     accounts: dict[str, set[str]] = {}
     for listing in listings:
-        owner = account_of(listing) or listing.id
-        accounts.setdefault(network.clusters[listing.id], set()).add(owner)
+        owner = account_of(listing) or str(listing.key)
+        accounts.setdefault(network.clusters[str(listing.key)], set()).add(owner)
     networks = sum(1 for owners in accounts.values() if len(owners) > 1)
     console.print(
         f"{len(listings):,} listings, {len(network.links):,} links, "

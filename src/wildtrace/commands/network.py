@@ -103,7 +103,7 @@ def network(
                 totals, rejects = ScanTotals(), rejects_path(None, "network")
                 scan_job(inputs, store=None, threshold=level, command="link", write_rows=False,
                          on_batch=found.extend, totals=totals, rejects=rejects, out=out)  # fmt: skip
-                pairs = list({listing.id: (listing, analysis) for listing, analysis in found}.values())
+                pairs = list({listing.key: (listing, analysis) for listing, analysis in found}.values())
                 photos = listing_photos(listing for listing, _ in pairs).by_listing
                 result = link_listings(pairs, max_accounts, allow or (), photos=photos)
                 graph = build_graph([listing for listing, _ in pairs], result, seed)

@@ -20,6 +20,7 @@ from typing import Annotated, Literal, cast
 import typer
 from rich.markup import escape
 
+from wildtrace.collect.tabular import check_encoding
 from wildtrace.commands.common import SHOWN_REJECTS as _SHOWN_REJECTS
 from wildtrace.commands.common import DbOpt, console, progress_bar
 from wildtrace.commands.common import fail as _fail
@@ -74,6 +75,11 @@ def import_seizures(
             "(from the file's unambiguous dates; else ambiguous rows are rejected).",
         ),
     ] = "auto",
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding",
+                     help="Encoding of a CSV file, e.g. cp1252 [default: UTF-8 or UTF-16, detected]."),
+    ] = None,
 ) -> None:
     """Import seizure lines into an operation; re-importing stores nothing twice."""
     if date_order not in ("auto", "dmy", "mdy"):
@@ -82,12 +88,15 @@ def import_seizures(
         raise _fail("--operation needs a name")
     try:
         mapping = parse_mapping(map_ or [])
+        check_encoding(encoding)
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     if not file.is_file():
         raise _fail(f"{file}: no such file")
     try:
-        result = read_seizures(file, mapping=mapping, sheet=sheet, date_order=cast(DateOrder, date_order))
+        result = read_seizures(
+            file, mapping=mapping, sheet=sheet, date_order=cast(DateOrder, date_order), encoding=encoding
+        )
         recognised = ", ".join(f"{column}->{name}" for column, name in result.columns.items())
         console.print(f"Columns: {recognised}")
         with open_store(db) as store, _progress() as progress:
@@ -105,6 +114,10 @@ def import_seizures(
         raise typer.Exit(130) from None
     except WildTraceError as exc:
         raise _fail(str(exc)) from exc
+    if result.cleaned:
+        rows = ", ".join(map(str, result.cleaned[:5])) + (" ..." if len(result.cleaned) > 5 else "")
+        console.print(f"[yellow]warning[/] {escape(str(file))}: NUL characters removed from "
+                      f"{len(result.cleaned):,} rows (rows {rows})", markup=True)  # fmt: skip
     for reject in result.rejects[:_SHOWN_REJECTS]:
         console.print(
             f"[yellow]rejected[/] {escape(f'{reject.file}: row {reject.row}: {reject.reason}')}", markup=True

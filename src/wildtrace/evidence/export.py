@@ -86,8 +86,10 @@ class _Listing:
 
 
 def find_listings(store: Store, target: str) -> tuple[str, list[_Listing]]:
-    """The listings an export target names: a listing id, a listing URL, a seller name, or
-    ``platform:seller``. Raises ExportTargetError when nothing matches."""
+    """The listings an export target names: a listing as ``platform:id`` (or its plain id
+    where only one platform uses it), a listing URL, a seller name, or ``platform:seller``.
+    Raises ExportTargetError when nothing matches, AmbiguousListingError when a plain id is
+    used on several platforms."""
     columns = (ListingRow.id, ListingRow.uid, ListingRow.url, ListingRow.title, AccountRow.seller,
                ListingRow.price, PlatformRow.name)  # fmt: skip
     base = (
@@ -96,11 +98,13 @@ def find_listings(store: Store, target: str) -> tuple[str, list[_Listing]]:
         .outerjoin(PlatformRow, PlatformRow.id == ListingRow.platform_id)
         .order_by(ListingRow.id)
     )
+    key = store.resolve_listing(target)  # platform:id, or an id one platform uses (else ambiguous)
     try:
         with store.engine.connect() as conn:
-            rows = conn.execute(base.where(ListingRow.uid == target)).all()
-            if rows:
-                return f"listing:{target}", [_Listing(*row) for row in rows]
+            if key is not None:
+                named = base.where(ListingRow.uid == key.id, PlatformRow.name == key.platform)
+                rows = conn.execute(named).all()
+                return f"listing:{key}", [_Listing(*row) for row in rows]
             rows = conn.execute(base.where(ListingRow.url == target)).all()
             if rows:
                 return f"listing:{target}", [_Listing(*row) for row in rows]
@@ -115,7 +119,7 @@ def find_listings(store: Store, target: str) -> tuple[str, list[_Listing]]:
     if not rows:
         raise ExportTargetError(
             f"no listing or seller {target!r} in {store.url} "
-            "(give a listing id, a listing URL, a seller name or platform:seller)"
+            "(give a listing id or platform:id, a listing URL, a seller name or platform:seller)"
         )
     return f"seller:{target}", [_Listing(*row) for row in rows]
 

@@ -64,13 +64,13 @@ def build_graph(listings: list[Listing], network: Network, seed: int = DEFAULT_S
     nodes: dict[str, AccountNode] = {}
     owner: dict[str, str] = {}
     for listing in listings:
-        account = account_of(listing) or f"listing:{listing.id}"
-        owner[listing.id] = account
+        account = account_of(listing) or f"listing:{listing.key}"
+        owner[str(listing.key)] = account
         node = nodes.get(account)
         if node is None:
             node = nodes[account] = AccountNode(account, listing.platform or "", listing.seller or "")
-            node.group = network.clusters.get(listing.id, "")
-        node.listings.append(listing.id)
+            node.group = network.clusters.get(str(listing.key), "")
+        node.listings.append(str(listing.key))
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
 
     def tie(first: str | None, second: str | None, reason: str) -> None:
@@ -91,7 +91,7 @@ def build_graph(listings: list[Listing], network: Network, seed: int = DEFAULT_S
             for uid in (link.source, link.target):
                 if uid not in members:
                     members.append(uid)
-    by_id = {listing.id: listing for listing in listings}
+    by_id = {str(listing.key): listing for listing in listings}
     for (kind, value), members in by_value.items():
         if len(members) > _CLIQUE:
             continue

@@ -151,7 +151,7 @@ def _link(
     photos: Photos | None,
 ) -> Network:
     listings = [listing for listing, _ in pairs]
-    accounts = [account_of(listing) or f"listing:{listing.id}" for listing in listings]
+    accounts = [account_of(listing) or f"listing:{listing.key}" for listing in listings]
     active = latest(judgements)
     confirmed_values = {j.first for j in active if j.second is None and j.verdict == "confirm"}
     rejected_values = {j.first: j for j in active if j.second is None and j.verdict == "reject"}
@@ -197,13 +197,14 @@ def _link(
                 if group.kind == "judgement"
                 else _reason(group, target, member, listings)
             )
-            links.append(Link(listings[target].id, listings[member].id, reason, group.kind, group.value))
+            source, dest = str(listings[target].key), str(listings[member].key)
+            links.append(Link(source, dest, reason, group.kind, group.value))
     clusters: dict[str, str] = {}
     names: dict[int, str] = {}
     for position, listing in enumerate(listings):
         root = union.find(position)
         names.setdefault(root, f"N{len(names) + 1:05d}")
-        clusters[listing.id] = names[root]
+        clusters[str(listing.key)] = names[root]
     return Network(clusters, tuple(links), tuple(held_back))
 
 

@@ -8,15 +8,15 @@ number (the header is row 1, as a spreadsheet shows it) and the reason; the good
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from wildtrace.collect.tabular import ReadOptions, Row, guard_formula, is_excel, read_table
+from wildtrace.collect.tabular import parse_mapping as parse_column_mapping
 from wildtrace.errors import InputError
 from wildtrace.ops.commodities import (
     OTHER,
@@ -465,18 +465,14 @@ class ReadResult:
     header: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     date_order: DateOrder = "auto"
+    #: Rows (their numbers) from which characters no database can store (NUL) were removed.
+    cleaned: list[int] = field(default_factory=list)
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:
-    """``["qty=quantity", "Pays saisie=country"]`` -> folded column name -> field."""
-    mapping: dict[str, str] = {}
-    for item in items:
-        column, sep, target = item.partition("=")
-        target = target.strip()
-        if not sep or not column.strip() or target not in FIELDS:
-            raise ValueError(f"--map {item!r}: write COLUMN=FIELD with FIELD one of {', '.join(FIELDS)}")
-        mapping[fold(column)] = target
-    return mapping
+    """``["qty=quantity", "Pays saisie=country"]`` -> folded column name -> field
+    (MappingError, a ValueError, naming the fields for a bad entry)."""
+    return parse_column_mapping(items, FIELDS, fold)
 
 
 def match_columns(header: Sequence[str], mapping: Mapping[str, str] | None = None) -> dict[int, str]:
@@ -497,90 +493,18 @@ def match_columns(header: Sequence[str], mapping: Mapping[str, str] | None = Non
 # -- reading files ---------------------------------------------------------------------------
 
 
-def _decode(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 (with BOM, or by its NUL bytes)."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    sample = data[:4096]
-    if sample and sample.count(0) * 4 >= len(sample):
-        encoding = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
-        return data.decode(encoding)
+def read_rows(
+    path: Path, sheet: str | None = None, encoding: str | None = None
+) -> tuple[list[str], Iterator[Row], bool]:
+    """The header, the rows and whether it is a rejects file read back, of a CSV or Excel
+    file, through the one tabular reader (``collect.tabular``) that ``scan`` uses too."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(str(path), "not UTF-8 or UTF-16 text; save the file as UTF-8 CSV", line) from None
-
-
-def _delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        return max(",;\t|", key=first.count)
-
-
-def read_rows(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
-    """The header and the (row number, cells) of a CSV or Excel file."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_excel(path, sheet)
-    if suffix in (".xls",):
-        raise InputError(str(path), "old .xls workbooks are not read; save it as .xlsx or CSV")
-    try:
-        data = path.read_bytes()
+        table = read_table(path, ReadOptions(encoding=encoding, sheet=sheet))
     except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror}") from exc
-    text = _decode(path, data)
-    if not text.strip():
-        raise InputError(str(path), "the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header = [cell.strip() for cell in next(reader)]
-
-    def rows() -> Iterator[tuple[int, list[object]]]:
-        for number, cells in enumerate(reader, start=2):
-            if any(cell.strip() for cell in cells):
-                yield number, list(cells)
-
-    return header, rows()
-
-
-def _read_excel(path: Path, sheet: str | None) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
-        raise InputError(str(path), f"cannot open as an Excel workbook: {exc}") from exc
-    if sheet is not None and sheet not in workbook.sheetnames:
-        workbook.close()
-        raise InputError(str(path), f"no sheet {sheet!r}; sheets: {', '.join(workbook.sheetnames)}")
-    worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-    values = worksheet.iter_rows(values_only=True)
-    header: list[str] = []
-    number = 0
-    for number, cells in enumerate(values, start=1):  # noqa: B007 (number is used after the loop)
-        if any(cell not in (None, "") for cell in cells):
-            header = ["" if cell is None else str(cell).strip() for cell in cells]
-            break
-    if not header:
-        workbook.close()
-        raise InputError(str(path), f"sheet {worksheet.title!r} is empty")
-    start = number + 1
-
-    def rows() -> Iterator[tuple[int, list[object]]]:
-        try:
-            for index, cells in enumerate(values, start=start):
-                if any(cell not in (None, "") for cell in cells):
-                    yield index, ["" if cell is None else cell for cell in cells]
-        finally:
-            workbook.close()
-
-    return header, rows()
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    if not table.header:
+        raise InputError(str(path), "the sheet is empty" if is_excel(path) else "the file is empty")
+    return table.header, table.rows, table.rejects_file
 
 
 # -- reading one row ------------------------------------------------------------------------
@@ -810,10 +734,17 @@ def read_seizures(
     sheet: str | None = None,
     date_order: DateOrder = "auto",
     today: date | None = None,
+    encoding: str | None = None,
 ) -> ReadResult:
-    """Every row of a seizure file, checked: good rows as Seizures, the others rejected."""
-    header, rows = read_rows(path, sheet)
-    columns = match_columns(header, mapping)
+    """Every row of a seizure file, checked: good rows as Seizures, the others rejected.
+
+    A rejects file written by ``write_rejects`` and fixed by hand reads back as the rows it
+    holds: its ``file, row, reason`` columns are left out and the formula guards undone.
+    """
+    header, rows, rejects_file = read_rows(path, sheet, encoding)
+    skipped = {0, 1, 2} if rejects_file else set()
+    named = [name if index not in skipped else "" for index, name in enumerate(header)]
+    columns = match_columns(named, mapping)
     present = set(columns.values())
     missing = [name for name in ("date", "country") if name not in present]
     if not present & {"commodity", "species", "trade_term"}:
@@ -826,30 +757,45 @@ def read_seizures(
             "rename the column or pass --map COLUMN=FIELD",
             1,
         )
-    unknown = {index: f"x:{name}" for index, name in enumerate(header) if index not in columns and name}
+    unknown = {
+        index: f"x:{name}"
+        for index, name in enumerate(named)
+        if index not in columns and name and name != f"column {index + 1}"
+    }
     result = ReadResult(header=header, columns={header[i]: name for i, name in columns.items()})
     materialised = list(rows)
     order = date_order
     if order == "auto":
         date_index = next(index for index, name in columns.items() if name == "date")
         order = order_evidence(
-            str(cells[date_index])
-            for _, cells in materialised
-            if date_index < len(cells) and isinstance(cells[date_index], str)
+            str(row.cells[date_index])
+            for row in materialised
+            if not row.problem and date_index < len(row.cells) and isinstance(row.cells[date_index], str)
         )
     result.date_order = order
     file = str(path)
-    for number, cells in materialised:
+
+    def raw(row: Row) -> dict[str, str]:
+        shown = {
+            header[i] if i < len(header) else f"column {i + 1}": _text(cell)
+            for i, cell in enumerate(row.cells)
+            if i not in skipped
+        }
+        return shown or ({"row": row.raw} if row.raw else {})
+
+    for row in materialised:
+        number, cells = row.line, row.cells
+        if row.problem:
+            result.rejects.append(RejectedRow(file, number, row.problem, raw(row)))
+            continue
         if len(cells) > len(header) and any(_text(cell) for cell in cells[len(header) :]):
-            raw = {
-                header[i] if i < len(header) else f"column {i + 1}": _text(cell)
-                for i, cell in enumerate(cells)
-            }
             reason = (
                 f"row has {len(cells)} cells but the header has {len(header)} (a delimiter inside a cell?)"
             )
-            result.rejects.append(RejectedRow(file, number, reason, raw))
+            result.rejects.append(RejectedRow(file, number, reason, raw(row)))
             continue
+        if row.removed:
+            result.cleaned.append(number)
         values: dict[str, object] = {}
         for index, cell in enumerate(cells):
             name = columns.get(index) or unknown.get(index)
@@ -858,26 +804,17 @@ def read_seizures(
         try:
             seizure = convert_row(values, order, today)
         except RowError as exc:
-            raw = {
-                header[i] if i < len(header) else f"column {i + 1}": _text(cell)
-                for i, cell in enumerate(cells)
-            }
-            result.rejects.append(RejectedRow(file, number, str(exc), raw))
+            result.rejects.append(RejectedRow(file, number, str(exc), raw(row)))
             continue
         result.rows.append(ImportedRow(seizure, file, number))
     return result
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
 def csv_cell(value: object) -> object:
     """A cell safe to open in a spreadsheet: text that Excel or LibreOffice would run as a
-    formula (starting with = + - @, tab or CR, and not a plain number) gets a leading ``'``."""
-    if isinstance(value, str) and value[:1] in _FORMULA_START and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    formula (starting with = + - @, tab or CR, and not a plain number) gets a leading ``'``
+    (``collect.tabular.guard_formula``; reading the file back undoes it exactly)."""
+    return guard_formula(value)
 
 
 def write_rejects(path: Path, rejects: Sequence[RejectedRow], header: Sequence[str]) -> None:

@@ -3,18 +3,30 @@
 from wildtrace.parse.charset import CharsetError, charset_from_content_type, decode_html
 from wildtrace.parse.html import has_text, parse_listing_html
 from wildtrace.parse.language import detect_language
-from wildtrace.parse.record import EmptyRecordError, clean_text, content_id, listing_from_record, url_id
+from wildtrace.parse.record import (
+    CLEANED_KEY,
+    EmptyRecordError,
+    clean_text,
+    clean_value,
+    content_id,
+    listing_from_record,
+    unstorable_count,
+    url_id,
+)
 
 __all__ = [
+    "CLEANED_KEY",
     "CharsetError",
     "EmptyRecordError",
     "charset_from_content_type",
     "clean_text",
+    "clean_value",
     "content_id",
     "decode_html",
     "detect_language",
     "has_text",
     "listing_from_record",
     "parse_listing_html",
+    "unstorable_count",
     "url_id",
 ]

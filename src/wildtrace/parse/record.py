@@ -37,7 +37,11 @@ TEXT_BEARING: tuple[str, ...] = ("title", "text", "seller_info")
 
 _KNOWN = frozenset((*SCALAR_FIELDS, "id", "images"))
 _BLANKS: tuple[Any, ...] = (None, "", [], {})
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Characters a database text field cannot hold: NUL (PostgreSQL refuses it) and lone
+#: surrogates (from JSON escapes such as "\\ud800"; they cannot be encoded as UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: Listing.extra key: how many characters ``clean_text`` removed or replaced in the record.
+CLEANED_KEY = "removed_characters"
 
 
 class EmptyRecordError(ValueError):
@@ -67,8 +71,38 @@ def text_value(value: Any) -> str | None:
 
 
 def clean_text(text: str) -> str:
-    """Replace lone surrogates (from JSON escapes such as "\\ud800") so the text can be stored."""
-    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+    """Text every store can hold, on SQLite and PostgreSQL alike: NUL removed, lone
+    surrogates replaced by U+FFFD. The one place this is decided (the store may call it
+    again for defence in depth)."""
+    if not _UNSTORABLE.search(text):
+        return text
+    return _UNSTORABLE.sub(lambda found: "" if found.group() == "\x00" else "\ufffd", text)
+
+
+def unstorable_count(text: str) -> int:
+    """How many characters of ``text`` ``clean_text`` removes or replaces."""
+    return len(_UNSTORABLE.findall(text)) if _UNSTORABLE.search(text) else 0
+
+
+def clean_value(value: Any) -> tuple[Any, int]:
+    """A parsed JSON value with every string (keys too) cleaned by ``clean_text``, and how
+    many characters were removed or replaced."""
+    if isinstance(value, str):
+        count = unstorable_count(value)
+        return (clean_text(value) if count else value), count
+    if isinstance(value, list):
+        items = [clean_value(item) for item in value]
+        return [item for item, _ in items], sum(count for _, count in items)
+    if isinstance(value, dict):
+        cleaned: dict[Any, Any] = {}
+        total = 0
+        for key, item in value.items():
+            new_key, key_count = clean_value(key) if isinstance(key, str) else (key, 0)
+            new_item, count = clean_value(item)
+            cleaned[new_key] = new_item
+            total += key_count + count
+        return cleaned, total
+    return value, 0
 
 
 def image_values(value: Any) -> tuple[str, ...]:
@@ -133,12 +167,21 @@ def platform_from_url(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-def listing_from_record(record: Mapping[str, Any], origin: Origin | None = None) -> Listing:
+def listing_from_record(
+    record: Mapping[str, Any], origin: Origin | None = None, *, removed: int = 0, clean: bool = True
+) -> Listing:
     """Build a Listing from one record; raise EmptyRecordError if it carries no text.
 
     When a field arrives under several names, the first non-empty one in order of preference
     is used ("text" before "description" before "body") and the others stay in ``extra``.
+    Characters no store can hold (NUL, lone surrogates) are removed from every string and
+    counted in ``extra["removed_characters"]`` (with ``removed``, those the reader already
+    took out), so the record is kept and the user told. ``clean=False`` skips that walk for a
+    reader that knows its record holds no such character.
     """
+    if clean:
+        cleaned, count = clean_value(dict(record))
+        record, removed = cleaned, removed + count
     chosen: dict[str, tuple[str, Any]] = {}  # field -> (key it came from, value)
     for key in sorted(record, key=_preference):
         name = field_key(key)
@@ -158,6 +201,8 @@ def listing_from_record(record: Mapping[str, Any], origin: Origin | None = None)
     if not any(values.get(name) for name in TEXT_BEARING):
         raise EmptyRecordError("empty record: no title, text (or description/body) or seller_info")
     listing_id = values.pop("id", None) or content_id(values)
+    if removed:
+        extra[CLEANED_KEY] = removed
     return Listing(id=listing_id, extra=extra, origin=origin, **values)
 
 

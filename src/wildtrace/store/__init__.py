@@ -3,6 +3,22 @@
     store = open_store()             # flag > WILDTRACE_DB > ~/.wildtrace/wildtrace.db
     counts = store.save_batch(pairs)  # one transaction per batch, idempotent
 
+The store is the one door to the database: other stages call these, not the tables.
+
+- Listings are keyed by ``Listing.key`` (platform, id). ``store.resolve_listing(ref)`` turns
+  what a user typed (``platform:id``, or a plain id one platform uses) into a key, raising
+  ``AmbiguousListingError`` with the candidates; ``store.listing_keys(ref)`` lists them.
+- Watching listings (crawl history): ``store.stored_listing(key)`` (fields, seller, extra,
+  latest capture), ``store.listing_captures(key)`` (oldest first by capture time),
+  ``store.update_listing_evidence(key, capture=..., extra=...)`` (takedowns, re-appearances).
+- Inside a stage's own transaction (``store.write_transaction(what)`` /
+  ``store.read_connection(what)``): ``bulk_insert`` (COPY on PostgreSQL) for rows only this
+  transaction can hold, ``insert_ignore`` (INSERT ... ON CONFLICT DO NOTHING) where another
+  writer may hold them already, ``listing_row_ids(conn, refs)`` for references to listings
+  (``platform:id``, plain id, URL).
+- Every value written is cleaned of text the engines cannot hold (``clean.py``), the same on
+  SQLite and PostgreSQL.
+
 The schema is created and upgraded by the packaged Alembic migrations whenever a store is
 opened. To add a migration after changing ``tables.py``::
 
@@ -22,7 +38,16 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from wildtrace.errors import StoreError
 from wildtrace.store import tables_evidence, tables_judgements, tables_operations  # noqa: F401
 from wildtrace.store.engine import create_store_engine, migrate
-from wildtrace.store.repository import RunInfo, RunStatus, SaveCounts, Store, StoreSummary
+from wildtrace.store.repository import (
+    RunInfo,
+    RunStatus,
+    SaveCounts,
+    Store,
+    StoreSummary,
+    bulk_insert,
+    insert_ignore,
+    listing_row_ids,
+)
 from wildtrace.store.url import resolve_db_url
 
 __all__ = [
@@ -31,6 +56,9 @@ __all__ = [
     "SaveCounts",
     "Store",
     "StoreSummary",
+    "bulk_insert",
+    "insert_ignore",
+    "listing_row_ids",
     "open_store",
     "resolve_db_url",
 ]

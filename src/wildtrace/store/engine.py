@@ -7,8 +7,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+
+from wildtrace.errors import StoreError
+from wildtrace.store.clean import clean_parameters, json_dumps
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,18 +25,28 @@ MIGRATION_LOCK = 0x77696C6474726324
 
 
 def create_store_engine(url: str) -> Engine:
-    """An engine tuned for the store: WAL and foreign keys on SQLite, pre-ping on PostgreSQL."""
+    """An engine tuned for the store: WAL and foreign keys on SQLite, pre-ping on PostgreSQL;
+    on both, text neither can hold is cleaned from every value written (``clean.py``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, json_serializer=json_dumps)
+        event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
+        return engine
     memory = parsed.database in (None, "", ":memory:")
-    kwargs: dict[str, Any] = {"connect_args": {"timeout": 30}}
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": 30}, "json_serializer": json_dumps}
     if memory:
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
+    event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
     return engine
+
+
+def _storable_parameters(
+    conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> tuple[str, Any]:
+    return statement, clean_parameters(parameters, executemany)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
@@ -67,12 +81,31 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema, in one transaction."""
+    """Bring the database to the newest schema, in one transaction.
+
+    On SQLite, foreign keys are off while migrating: a migration that rebuilds a table
+    (batch mode) drops the old one, and with foreign keys on that drop would cascade to
+    every row referring to it. They are checked and turned on again afterwards.
+    """
     with engine.connect() as connection:
-        connection.execution_options(**{WRITE_OPTION: True})
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                # Several crawlers or workers may open a new database at once: one migrates,
-                # the others wait here and then find it up to date (SQLite: BEGIN IMMEDIATE).
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-            command.upgrade(alembic_config(connection), "head")
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            driver: Any = connection.connection.driver_connection
+            driver.execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or it is ignored
+        try:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Several crawlers or workers may open a new database at once: one migrates,
+                    # the others wait here and then find it up to date (SQLite: BEGIN IMMEDIATE).
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+                before = MigrationContext.configure(connection).get_current_revision()
+                command.upgrade(alembic_config(connection), "head")
+                after = MigrationContext.configure(connection).get_current_revision()
+                if sqlite and before != after:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise StoreError(f"migration to {after} left a dangling reference: {tuple(broken)}")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")

@@ -14,8 +14,8 @@ from sqlalchemy import delete, insert, select, update
 
 from wildtrace.errors import WildTraceError
 from wildtrace.link.judgements import VERDICTS, Judgement, Verdict
-from wildtrace.store.repository import Store
-from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow
+from wildtrace.store.repository import Store, listing_row_ids
+from wildtrace.store.tables import AccountRow, PlatformRow
 from wildtrace.store.tables_judgements import JudgementRow, NetworkAccountRow
 
 if TYPE_CHECKING:
@@ -96,10 +96,9 @@ def known_accounts(store: Store, names: list[str]) -> set[str]:
     """Which of ``names`` (``platform:seller`` or ``listing:<id>``) the store holds."""
     known: set[str] = set()
     with store.read_connection("read accounts") as conn:
-        uids = [name.removeprefix("listing:") for name in names if name.startswith("listing:")]
-        if uids:
-            found = conn.execute(select(ListingRow.uid).where(ListingRow.uid.in_(uids))).scalars()
-            known.update(f"listing:{uid}" for uid in found)
+        refs = [name.removeprefix("listing:") for name in names if name.startswith("listing:")]
+        if refs:  # a listing is named by str(Listing.key): platform:id, or an unambiguous id
+            known.update(f"listing:{ref}" for ref in listing_row_ids(conn, refs))
         sellers = [name.partition(":")[2] for name in names if not name.startswith("listing:")]
         if sellers:
             query = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,9 +28,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.errors import StoreError
-from wildtrace.model import Analysis, Capture, Listing, Network, Reject
+from wildtrace.errors import AmbiguousListingError, StoreError
+from wildtrace.model import Analysis, Capture, Listing, ListingKey, Network, Reject
 from wildtrace.store import rows
+from wildtrace.store.clean import json_dumps, storable_text
 from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.tables import (
     AccountRow,
@@ -75,7 +76,13 @@ class SaveCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    #: Listings not written because their id is already stored for another platform.
+    #: Older captures (by ``captured_at``) kept as evidence without changing their listing;
+    #: also counted in ``unchanged``.
+    older: int = 0
+    #: Listings whose text held characters the databases cannot store (NUL), removed.
+    cleaned: int = 0
+    #: Always empty since listings are keyed by (platform, id): no listing is refused any
+    #: more. Kept so that callers written against it still work; do not rely on it.
     conflicts: tuple[Listing, ...] = ()
 
     @property
@@ -87,6 +94,8 @@ class SaveCounts:
             self.new + other.new,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
+            self.older + other.older,
+            self.cleaned + other.cleaned,
             self.conflicts + other.conflicts,
         )
 
@@ -130,27 +139,99 @@ def _resolved(file: str) -> str:
     return os.path.realpath(file) if file else file
 
 
-def _capture_hashes(
-    conn: Connection,
-    stored: dict[str, tuple[int, str, str | None]],
-    pairs: Sequence[tuple[Listing, Analysis]],
-) -> dict[str, tuple[set[str], str]]:
-    """For the batch's captured listings already stored: the SHA-256 of every capture kept,
-    and of the latest one (the one the listing's fields come from)."""
-    uid_of = {stored[listing.id][0]: listing.id for listing, _ in pairs
-              if listing.capture is not None and listing.id in stored}  # fmt: skip
-    hashes: dict[str, tuple[set[str], str]] = {}
-    for chunk in _chunks(sorted(uid_of)):
-        query = (
-            select(CaptureRow.listing_id, CaptureRow.sha256)
-            .where(CaptureRow.listing_id.in_(chunk))
-            .order_by(CaptureRow.id)
+@dataclass(slots=True)
+class _Kept:
+    """The captures kept of one listing: every SHA-256, and the latest by capture time
+    (the capture the listing's fields come from)."""
+
+    shas: set[str]
+    latest_sha: str | None
+    latest_at: datetime | None
+
+
+def capture_time(value: str | None) -> datetime | None:
+    """A capture's ``captured_at`` as an aware datetime (UTC when it names no zone), or
+    None when it is missing or not ISO 8601; captures are ordered by it, not by reading."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _capture_order(captured_at: str | None, row_id: int) -> tuple[bool, datetime, int]:
+    """Sort key of stored captures, oldest first: by capture time, undated ones first, then
+    in the order they were stored."""
+    when = capture_time(captured_at)
+    return (when is not None, when or datetime.min.replace(tzinfo=UTC), row_id)
+
+
+def _is_older(capture: Capture, kept: _Kept) -> bool:
+    """True when ``capture`` was taken before the one the listing's fields come from."""
+    when = capture_time(capture.captured_at)
+    return when is not None and kept.latest_at is not None and when < kept.latest_at
+
+
+def _stored_captures(conn: Connection, stored: dict[ListingKey, _StoredListing]) -> dict[ListingKey, _Kept]:
+    """The captures kept of the stored listings of a batch."""
+    key_of = {item.row_id: key for key, item in stored.items()}
+    found: dict[ListingKey, list[tuple[str, str | None, int]]] = {}
+    for chunk in _chunks(sorted(key_of)):
+        query = select(CaptureRow.listing_id, CaptureRow.sha256, CaptureRow.captured_at, CaptureRow.id).where(
+            CaptureRow.listing_id.in_(chunk)
         )
-        for row_id, sha256 in conn.execute(query):
-            known, _ = hashes.get(uid_of[row_id], (set(), ""))
-            known.add(sha256)
-            hashes[uid_of[row_id]] = (known, sha256)
-    return hashes
+        for row_id, sha256, captured_at, capture_id in conn.execute(query):
+            found.setdefault(key_of[row_id], []).append((sha256, captured_at, capture_id))
+    kept: dict[ListingKey, _Kept] = {}
+    for key, captures in found.items():
+        sha256, captured_at, _ = max(captures, key=lambda c: _capture_order(c[1], c[2]))
+        kept[key] = _Kept({c[0] for c in captures}, sha256, capture_time(captured_at))
+    return kept
+
+
+class _StoredListing(NamedTuple):
+    row_id: int
+    digest: str
+    version: str | None
+
+
+def _stored_listings(
+    conn: Connection, keys: Iterable[ListingKey], *, lock: bool = False
+) -> dict[ListingKey, _StoredListing]:
+    """The stored rows of ``keys``; ``lock`` holds them (PostgreSQL: FOR UPDATE) until the
+    transaction ends, so two writers of one listing take turns instead of interleaving."""
+    wanted = set(keys)
+    found: dict[ListingKey, _StoredListing] = {}
+    for chunk in _chunks(sorted({key.id for key in wanted})):
+        query = (
+            select(
+                PlatformRow.name,
+                ListingRow.uid,
+                ListingRow.id,
+                ListingRow.content_hash,
+                AnalysisRow.analyzer_version,
+            )
+            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+            .outerjoin(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+            .where(ListingRow.uid.in_(chunk))
+            .order_by(ListingRow.id)
+        )
+        if lock and conn.dialect.name == "postgresql":
+            query = query.with_for_update(of=ListingRow)
+        for platform, uid, row_id, digest, version in conn.execute(query):
+            key = ListingKey(platform, uid)
+            if key in wanted:
+                found[key] = _StoredListing(row_id, digest, version)
+    return found
+
+
+def _retryable(exc: StoreError) -> bool:
+    """A PostgreSQL deadlock or serialisation failure: the transaction can simply be rerun."""
+    cause = exc.__cause__
+    sqlstate = getattr(getattr(cause, "orig", cause), "sqlstate", None)
+    return sqlstate in ("40P01", "40001")
 
 
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -270,89 +351,103 @@ class Store:
     def save_batch(self, pairs: Sequence[tuple[Listing, Analysis]]) -> SaveCounts:
         """Store analysed listings in one transaction; re-saving the same ones writes nothing.
 
-        A listing already stored with the same content hash and analyzer version is
-        unchanged; otherwise its row is updated and its analysis, matches and selectors
-        replaced. A listing's capture is added to its evidence unless already there.
+        Listings are keyed by ``Listing.key`` (platform, id). A listing already stored with
+        the same content hash and analyzer version is unchanged; otherwise its row is
+        updated and its analysis, matches and selectors replaced. A listing's capture is
+        added to its evidence unless already there; a capture older (``captured_at``) than
+        the one the stored listing shows is kept as evidence without changing its fields.
+        Several processes may save overlapping batches at once: a listing another writer
+        stored first is updated, never duplicated, and a deadlock is retried.
         """
         for listing, analysis in pairs:
             if analysis.listing_id != listing.id:
                 raise StoreError(f"analysis of {analysis.listing_id!r} given with listing {listing.id!r}")
         if not pairs:
             return SaveCounts()
-        hashes = [rows.content_hash(listing) for listing, _ in pairs]
-        uids = list(dict.fromkeys(listing.id for listing, _ in pairs))
-        with self.write_transaction("save a batch of listings") as conn:
-            stored: dict[str, tuple[int, str, str | None]] = {}
-            stored_platform: dict[str, str | None] = {}
-            for chunk in _chunks(uids):
-                query = (
-                    select(
-                        ListingRow.uid,
-                        ListingRow.id,
-                        ListingRow.content_hash,
-                        AnalysisRow.analyzer_version,
-                        PlatformRow.name,
-                    )
-                    .outerjoin(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
-                    .outerjoin(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-                    .where(ListingRow.uid.in_(chunk))
-                )
-                for uid, row_id, digest, version, platform in conn.execute(query):
-                    stored[uid] = (row_id, digest, version)
-                    stored_platform[uid] = platform
-            stored_captures = _capture_hashes(conn, stored, pairs)
+        storable = [rows.storable_pair(listing, analysis) for listing, analysis in pairs]
+        cleaned = sum(1 for (new, _), (old, _) in zip(storable, pairs, strict=True) if new is not old)
+        for attempt in range(3):
+            try:
+                with self.write_transaction("save a batch of listings") as conn:
+                    counts = self._save(conn, storable)
+                return dataclasses.replace(counts, cleaned=cleaned)
+            except StoreError as exc:
+                if attempt == 2 or not _retryable(exc):
+                    raise
+        raise AssertionError("unreachable")
 
-            # Classify in input order (a uid seen twice is compared with its previous
-            # occurrence); write only the last state of each uid.
-            state = {uid: (digest, version) for uid, (_, digest, version) in stored.items()}
-            latest: dict[str, _Pending] = {}
-            new = updated = unchanged = 0
-            conflicts: list[Listing] = []
-            for (listing, analysis), digest in zip(pairs, hashes, strict=True):
-                known = stored_platform.get(listing.id)
-                if known and known != listing.platform:
-                    conflicts.append(listing)  # another (or no) platform's listing, same id
-                    continue
-                capture = listing.capture
-                kept, latest_kept = stored_captures.get(listing.id, (set(), None))
-                if capture is not None and capture.sha256 in kept and capture.sha256 != latest_kept:
+    def _save(self, conn: Connection, pairs: Sequence[tuple[Listing, Analysis]]) -> SaveCounts:
+        keys = list(dict.fromkeys(listing.key for listing, _ in pairs))
+        stored = _stored_listings(conn, keys, lock=True)
+        kept = _stored_captures(conn, stored)
+
+        # Classify in input order (a key seen twice is compared with its previous
+        # occurrence); write only the latest state of each key.
+        state = {key: (item.digest, item.version) for key, item in stored.items()}
+        latest: dict[ListingKey, _Pending] = {}
+        evidence: list[tuple[ListingKey, Capture]] = []
+        new = updated = unchanged = older = 0
+        for listing, analysis in pairs:
+            key, capture = listing.key, listing.capture
+            known = kept.get(key)
+            if capture is not None and known is not None:
+                if capture.sha256 in known.shas and capture.sha256 != known.latest_sha:
                     unchanged += 1  # an earlier capture read again: already kept as evidence
                     continue
-                key = (digest, analysis.analyzer_version)
-                previous = state.get(listing.id)
-                if previous is None:
-                    new += 1
-                elif previous == key:
-                    unchanged += 1
-                else:
-                    updated += 1
-                state[listing.id] = key
-                latest[listing.id] = _Pending(listing, analysis, digest)
+                if capture.sha256 not in known.shas and _is_older(capture, known):
+                    older += 1  # evidence of an earlier state; the fields stay the latest
+                    known.shas.add(capture.sha256)
+                    evidence.append((key, capture))
+                    continue
+            if capture is not None:
+                shas = known.shas if known is not None else set()
+                kept[key] = _Kept(shas | {capture.sha256}, capture.sha256, capture_time(capture.captured_at))
+            digest = rows.content_hash(listing)
+            version = (digest, analysis.analyzer_version)
+            previous = state.get(key)
+            if previous is None:
+                new += 1
+            elif previous == version:
+                unchanged += 1
+            else:
+                updated += 1
+            state[key] = version
+            latest[key] = _Pending(listing, analysis, digest)
 
-            inserts = [item for uid, item in latest.items() if uid not in stored]
-            updates = [
-                (stored[uid][0], item)
-                for uid, item in latest.items()
-                if uid in stored and stored[uid][1:] != (item.digest, item.analysis.analyzer_version)
-            ]
-            if inserts or updates:
-                self._write_listings(conn, inserts, updates)
-        return SaveCounts(new=new, updated=updated, unchanged=unchanged, conflicts=tuple(conflicts))
+        inserts = [item for key, item in latest.items() if key not in stored]
+        updates = [
+            (stored[key].row_id, item)
+            for key, item in latest.items()
+            if key in stored and stored[key][1:] != (item.digest, item.analysis.analyzer_version)
+        ]
+        ids = {key: item.row_id for key, item in stored.items()}
+        if inserts or updates:
+            written, taken = self._write_listings(conn, inserts, updates)
+            ids.update(written)
+            new, updated = new - taken, updated + taken
+        if evidence:
+            insert_ignore(
+                conn,
+                CaptureRow,
+                [{**rows.capture_values(capture), "listing_id": ids[key]} for key, capture in evidence],
+            )
+        return SaveCounts(new=new, updated=updated, unchanged=unchanged, older=older)
 
     def _write_listings(
         self,
         conn: Connection,
         inserts: list[_Pending],
         updates: list[tuple[int, _Pending]],
-    ) -> None:
+    ) -> tuple[dict[ListingKey, int], int]:
+        """Write listing rows and their details; returns the row ids by key, and how many
+        inserts found their listing just stored by another writer (and became updates)."""
         now = _now()
         written = [item.listing for item in inserts] + [item.listing for _, item in updates]
         platform_ids, account_ids = self._resolve_accounts(conn, written)
 
         def values(listing: Listing, digest: str) -> dict[str, Any]:
             value = rows.listing_values(listing)
-            platform = listing.platform
-            value["platform_id"] = platform_ids[platform] if platform is not None else None
+            value["platform_id"] = platform_ids[_platform_key(listing)]
             value["account_id"] = (
                 account_ids[(_platform_key(listing), listing.seller)] if listing.seller is not None else None
             )
@@ -360,18 +455,22 @@ class Store:
             value["last_seen"] = now
             return value
 
-        ids: dict[str, int] = {}
+        ids: dict[ListingKey, int] = {}
+        taken = 0
         if inserts:
             params = [
                 {**values(listing, digest), "uid": listing.id, "first_seen": now}
                 for listing, _, digest in inserts
             ]
-            if conn.dialect.name == "postgresql":
-                _bulk_insert(conn, ListingRow, params)
-                ids.update(_listing_ids(conn, [listing.id for listing, _, _ in inserts]))
-            else:
-                result = conn.execute(insert(ListingRow).returning(ListingRow.id, ListingRow.uid), params)
-                ids.update((uid, row_id) for row_id, uid in result)
+            names = {platform_id: name for name, platform_id in platform_ids.items()}
+            for row_id, platform_id, uid in _insert_new_listings(conn, params):
+                ids[ListingKey(names[platform_id], uid)] = row_id
+            raced = [item for item in inserts if item.listing.key not in ids]
+            if raced:  # stored by another writer since we looked: update what it stored
+                taken = len(raced)
+                inserts = [item for item in inserts if item.listing.key in ids]
+                now_stored = _stored_listings(conn, [item.listing.key for item in raced], lock=True)
+                updates = updates + [(now_stored[item.listing.key].row_id, item) for item in raced]
         if updates:
             conn.execute(
                 update(ListingRow).where(ListingRow.id == bindparam("row_id")),
@@ -381,14 +480,15 @@ class Store:
             for table in (AnalysisRow, MatchRow, SelectorRow):
                 for chunk in _chunks(replaced):
                     conn.execute(delete(table).where(table.listing_id.in_(chunk)))
-            ids.update((item.listing.id, row_id) for row_id, item in updates)
+            ids.update((item.listing.key, row_id) for row_id, item in updates)
         self._write_details(
             conn,
-            [(ids[listing.id], listing, analysis) for listing, analysis, _ in inserts]
+            [(ids[listing.key], listing, analysis) for listing, analysis, _ in inserts]
             + [(row_id, listing, analysis) for row_id, (listing, analysis, _) in updates],
             now,
             updated={row_id for row_id, _ in updates},
         )
+        return ids, taken
 
     def _write_details(
         self,
@@ -417,24 +517,22 @@ class Store:
             if listing.capture is not None:
                 capture = {**rows.capture_values(listing.capture), "listing_id": row_id}
                 (known_captures if row_id in updated else captures).append(capture)
-        _bulk_insert(conn, AnalysisRow, analyses)
-        _bulk_insert(conn, MatchRow, matches)
-        _bulk_insert(conn, SelectorRow, selectors)
-        _bulk_insert(conn, CaptureRow, captures)
-        _insert_ignore(conn, CaptureRow, known_captures)
+        bulk_insert(conn, AnalysisRow, analyses)
+        bulk_insert(conn, MatchRow, matches)
+        bulk_insert(conn, SelectorRow, selectors)
+        bulk_insert(conn, CaptureRow, captures)
+        insert_ignore(conn, CaptureRow, known_captures)
 
     def _resolve_accounts(
         self, conn: Connection, listings: Sequence[Listing]
     ) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
         """Ids of the listings' platforms and seller accounts, creating the missing ones."""
-        names = {listing.platform for listing in listings if listing.platform is not None}
-        if any(listing.seller is not None and listing.platform is None for listing in listings):
-            names.add(UNKNOWN_PLATFORM)
+        names = {_platform_key(listing) for listing in listings}
         platform_ids = _get_or_create(
             conn,
             sorted(names),
             lambda chunk: select(PlatformRow.name, PlatformRow.id).where(PlatformRow.name.in_(chunk)),
-            lambda missing: _insert_ignore(conn, PlatformRow, [{"name": n} for n in missing]),
+            lambda missing: insert_ignore(conn, PlatformRow, [{"name": n} for n in missing]),
         )
         wanted = {
             (platform_ids[_platform_key(listing)], listing.seller)
@@ -456,7 +554,7 @@ class Store:
         lookup()
         missing = wanted - found.keys()
         if missing:
-            _insert_ignore(
+            insert_ignore(
                 conn,
                 AccountRow,
                 [{"platform_id": p, "seller": s} for p, s in sorted(missing)],
@@ -511,17 +609,87 @@ class Store:
         ids = [row.id for row in listing_rows]
         matches = _grouped(conn, MatchRow, ids, MatchRow.position)
         selectors = _grouped(conn, SelectorRow, ids, SelectorRow.position)
-        captures: dict[int, Capture] = {}
-        for row in conn.execute(
-            select(CaptureRow.__table__).where(CaptureRow.listing_id.in_(ids)).order_by(CaptureRow.id)
-        ):
-            captures[row.listing_id] = rows.to_capture(row)  # the latest capture wins
+        latest: dict[int, Row[Any]] = {}
+        for row in conn.execute(select(CaptureRow.__table__).where(CaptureRow.listing_id.in_(ids))):
+            shown = latest.get(row.listing_id)  # the latest capture by capture time wins
+            if shown is None or _capture_order(row.captured_at, row.id) > _capture_order(
+                shown.captured_at, shown.id
+            ):
+                latest[row.listing_id] = row
+        captures = {row_id: rows.to_capture(row) for row_id, row in latest.items()}
         page = []
         for row in listing_rows:
             listing = rows.to_listing(row, row.platform_name, row.seller_name, captures.get(row.id))
             analysis = rows.to_analysis(row.uid, row, matches.get(row.id, []), selectors.get(row.id, []))
             page.append((row.id, (listing, analysis)))
         return page
+
+    # -- one listing, by the name a user gives ---------------------------------------------
+
+    def listing_keys(self, ref: str) -> list[ListingKey]:
+        """The stored listings ``ref`` can name: the one whose key is ``platform:id``, and
+        every listing whose plain id is ``ref`` (on any platform), oldest first."""
+        with self.read_connection(f"look up listing {ref!r}") as conn:
+            return [key for key, _ in _listings_named(conn, ref)]
+
+    def resolve_listing(self, ref: str) -> ListingKey | None:
+        """The one stored listing ``ref`` names (``platform:id``, or a plain id used on one
+        platform only); None when none. Raises AmbiguousListingError, naming the
+        candidates, when a plain id is used on several platforms."""
+        keys = self.listing_keys(ref)
+        if len(keys) > 1:
+            raise AmbiguousListingError(ref, [str(key) for key in keys])
+        return keys[0] if keys else None
+
+    def stored_listing(self, key: ListingKey) -> Listing | None:
+        """A stored listing as last seen (fields, seller, ``extra``, latest capture), or None.
+        For code that watches listings change (crawl history)."""
+        with self.read_connection(f"read listing {key}") as conn:
+            row_id = _stored_listings(conn, [key]).get(key)
+            if row_id is None:
+                return None
+            row = conn.execute(
+                select(ListingRow.__table__, AccountRow.seller.label("seller_name"))
+                .outerjoin(AccountRow, AccountRow.id == ListingRow.account_id)
+                .where(ListingRow.id == row_id.row_id)
+            ).one()
+            captures = self._captures(conn, row_id.row_id)
+        return rows.to_listing(row, key.platform, row.seller_name, captures[-1] if captures else None)
+
+    def listing_captures(self, key: ListingKey) -> list[Capture]:
+        """Every capture kept of a listing, oldest first by capture time (empty when the
+        listing is not stored)."""
+        with self.read_connection(f"read the captures of {key}") as conn:
+            found = _stored_listings(conn, [key]).get(key)
+            return self._captures(conn, found.row_id) if found is not None else []
+
+    @staticmethod
+    def _captures(conn: Connection, row_id: int) -> list[Capture]:
+        found = conn.execute(select(CaptureRow.__table__).where(CaptureRow.listing_id == row_id))
+        ordered = sorted(found, key=lambda row: _capture_order(row.captured_at, row.id))
+        return [rows.to_capture(row) for row in ordered]
+
+    def update_listing_evidence(
+        self, key: ListingKey, *, capture: Capture | None = None, extra: dict[str, Any] | None = None
+    ) -> bool:
+        """Keep ``capture`` as evidence of a stored listing (once per SHA-256) and/or replace
+        its ``extra``, marking it seen now when a capture is given; False if the listing is
+        not stored. For takedowns and re-appearances seen by the crawler."""
+        with self.write_transaction(f"update listing {key}") as conn:
+            found = _stored_listings(conn, [key], lock=True).get(key)
+            if found is None:
+                return False
+            if capture is not None:
+                value = {**rows.capture_values(capture), "listing_id": found.row_id}
+                insert_ignore(conn, CaptureRow, [value])
+            values: dict[str, Any] = {}
+            if extra is not None:
+                values["extra"] = rows.jsonable(extra)
+            if capture is not None:
+                values["last_seen"] = _now()
+            if values:
+                conn.execute(update(ListingRow).where(ListingRow.id == found.row_id).values(**values))
+        return True
 
     # -- rejects -----------------------------------------------------------------------------
 
@@ -544,9 +712,10 @@ class Store:
                 )
                 for file, line, sha in conn.execute(query):
                     keyed.pop((file, line, sha), None)
-            if keyed:
-                conn.execute(
-                    insert(RejectRow),
+            if keyed:  # another writer may store the same reject meanwhile: skip it then
+                insert_ignore(
+                    conn,
+                    RejectRow,
                     [
                         {
                             "run_id": run_id,
@@ -564,7 +733,10 @@ class Store:
     # -- networks ----------------------------------------------------------------------------
 
     def save_network(self, network: Network) -> None:
-        """Replace the stored links, clusters and held-back values with a new linking result."""
+        """Replace the stored links, clusters and held-back values with a new linking result.
+
+        The network names listings by ``str(Listing.key)`` (``platform:id``, or the id).
+        """
         uids = set(network.clusters)
         for link in network.links:
             uids.update((link.source, link.target))
@@ -706,34 +878,78 @@ def _run_info(run: Row[Any]) -> RunInfo:
     )
 
 
-def _bulk_insert(conn: Connection, table: type[Base], values: list[dict[str, Any]]) -> None:
-    """Insert many rows fast: COPY on PostgreSQL (twice the rate of executemany), else executemany."""
+def bulk_insert(conn: Connection, table: type[Base], values: list[dict[str, Any]]) -> None:
+    """Insert many rows fast: COPY on PostgreSQL (twice the rate of executemany), else
+    executemany. For rows no other writer can hold yet (children of rows this transaction
+    created); use ``insert_ignore`` where a unique constraint may already hold a row.
+    Text is made storable (``clean.py``) on both paths."""
     if not values:
         return
     if conn.dialect.name != "postgresql":
         conn.execute(insert(table), values)
         return
+    _copy(conn, table.__tablename__, values)
+
+
+def _copy(conn: Connection, table: str, values: list[dict[str, Any]]) -> None:
+    """COPY rows into a PostgreSQL table, in this transaction."""
     import psycopg  # only PostgreSQL users need libpq
     from psycopg import sql as psycopg_sql
 
     columns = list(values[0])
     statement = psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
-        psycopg_sql.Identifier(table.__tablename__),
+        psycopg_sql.Identifier(table),
         psycopg_sql.SQL(", ").join(psycopg_sql.Identifier(c) for c in columns),
     )
     driver: Any = conn.connection.driver_connection  # psycopg.Connection, in this transaction
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for value in values:
-                copy.write_row(
-                    [json.dumps(v) if isinstance(v, list | dict) else v for v in (value[c] for c in columns)]
-                )
+                copy.write_row([_copy_value(value[c]) for c in columns])
     except psycopg.Error as exc:  # COPY bypasses SQLAlchemy, so its errors are not wrapped
-        raise StoreError(f"could not write {table.__tablename__}: {exc}") from exc
+        raise StoreError(f"could not write {table}: {exc}") from exc
 
 
-def _insert_ignore(conn: Connection, table: type[Base], values: list[dict[str, Any]]) -> None:
-    """Insert rows, skipping any that a unique constraint says are already there."""
+#: PostgreSQL: new listings are copied here, then inserted unless another writer has them.
+_STAGED = "wildtrace_staged_listings"
+
+
+def _insert_new_listings(conn: Connection, params: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Insert listing rows, skipping those another writer stored meanwhile (ON CONFLICT DO
+    NOTHING); returns (row id, platform id, uid) of the rows inserted, in input order.
+
+    On PostgreSQL the rows go through COPY into a temporary table first: a many-row INSERT
+    with parameters took twice as long (psycopg parses its placeholders)."""
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    returning = (ListingRow.id, ListingRow.platform_id, ListingRow.uid)
+    if conn.dialect.name != "postgresql":
+        statement = dialect_insert(ListingRow).on_conflict_do_nothing(index_elements=["platform_id", "uid"])
+        return [tuple(row) for row in conn.execute(statement.returning(*returning), params)]
+    columns = list(params[0])
+    listed = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGED} ON COMMIT DELETE ROWS AS "
+        f"SELECT 0 AS ordinal, {listed} FROM listings WITH NO DATA"
+    )
+    conn.exec_driver_sql(f"DELETE FROM {_STAGED}")
+    _copy(conn, _STAGED, [{"ordinal": n, **value} for n, value in enumerate(params)])
+    result = conn.exec_driver_sql(
+        f"INSERT INTO listings ({listed}) SELECT {listed} FROM {_STAGED} ORDER BY ordinal "
+        "ON CONFLICT (platform_id, uid) DO NOTHING RETURNING id, platform_id, uid"
+    )
+    return [tuple(row) for row in result]
+
+
+def _copy_value(value: Any) -> Any:
+    """A value as COPY takes it: JSON as text, text without what PostgreSQL refuses."""
+    if isinstance(value, list | dict):
+        return json_dumps(value)
+    return storable_text(value) if isinstance(value, str) else value
+
+
+def insert_ignore(conn: Connection, table: type[Base], values: list[dict[str, Any]]) -> None:
+    """Insert rows, skipping any that a unique constraint says are already there (also
+    when another writer stored them a moment ago: INSERT ... ON CONFLICT DO NOTHING)."""
     if not values:
         return
     if conn.dialect.name == "postgresql":
@@ -759,11 +975,62 @@ def _get_or_create(
     return found
 
 
-def _listing_ids(conn: Connection, uids: Sequence[str]) -> dict[str, int]:
+def _listings_named(conn: Connection, ref: str) -> list[tuple[ListingKey, int]]:
+    """(key, row id) of the listings ``ref`` can name (see ``Store.listing_keys``)."""
+    uids = {ref} | {ref[at + 1 :] for at, char in enumerate(ref) if char == ":"}
+    query = (
+        select(PlatformRow.name, ListingRow.uid, ListingRow.id)
+        .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+        .where(ListingRow.uid.in_(sorted(uids)))
+        .order_by(ListingRow.id)
+    )
+    return [
+        (ListingKey(platform, uid), row_id)
+        for platform, uid, row_id in conn.execute(query)
+        if uid == ref or str(ListingKey(platform, uid)) == ref
+    ]
+
+
+def listing_row_ids(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
+    """Row ids of the listings that references name, inside a caller's transaction: a
+    ``platform:id``, a plain id used on one platform only, or a listing URL (the first
+    listing stored with it). References naming nothing, or several listings, are left out.
+    For importers that link records to listings (ops)."""
+    wanted = sorted(set(refs))
+    ids = _listing_ids(conn, wanted)
+    by_url = [ref for ref in wanted if ref not in ids]
+    for chunk in _chunks(by_url):
+        query = select(ListingRow.url, ListingRow.id).where(ListingRow.url.in_(chunk)).order_by(ListingRow.id)
+        for url, row_id in conn.execute(query):
+            if url is not None:
+                ids.setdefault(url, row_id)
+    return ids
+
+
+def _listing_ids(conn: Connection, names: Sequence[str]) -> dict[str, int]:
+    """Row ids of listings named by ``str(Listing.key)`` (``platform:id``, or the id of a
+    listing that names no platform), or by a plain id that only one platform uses."""
+    wanted = set(names)
+    uids: set[str] = set()
+    for name in wanted:  # the id is the name, or what follows any of its colons
+        uids.add(name)
+        uids.update(name[at + 1 :] for at, char in enumerate(name) if char == ":")
     ids: dict[str, int] = {}
-    for chunk in _chunks(uids):
-        query = select(ListingRow.uid, ListingRow.id).where(ListingRow.uid.in_(chunk))
-        ids.update((uid, row_id) for uid, row_id in conn.execute(query))
+    by_uid: dict[str, list[int]] = {}
+    for chunk in _chunks(sorted(uids)):
+        query = (
+            select(PlatformRow.name, ListingRow.uid, ListingRow.id)
+            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+            .where(ListingRow.uid.in_(chunk))
+        )
+        for platform, uid, row_id in conn.execute(query):
+            name = str(ListingKey(platform, uid))
+            if name in wanted:
+                ids[name] = row_id
+            by_uid.setdefault(uid, []).append(row_id)
+    for name in wanted - ids.keys():
+        if len(found := by_uid.get(name, [])) == 1:
+            ids[name] = found[0]
     return ids
 
 
@@ -775,3 +1042,8 @@ def _grouped(
     for row in conn.execute(query):
         grouped.setdefault(row.listing_id, []).append(row)
     return grouped
+
+
+#: Old private names, kept until their callers (ops/store.py) use the public ones.
+_bulk_insert = bulk_insert
+_insert_ignore = insert_ignore

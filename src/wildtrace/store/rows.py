@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from wildtrace.model import (
     Selector,
     Taxon,
 )
+from wildtrace.store.clean import json_needs_cleaning, storable, storable_text
 
 
 def _canonical(value: Any) -> str:
@@ -54,6 +56,32 @@ def content_hash(listing: Listing) -> str:
         "capture": listing.capture.sha256 if listing.capture else None,
     }
     return hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
+
+
+_LISTING_TEXT = ("id", "platform", "url", "seller", "seller_info", "title", "text", "price",
+                 "location", "posted_at")  # fmt: skip
+
+
+def storable_pair(listing: Listing, analysis: Analysis) -> tuple[Listing, Analysis]:
+    """The listing with text the databases cannot hold (NUL) removed from its fields, so its
+    key and content hash are those of what is stored; the same objects when clean. (Every
+    other value is cleaned as it is written, by the engine: ``clean.py``.)"""
+    changes: dict[str, Any] = {}
+    for name in _LISTING_TEXT:
+        value = getattr(listing, name)
+        if isinstance(value, str) and (clean := storable_text(value)) is not value:
+            changes[name] = clean
+    images = tuple(storable_text(image) for image in listing.images)
+    if any(new is not old for new, old in zip(images, listing.images, strict=True)):
+        changes["images"] = images
+    if listing.extra and json_needs_cleaning(listing.extra):
+        changes["extra"] = storable(listing.extra)
+    if not changes:
+        return listing, analysis
+    listing = dataclasses.replace(listing, **changes)
+    if "id" in changes:
+        analysis = dataclasses.replace(analysis, listing_id=listing.id)
+    return listing, analysis
 
 
 def raw_sha256(raw: str) -> str:
@@ -124,6 +152,7 @@ def selector_values(selector: Selector) -> dict[str, Any]:
         "start": selector.start,
         "end": selector.end,
         "channel": selector.channel,
+        "confidence": selector.confidence,
     }
 
 
@@ -131,7 +160,7 @@ def to_listing(row: Row[Any], platform: str | None, seller: str | None, capture:
     origin = Origin(row.origin_file, row.origin_line) if row.origin_file is not None else None
     return Listing(
         id=row.uid,
-        platform=platform,
+        platform=platform or None,  # "" is the namespace of listings that name no platform
         url=row.url,
         seller=seller,
         seller_info=row.seller_info,
@@ -186,7 +215,7 @@ def to_analysis(
         listing_id=uid,
         detection=detection,
         selectors=tuple(
-            Selector(s.type, s.value, s.raw, s.field, s.start, s.end, s.channel)
+            Selector(s.type, s.value, s.raw, s.field, s.start, s.end, s.channel, s.confidence)
             for s in selectors
         ),
         language=row.language,

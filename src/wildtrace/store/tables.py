@@ -89,13 +89,15 @@ class AccountRow(Base):
 
 
 class ListingRow(Base):
-    """One offer or post, as last seen; ``uid`` is ``Listing.id``."""
+    """One offer or post, as last seen; (platform, ``uid``) is ``Listing.key``: ids are
+    unique per platform only, and a listing naming no platform has the platform ``""``."""
 
     __tablename__ = "listings"
+    __table_args__ = (UniqueConstraint("platform_id", "uid"), Index("ix_listings_uid", "uid"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    uid: Mapped[str] = mapped_column(Text, unique=True)
-    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id"), index=True)
+    uid: Mapped[str] = mapped_column(Text)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), index=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -114,7 +116,7 @@ class ListingRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    platform: Mapped[PlatformRow | None] = relationship()
+    platform: Mapped[PlatformRow] = relationship()
     account: Mapped[AccountRow | None] = relationship()
     analysis: Mapped[AnalysisRow | None] = relationship(back_populates="listing")
     captures: Mapped[list[CaptureRow]] = relationship(order_by="CaptureRow.id")
@@ -194,6 +196,8 @@ class SelectorRow(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str | None] = mapped_column(Text)
+    #: ``Selector.confidence`` (0-1); rows stored before it was kept read 1.0.
+    confidence: Mapped[float] = mapped_column(Float, server_default="1")
 
 
 class LinkRow(Base):
