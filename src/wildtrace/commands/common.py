@@ -87,23 +87,28 @@ def failure(error: WildTraceError | SQLAlchemyError) -> typer.Exit:
     return fail(str(error))
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM arrived: stop the way Ctrl-C does (the work so far is kept), exit 143."""
+#: Set while a SIGTERM is being handled as an interrupt (see ``sigterm_as_interrupt``).
+_terminated = False
 
 
 def interrupted_status(error: KeyboardInterrupt) -> int:
     """130 after Ctrl-C, 143 after SIGTERM."""
-    return EXIT_TERMINATED if isinstance(error, Terminated) else EXIT_INTERRUPTED
+    return EXIT_TERMINATED if _terminated else EXIT_INTERRUPTED
 
 
 @contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """While inside, SIGTERM raises ``Terminated`` (a KeyboardInterrupt) in the main thread,
-    so a terminated job closes its run, keeps its rejects and prints its summary."""
+    """While inside, SIGTERM raises KeyboardInterrupt in the main thread (and
+    ``interrupted_status`` then says 143), so a terminated job closes its run, keeps its
+    rejects and prints its summary, as after Ctrl-C."""
+    global _terminated
 
     def terminate(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
+        global _terminated
+        _terminated = True
+        raise KeyboardInterrupt
 
+    _terminated = False
     try:
         previous = signal.signal(signal.SIGTERM, terminate)
     except ValueError:  # not the main thread (an embedding application): leave signals alone
