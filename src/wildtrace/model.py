@@ -94,6 +94,18 @@ class Reject:
 
 
 @dataclass(frozen=True, slots=True)
+class Page:
+    """A page read from a WARC that is not a listing (home, search, seller ...): it stays in its
+    WARC file as evidence and is counted by kind, but is not analysed as an offer."""
+
+    origin: Origin
+    url: str
+    #: A ``wildtrace.parse.page.PageKind`` value: "search", "seller", "home" or "other".
+    kind: str
+    capture: Capture | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Taxon:
     """A CITES taxon named or implied by a listing."""
 

@@ -28,7 +28,7 @@ from wildtrace.collect.photos import listing_photos
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, DEFAULT_SEED, AccountGraph, build_graph, link_listings
-from wildtrace.model import Analysis, Listing, ListingKey, Network, Origin, Reject
+from wildtrace.model import Analysis, Listing, ListingKey, Network, Origin, Page, Reject
 from wildtrace.output import listing_record, reject_row, scan_row
 from wildtrace.parse import CLEANED_KEY as REMOVED_CHARACTERS
 from wildtrace.pipeline import prepare
@@ -51,6 +51,8 @@ class ScanTotals:
     cleaned: list[str] = field(default_factory=list)
     saved: SaveCounts = field(default_factory=SaveCounts)
     commodities: dict[str, int] = field(default_factory=dict)
+    #: WARC pages read, by kind ("listing", "search", "seller", "home", "other").
+    pages: dict[str, int] = field(default_factory=dict)
 
 
 #: Called after each batch is analyzed and stored: (files read, listings done).
@@ -78,6 +80,11 @@ def read_listings(
             if isinstance(item, Reject):
                 _reject(totals, item, on_reject)
                 continue
+            if isinstance(item, Page):  # kept in its WARC as evidence, not analysed
+                totals.pages[item.kind] = totals.pages.get(item.kind, 0) + 1
+                continue
+            if item.capture is not None and item.capture.warc_file is not None:
+                totals.pages["listing"] = totals.pages.get("listing", 0) + 1
             sha256 = item.capture.sha256 if item.capture is not None else None
             key = item.key
             if key in first_seen:
@@ -98,6 +105,16 @@ def read_listings(
                 totals.cleaned.append(str(item.origin or path))
             yield item
         totals.files = done
+
+
+def pages_summary(pages: dict[str, int]) -> str:
+    """The WARC pages read by kind, for the scan summary ("" when no WARC page was read)."""
+    if not pages:
+        return ""
+    order = ["listing", "search", "seller", "home", "other"]
+    kinds = sorted(pages, key=lambda kind: (order.index(kind) if kind in order else len(order), kind))
+    shown = ", ".join(f"{pages[kind]:,} {kind}" for kind in kinds)
+    return f"WARC pages read: {sum(pages.values()):,} ({shown}); only listing pages are analysed."
 
 
 def _reject(totals: ScanTotals, item: Reject, on_reject: Callable[[Reject], None] | None) -> None:

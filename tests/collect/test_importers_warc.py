@@ -106,7 +106,7 @@ def test_chunked_and_gzip_encoded_body_is_decoded(tmp_path: Path) -> None:
         writer = WARCWriter(stream, gzip=False)
         response(
             writer,
-            "https://market.test/c",
+            "https://market.test/item/c",
             chunked,
             "text/html",
             extra_headers=[("Transfer-Encoding", "chunked"), ("Content-Encoding", "gzip")],

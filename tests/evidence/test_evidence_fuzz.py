@@ -12,8 +12,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from wildtrace.collect import read_file
-from wildtrace.collect.evidence import decode_payload, digest_matches
-from wildtrace.model import Listing, Reject
+from wildtrace.evidence.payload import decode_payload, digest_matches
+from wildtrace.model import Listing, Page, Reject
 
 ENCODINGS = st.sampled_from([None, "", "gzip", "deflate", "br", "gzip, br", "x-gzip", "identity", "zstd"])
 
@@ -63,4 +63,4 @@ def test_a_damaged_warc_yields_listings_and_rejects_only(
     path = tmp_path / "damaged.warc.gz"
     path.write_bytes(bytes(data))
     results = list(read_file(path))
-    assert all(isinstance(result, Listing | Reject) for result in results)
+    assert all(isinstance(result, Listing | Reject | Page) for result in results)

@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from wildtrace.collect import read_file
-from wildtrace.collect.evidence import dechunk, decode_payload, digest_matches
+from wildtrace.evidence.payload import dechunk, decode_payload, digest_matches
 from wildtrace.model import Listing, Reject
 
 PAGE = (
@@ -223,3 +223,13 @@ def test_digest_formats() -> None:
     assert digest_matches("sha256:" + hashlib.sha256(data).hexdigest(), data) is True
     assert digest_matches("sha256:" + hashlib.sha256(b"x").hexdigest(), data) is False
     assert digest_matches("rot13:abc", data) is None and digest_matches("nonsense", data) is None
+
+
+def test_payload_problems_are_typed_kinds() -> None:
+    from wildtrace.evidence.payload import PayloadProblem
+
+    bomb = zlib.compress(b" " * 100_000)
+    assert decode_payload(bomb, None, "deflate", limit=1000).kind is PayloadProblem.INFLATES_BEYOND
+    assert decode_payload(b"not gzip", None, "gzip").kind is PayloadProblem.UNDECODABLE
+    assert not decode_payload(b"not gzip", None, "gzip").unusable  # kept as stored, still read
+    assert decode_payload(PAGE, None, None).kind is None

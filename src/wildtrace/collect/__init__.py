@@ -1,6 +1,5 @@
 """Collect: getting evidence in (importers for files and folders, WARC, evidence hashes)."""
 
-from wildtrace.collect.evidence import sha256_hex
 from wildtrace.collect.importers import (
     LISTING_FIELDS,
     InputFiles,
@@ -11,6 +10,7 @@ from wildtrace.collect.importers import (
     read_inputs,
 )
 from wildtrace.collect.tabular import ReadOptions, Row, Table, TableError, check_encoding, read_table
+from wildtrace.evidence.payload import sha256_hex
 
 __all__ = [
     "LISTING_FIELDS",

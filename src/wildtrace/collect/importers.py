@@ -13,24 +13,12 @@ import codecs
 import json
 import os
 import stat
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeadersParser
-
-from wildtrace.collect.evidence import (
-    Payload,
-    digest_problem,
-    is_html,
-    record_payload,
-    sha256_hex,
-    warc_capture,
-)
 from wildtrace.collect.tabular import (
     SNIFF_BYTES,
     BinaryFileError,
@@ -46,12 +34,15 @@ from wildtrace.collect.tabular import (
 )
 from wildtrace.config import max_field_bytes, max_page_bytes
 from wildtrace.errors import InputError
-from wildtrace.model import Listing, Origin, Reject
-from wildtrace.parse.charset import CharsetError, charset_from_content_type
+from wildtrace.evidence.payload import sha256_hex
+from wildtrace.evidence.warc_read import read_warc
+from wildtrace.model import Listing, Origin, Page, Reject
+from wildtrace.parse.charset import CharsetError
 from wildtrace.parse.html import has_text, parse_listing_html
-from wildtrace.parse.record import SCALAR_FIELDS, EmptyRecordError, listing_from_record, url_id
+from wildtrace.parse.record import SCALAR_FIELDS, EmptyRecordError, listing_from_record
 
-Result = Listing | Reject
+#: What a reader yields; ``Page`` only from WARC files (a page that is not a listing).
+Result = Listing | Reject | Page
 
 #: File name endings WildTrace reads, and the format each one means.
 FORMATS: dict[str, str] = {
@@ -69,8 +60,6 @@ FORMATS: dict[str, str] = {
     ".warc.open": "warc",
     ".warc.gz.open": "warc",
 }
-#: Parses the HTTP head of a response record warcio did not (its URI in angle brackets).
-_HTTP_HEADERS = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
 
 
 def input_format(path: Path) -> str | None:
@@ -208,7 +197,7 @@ def read_file(path: Path, options: ReadOptions | None = None) -> Iterator[Result
         "csv": _read_table,
         "xlsx": _read_table,
         "html": _read_html,
-        "warc": lambda path, name, _: _read_warc(path, name),
+        "warc": lambda path, name, _: read_warc(path, name),  # wildtrace.evidence.warc_read
     }
     try:
         yield from readers[kind](path, name, options)
@@ -382,163 +371,3 @@ def _read_html(path: Path, name: str, options: ReadOptions) -> Iterator[Result]:
         return
     extra = {**listing.extra, "sha256": sha256_hex(data)}
     yield replace(listing, origin=origin, extra=extra)
-
-
-# --- WARC -----------------------------------------------------------------------------------
-
-
-def _read_warc(path: Path, name: str) -> Iterator[Result]:
-    """Listings from the HTML pages of a WARC (status 200 responses, and HTML resource records
-    with an http(s) URI); other records are skipped.
-
-    Written for WARCs from many tools (WildTrace, webrecorder / pywb, browsertrix, wget
-    --warc-file, Heritrix): request, revisit, metadata and non-HTML records are skipped;
-    chunked and gzip / deflate / br bodies are decoded (``collect.evidence.decode_payload``);
-    ``<...>`` around a target URI (old wget) is dropped; digests are checked where present
-    (SHA-1, SHA-256, base32 or hex) and a record whose bytes do not match its own digest is
-    rejected, naming it; records without digests are read as they are.
-    The record number (1-based, counting every record) is the Origin line. A truncated or
-    corrupt file yields the listings before the damage, then one Reject naming the record.
-    """
-    size = path.stat().st_size
-    with path.open("rb") as stream:
-        records = ArchiveIterator(stream, check_digests=True)
-        number = offset = 0
-        while True:
-            try:
-                record = next(records)
-            except StopIteration:
-                break
-            except Exception as error:  # warcio raises many kinds on corrupt input
-                yield _corrupt(name, number + 1, records.offset, _warc_error(error))
-                return
-            number += 1
-            offset = records.offset
-            if not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
-                yield _corrupt(name, number, offset, "no valid Content-Length (headers cut short?)")
-                return
-            try:
-                result, payload = _warc_response(record, name, number, offset)
-                truncated = _drain(record)
-            except Exception as error:  # a body that cannot be read or decoded
-                yield _corrupt(name, number, offset, _warc_error(error))
-                return
-            if truncated:
-                yield _corrupt(name, number, offset, "the file ends inside this record")
-                return
-            altered = digest_problem(record, payload)
-            if altered:
-                url = _target_uri(record) or "no URI"
-                reason = f"record {number} (offset {offset}, {url}): {altered}"
-                yield Reject(Origin(name, number), reason, url)
-            elif result is not None:
-                yield result
-        if records.offset < size:  # warcio stops quietly at a record cut short in its headers
-            yield _corrupt(
-                name,
-                number + 1,
-                records.offset,
-                f"the file ends inside this record ({size - records.offset} bytes left over)",
-            )
-        elif number and not _gzip_tail_complete(stream, offset):
-            yield _corrupt(name, number, offset, "the file ends inside this gzip member")
-
-
-def _target_uri(record: Any) -> str:
-    """The record's WARC-Target-URI, without the angle brackets some tools put around it."""
-    uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
-    if uri.startswith("<") and uri.endswith(">"):
-        uri = uri[1:-1].strip()
-    return uri
-
-
-def _gzip_tail_complete(stream: Any, offset: int) -> bool:
-    """Whether the gzip member at offset (the last record) ends properly; True if not gzip."""
-    stream.seek(offset)
-    if stream.read(2) != b"\x1f\x8b":
-        return True
-    stream.seek(offset)
-    member = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    while not member.eof and (chunk := stream.read(1 << 16)):
-        try:
-            member.decompress(chunk)
-        except zlib.error:
-            return False
-    return member.eof
-
-
-def _warc_page(record: Any) -> tuple[str | None, int | None] | None:
-    """(Content-Type, HTTP status) of a record that holds an HTML page, else None."""
-    bracketed = record.rec_type == "response" and record.http_headers is None and record.length
-    if bracketed and _target_uri(record).lower().startswith(("http://", "https://")):  # "<http://...>"
-        record.http_headers = _HTTP_HEADERS.parse(record.raw_stream)
-    if record.rec_type == "response" and record.http_headers is not None:
-        headers = record.http_headers
-        content_type = headers.get_header("Content-Type")
-        if headers.get_statuscode() != "200" or not is_html(content_type):
-            return None
-        return content_type, 200
-    if record.rec_type == "resource" and _target_uri(record).lower().startswith(("http://", "https://")):
-        content_type = record.rec_headers.get_header("Content-Type")
-        return (content_type, None) if is_html(content_type) else None
-    return None  # request, revisit (the bytes are in the record it refers to), metadata ...
-
-
-def _warc_response(record: Any, name: str, number: int, offset: int) -> tuple[Result | None, Payload | None]:
-    """The listing in one WARC record (or a Reject, or None for records that hold no page),
-    and the payload when it was read."""
-    page = _warc_page(record)
-    if page is None:
-        return None, None
-    content_type, status = page
-    url = _target_uri(record)
-    payload = record_payload(record)
-    body = payload.body
-    origin = Origin(name, number)
-    if not url:
-        return Reject(origin, f"record {number} (offset {offset}): page without a WARC-Target-URI"), payload
-    if "inflates beyond" in payload.problem or "larger than" in payload.problem:
-        return Reject(origin, f"record {number} ({url}): {payload.problem}", url), payload
-    try:
-        listing = parse_listing_html(
-            body, url, listing_id=url_id(url), charset_hint=charset_from_content_type(content_type)
-        )
-    except CharsetError as error:
-        return Reject(origin, f"record {number} ({url}): {error}", url), payload
-    if not has_text(listing):
-        return Reject(origin, f"record {number} ({url}): empty page: no title or text found", url), payload
-    capture = warc_capture(
-        url,
-        body,
-        captured_at=record.rec_headers.get_header("WARC-Date"),
-        content_type=content_type,
-        http_status=status,
-        warc_file=name,
-        warc_offset=offset,
-    )
-    truncated = record.rec_headers.get_header("WARC-Truncated")
-    extra = {**listing.extra, "warc_truncated": truncated} if truncated else listing.extra
-    return replace(listing, origin=origin, capture=capture, extra=extra), payload
-
-
-def _drain(record: Any) -> bool:
-    """Read the rest of a record; True if the file ended before the record's Content-Length."""
-    raw = record.raw_stream
-    while raw.read(1 << 16):
-        pass
-    return bool(getattr(raw, "limit", 0))
-
-
-def _corrupt(name: str, number: int, offset: int, why: str) -> Reject:
-    return Reject(
-        Origin(name, number),
-        f"truncated or corrupt WARC at record {number} (offset {offset}): {why}",
-    )
-
-
-def _warc_error(error: BaseException) -> str:
-    """A short reason from a warcio error (its own message when it has a useful one)."""
-    if type(error).__name__ not in ("ArchiveLoadFailed", "StatusAndHeadersParserException"):
-        return f"cannot read the record ({type(error).__name__}: {str(error)[:120]})"
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return (lines[0] if lines else type(error).__name__)[:200]

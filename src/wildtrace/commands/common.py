@@ -26,7 +26,7 @@ from wildtrace.config import wildtrace_home
 from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.model import Analysis, Listing, Reject
 from wildtrace.runners import default_workers
-from wildtrace.scanning import ScanOutcome, ScanTotals, scan_inputs
+from wildtrace.scanning import ScanOutcome, ScanTotals, pages_summary, scan_inputs
 from wildtrace.store import Store
 
 #: Markup is off by default: file names, sellers and reasons come from hostile data.
@@ -199,6 +199,8 @@ def print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path | 
         f"[bold red]{totals.flagged:,}[/] flagged, [bold]{totals.rejected:,}[/] rejected.",
         markup=True,
     )
+    if totals.pages:  # WARC input: every page kept as evidence, listings made of listing pages
+        console.print(pages_summary(totals.pages))
     if totals.cleaned:
         first = ", ".join(totals.cleaned[:3]) + (" ..." if len(totals.cleaned) > 3 else "")
         console.print(f"[yellow]warning[/] {len(totals.cleaned):,} listings kept with NUL characters "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +20,7 @@ from rich.markup import escape
 from wildtrace.commands.common import DbOpt, console, progress_bar
 from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
-from wildtrace.evidence.custody import CustodyLog, default_actor
+from wildtrace.evidence.custody import CustodyLog, check_anchor, default_actor, write_anchor
 from wildtrace.evidence.export import ExportTargetError, export_bundle
 from wildtrace.evidence.verify import verify_evidence
 from wildtrace.store import open_store
@@ -41,14 +42,24 @@ _SHOWN = 50
 _progress = partial(progress_bar, "WARC files")
 
 
+AnchorOpt = Annotated[
+    Path | None,
+    typer.Option("--anchor", help="An anchor file written by `evidence anchor`: check that the "
+                 "custody log still extends it (nothing cut off or rewritten since)."),
+]  # fmt: skip
+
+
 @app.command()
-def verify(db: DbOpt = None, archives: ArchivesOpt = None) -> None:
-    """Re-hash every archived record and file the store knows, and re-walk the custody log.
+def verify(db: DbOpt = None, archives: ArchivesOpt = None, anchor: AnchorOpt = None) -> None:
+    """Re-hash every archived record and file the store knows, check each against the store and
+    the custody log, and re-walk the custody log.
 
     Every mismatch is listed (file, offset, URL, expected and found); exit 1 if there is any.
     """
     if archives is not None and not archives.is_dir():
         raise _fail(f"--archives {archives}: no such folder")
+    if anchor is not None and not anchor.is_file():
+        raise _fail(f"--anchor {anchor}: no such file")
     try:
         with open_store(db) as store:
             with _progress() as progress:
@@ -60,6 +71,11 @@ def verify(db: DbOpt = None, archives: ArchivesOpt = None) -> None:
                 report = verify_evidence(store, archives, on_file=advance)
             chain = report.chain
             assert chain is not None
+            if anchor is not None:
+                anchored = check_anchor(CustodyLog(store), anchor)
+                chain = report.chain = replace(chain, problems=(*chain.problems, *anchored))
+                if not anchored:
+                    console.print(f"The custody log still extends the anchor {escape(str(anchor))}.")
             for number, mismatch in enumerate(report.mismatches, 1):
                 if number <= _SHOWN:
                     console.print(f"[red]MISMATCH[/] {escape(str(mismatch))}", markup=True)
@@ -83,7 +99,10 @@ def verify(db: DbOpt = None, archives: ArchivesOpt = None) -> None:
                 f"{len(report.mismatches):,} archive mismatches, {len(chain.problems):,} custody problems.",
                 markup=True,
             )
-            console.print(f"Custody log head before this check: {chain.head}")
+            console.print(
+                f"Custody log head before this check: {chain.head} (keep it apart from the database, "
+                "or write it with `wildtrace evidence anchor --out FILE`)"
+            )
             console.print(f"This check was logged as custody entry {entry.seq}, hash {entry.hash}")
     except WildTraceError as exc:
         raise _fail(str(exc)) from exc
@@ -128,6 +147,30 @@ def export(
     console.print(f"Bundle SHA-256: {result.sha256}")
     if result.unverified or result.missing:
         raise typer.Exit(1)
+
+
+@app.command()
+def anchor(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The anchor file to write (JSON).")],
+    db: DbOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+) -> None:
+    """Write the custody log's head (hash, entry count, time) to a file kept outside the database.
+
+    `evidence verify --anchor FILE` later proves the log still holds that entry unchanged.
+    No RFC 3161 timestamp is requested (no timestamp-authority client is installed).
+    """
+    if out.exists() and not force:
+        raise _fail(f"--out {out} exists; give --force to replace it")
+    try:
+        with open_store(db) as store:
+            written = write_anchor(CustodyLog(store), out, store.url)
+    except WildTraceError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(
+        f"Anchored custody entry {written['entries']:,} (head {written['custody_head']}) "
+        f"in {escape(str(out))}; keep this file apart from the database."
+    )
 
 
 @app.command("log")

@@ -31,14 +31,14 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
-from wildtrace.collect.evidence import is_html, media_type
 from wildtrace.crawl.config import CrawlConfig
 from wildtrace.crawl.guard import PrivateAddressRefused
 from wildtrace.crawl.middlewares import CAPTURE_META, STOPPING
 from wildtrace.crawl.profile import DEFAULT_REMOVED_MARKERS, SiteProfile
 from wildtrace.crawl.session import CrawlSession
+from wildtrace.evidence.payload import is_html, media_type
 from wildtrace.model import Listing
-from wildtrace.parse import CharsetError, decode_html, parse_listing_html, url_id
+from wildtrace.parse import CharsetError, PageKind, decode_html, page_kind, parse_listing_html, url_id
 from wildtrace.parse.charset import charset_from_content_type
 from wildtrace.parse.html import has_text
 
@@ -46,12 +46,6 @@ from wildtrace.parse.html import has_text
 _SKIPPED_EXTENSIONS = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|tiff?|pdf|zip|gz|tgz|rar|7z|exe|dmg|apk|mp[34]|avi|mov|"
     r"webm|woff2?|ttf|css|js|json|xml)$",
-    re.IGNORECASE,
-)
-#: URL paths that look like one item, for pages without structured data (generic mode).
-GENERIC_ITEM_PATH = re.compile(
-    r"/(?:item|items|listing|listings|product|products|p|ad|ads|annonce|"
-    r"anuncio|offer|post|san-pham|tin)/",
     re.IGNORECASE,
 )
 #: Bytes read to tell a binary response from a page.
@@ -199,12 +193,8 @@ class ListingSpider(Spider):
             listing = _apply_fields(listing, profile, text, url)
         if profile is not None and (profile.listing_links or profile.listing_url is not None):
             is_listing = kind == "listing" or profile.is_listing_url(url)
-        else:
-            sources = set(listing.extra.get("fields_from", {}).values())
-            structured = bool(sources & {"json-ld", "microdata"}) or bool(
-                listing.price and listing.extra.get("fields_from", {}).get("price") == "meta"
-            )
-            is_listing = structured or bool(GENERIC_ITEM_PATH.search(urlsplit(url).path))
+        else:  # generic mode: the one page classifier, shared with the WARC importer
+            is_listing = page_kind(url, listing, text) is PageKind.LISTING
         return listing, is_listing and has_text(listing)
 
     def _links(self, base: str, text: str) -> Iterator[Request]:

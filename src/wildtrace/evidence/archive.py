@@ -57,9 +57,9 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from wildtrace.collect.evidence import decode_payload
 from wildtrace.errors import StoreError
 from wildtrace.evidence.custody import CustodyLog, default_actor
+from wildtrace.evidence.payload import decode_payload
 from wildtrace.store import Store
 from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.tables_evidence import CrawlRow, WarcFileRow, WarcRecordRow
@@ -79,7 +79,7 @@ class ArchivedCapture:
     url: str
     #: SHA-256 (hex) of the payload as any reader decodes it: ``body`` itself, or with
     #: ``content_decoded=False`` the body once its Content-Encoding is undone (see
-    #: ``wildtrace.collect.evidence.decode_payload``); the importer computes the same value.
+    #: ``wildtrace.evidence.payload.decode_payload``); the importer computes the same value.
     sha256: str
     #: The finished file's path (it is ``<this>.open`` until the archive closes or rotates).
     warc_file: Path
@@ -454,6 +454,8 @@ class WarcArchive:
                 "offset": capture.offset,
                 "length": capture.length,
                 "record_id": capture.record_id,
+                "block_digest": capture.block_digest,
+                "payload_digest": capture.payload_digest,
                 "status": capture.status,
                 "fetched_at": warc_date(capture.fetched_at),
                 "crawl_id": self.crawl_id,

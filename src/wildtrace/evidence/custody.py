@@ -23,16 +23,19 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import os
 import socket
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.errors import StoreError
+from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.store import Store
 from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.tables_evidence import CustodyRow
@@ -242,6 +245,15 @@ class CustodyLog:
                 yield _entry(row)
             after = rows[-1].seq
 
+    def entries_from(self, seq: int, limit: int) -> list[CustodyEntry]:
+        """Up to ``limit`` entries from number ``seq`` on, in chain order."""
+        query = select(CustodyRow).where(CustodyRow.seq >= seq).order_by(CustodyRow.seq).limit(limit)
+        try:
+            with self._store.engine.connect() as conn:
+                return [_entry(row) for row in conn.execute(query)]
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self._store.url}: could not read the custody log: {exc}") from exc
+
     def head(self) -> str:
         """The hash of the newest entry (GENESIS for an empty log)."""
         with self._store.engine.connect() as conn:
@@ -302,3 +314,58 @@ def _entry(row: Any) -> CustodyEntry:
     except ValueError:
         detail = {"unreadable": row.detail}
     return CustodyEntry(row.seq, row.at, row.action, row.subject, detail, row.actor, row.prev_hash, row.hash)
+
+
+# -- anchors: the head kept outside the database ------------------------------------------------
+
+
+class AnchorError(WildTraceError):
+    """An anchor file that cannot be read or written (the user must act)."""
+
+
+def write_anchor(log: CustodyLog, out: Path, database: str = "") -> dict[str, Any]:
+    """Write the chain's head (hash, entry count, time) to ``out``, a file the user keeps apart
+    from the database (a case file, a notary, an e-mail): a later ``verify --anchor`` proves the
+    log still holds that entry unchanged, so not even the newest entries can be cut off unseen.
+
+    The file is written to an exclusive temporary name beside ``out`` and renamed into place.
+    """
+    report = log.verify()
+    if not report.ok:
+        raise AnchorError(f"the custody log has {len(report.problems)} problems; run `evidence verify` first")
+    anchor = {
+        "format": "wildtrace-custody-anchor-1",
+        "custody_head": report.head,
+        "entries": report.entries,
+        "at": utc_stamp(),
+        "database": database,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(anchor, indent=2, sort_keys=True) + "\n")
+        os.replace(partial, out)
+    except OSError as exc:
+        Path(partial).unlink(missing_ok=True)
+        raise AnchorError(f"{out}: cannot write the anchor: {exc.strerror or exc}") from exc
+    return anchor
+
+
+def check_anchor(log: CustodyLog, anchor_file: Path) -> list[ChainProblem]:
+    """Problems if the log no longer extends the anchor: its entry ``entries`` must still exist
+    with hash ``custody_head`` (the chain links every later entry to it)."""
+    try:
+        anchor = json.loads(anchor_file.read_text(encoding="utf-8"))
+        seq, head = int(anchor["entries"]), str(anchor["custody_head"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        why = f"not a custody anchor written by `evidence anchor` ({exc})"
+        raise AnchorError(f"{anchor_file}: {why}") from exc
+    if seq == 0:
+        return []
+    found = next((entry for entry in log.entries_from(seq, 1)), None)
+    if found is None or found.seq != seq:
+        return [ChainProblem(seq, "cut below the anchor", f"entry {seq} with hash {head}", "no such entry")]
+    if found.hash != head:
+        return [ChainProblem(seq, "differs from the anchor", f"hash {head}", found.hash)]
+    return []

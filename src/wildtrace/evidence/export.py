@@ -21,7 +21,6 @@ import json
 import os
 import tempfile
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
@@ -31,13 +30,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from warcio.archiveiterator import ArchiveIterator
 
 from wildtrace import __version__
-from wildtrace.collect.evidence import record_payload
 from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.evidence.archive import Sha256WarcWriter, resolve_warc_path
 from wildtrace.evidence.custody import CustodyLog, default_actor
+from wildtrace.evidence.payload import record_payload
+from wildtrace.evidence.warc_read import GZIP_MAGIC, parse_record, read_record_at
 from wildtrace.store import Store
 from wildtrace.store.tables import AccountRow, CaptureRow, ListingRow, PlatformRow
 
@@ -53,6 +52,10 @@ CSP = (
     f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'none'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+
+
+class RecordUnreadableError(WildTraceError):
+    """A capture's WARC record is damaged or too large to copy."""
 
 
 class ExportTargetError(WildTraceError):
@@ -124,39 +127,20 @@ def find_listings(store: Store, target: str) -> tuple[str, list[_Listing]]:
     return f"seller:{target}", [_Listing(*row) for row in rows]
 
 
-def record_span(path: Path, offset: int) -> tuple[int, bool]:
-    """(length, gzipped) of the record starting at ``offset``: one gzip member, or one
-    uncompressed record up to the next one."""
-    with path.open("rb") as stream:
-        stream.seek(offset)
-        if stream.read(2) == b"\x1f\x8b":
-            stream.seek(offset)
-            member = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            used = 0
-            while chunk := stream.read(1 << 16):
-                member.decompress(chunk, 1 << 20)
-                while member.unconsumed_tail and not member.eof:
-                    member.decompress(member.unconsumed_tail, 1 << 20)
-                if member.eof:
-                    return used + len(chunk) - len(member.unused_data), True
-                used += len(chunk)
-            raise ValueError("the file ends inside this gzip member")
-        stream.seek(offset)
-        iterator = ArchiveIterator(stream)
-        record = next(iterator)
-        iterator.read_to_end(record)
-        return int(iterator.member_info[1]), False
-
-
 def _read_record_bytes(path: Path, offset: int) -> tuple[bytes, bool, str | None]:
-    """The record's exact bytes, whether gzipped, and the SHA-256 of its decoded payload."""
-    length, gzipped = record_span(path, offset)
+    """The record's exact bytes (its gzip member, or the uncompressed record with its trailing
+    blank lines), whether gzipped, and the SHA-256 of its decoded payload. Read with the bounded
+    splitter; raises RecordUnreadableError for a damaged or oversized record."""
     with path.open("rb") as stream:
+        raw = read_record_at(stream, offset)
+        if raw.damage is not None or raw.end <= offset:
+            why = raw.why or "not one whole record (a gzip member holding several?)"
+            raise RecordUnreadableError(f"{path} @ {offset}: {why}")
         stream.seek(offset)
-        data = stream.read(length)
-    record = next(ArchiveIterator(BytesIO(data)))
+        data = stream.read(raw.end - offset)
+    record = parse_record(raw)
     sha256 = record_payload(record).sha256 if record.rec_type in ("response", "resource") else None
-    return data, gzipped, sha256
+    return data, data.startswith(GZIP_MAGIC), sha256
 
 
 def _warcinfo(subject: str, gzipped: bool, name: str) -> bytes:
@@ -170,6 +154,13 @@ def _warcinfo(subject: str, gzipped: bool, name: str) -> bytes:
     }
     writer.write_record(writer.create_warcinfo_record(name, info))
     return buffer.getvalue()
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, then put back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:
@@ -240,7 +231,12 @@ def export_bundle(
                 if capture.warc_file and capture.warc_offset is not None and path is None:
                     result.missing.append(capture.warc_file)
                 if path is not None and capture.warc_offset is not None:
-                    data, gzipped, sha256 = _read_record_bytes(path, capture.warc_offset)
+                    try:
+                        data, gzipped, sha256 = _read_record_bytes(path, capture.warc_offset)
+                    except RecordUnreadableError as exc:  # named, and the bundle says so
+                        result.unverified.append(f"{capture.url} ({exc})")
+                        pages.append(page)
+                        continue
                     if gzipped not in streams:
                         streams[gzipped] = (root / names[gzipped]).open("wb")
                         streams[gzipped].write(_warcinfo(subject, gzipped, Path(names[gzipped]).name))
@@ -315,11 +311,18 @@ def export_bundle(
         (root / "manifest-sha256.txt").write_text("".join(manifest), encoding="utf-8")
 
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+        # A new, unpredictable name created exclusively (O_EXCL, mode 0600) beside --out: a
+        # symlink planted there cannot redirect the write; the rename then replaces --out itself.
+        descriptor, partial_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+        partial = Path(partial_name)
         try:
-            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            with (
+                os.fdopen(descriptor, "wb") as raw,
+                zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+            ):
                 for name in [*files, "datapackage.json", "manifest-sha256.txt"]:
                     bundle.write(root / name, name)
+            os.chmod(partial, 0o644 & ~_umask())
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)

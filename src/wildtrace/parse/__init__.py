@@ -3,6 +3,7 @@
 from wildtrace.parse.charset import CharsetError, charset_from_content_type, decode_html
 from wildtrace.parse.html import has_text, parse_listing_html
 from wildtrace.parse.language import detect_language
+from wildtrace.parse.page import PageKind, page_kind
 from wildtrace.parse.record import (
     CLEANED_KEY,
     EmptyRecordError,
@@ -18,6 +19,7 @@ __all__ = [
     "CLEANED_KEY",
     "CharsetError",
     "EmptyRecordError",
+    "PageKind",
     "charset_from_content_type",
     "clean_text",
     "clean_value",
@@ -26,6 +28,7 @@ __all__ = [
     "detect_language",
     "has_text",
     "listing_from_record",
+    "page_kind",
     "parse_listing_html",
     "unstorable_count",
     "url_id",

@@ -1,4 +1,4 @@
-"""Evidence: fingerprints of what was read, and the capture metadata kept with each listing.
+"""Payloads of WARC records: fingerprints of what was read, and the capture kept with each listing.
 
 One definition of "the payload" serves the importer, the WARC writer and ``evidence verify``,
 so that the same record always gets the same SHA-256 whoever reads it: the HTTP entity body
@@ -6,6 +6,7 @@ after the transfer encoding (chunked) and the content encodings (gzip, deflate, 
 exactly the bytes the parser saw. Decoding is tolerant (a body that does not decode as its
 headers claim is kept as stored) and capped (a body inflating past ``MAX_DECODED_BYTES`` is kept
 as stored and flagged), so that a hostile record can neither crash a reader nor exhaust memory.
+What went wrong is a typed ``PayloadProblem``, never to be recognised by its message text.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import os
 import re
 import zlib
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
+from wildtrace.errors import WildTraceError
 from wildtrace.model import Capture
 
 #: Media types read as listing pages.
@@ -46,6 +49,25 @@ def is_html(content_type: str | None) -> bool:
 # --- payloads -------------------------------------------------------------------------------
 
 
+class PayloadProblem(Enum):
+    """Why a payload is not (all) the decoded body: callers decide by kind, not by message."""
+
+    #: More stored bytes than the reader takes: ``stored`` and ``body`` are cut.
+    TOO_LARGE = "too large"
+    #: The decoded body would pass the limit (a decompression bomb): kept as stored.
+    INFLATES_BEYOND = "inflates beyond"
+    #: An encoding that does not decode as announced (or cannot be undone here): kept as stored.
+    UNDECODABLE = "undecodable"
+
+
+class PayloadError(WildTraceError):
+    """A content encoding could not be undone; ``kind`` says why, the message says how."""
+
+    def __init__(self, kind: PayloadProblem, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 @dataclass(frozen=True, slots=True)
 class Payload:
     """A record's payload as stored and as decoded, with what could not be undone."""
@@ -54,6 +76,13 @@ class Payload:
     body: bytes
     #: Why ``body`` is (partly) the stored bytes, or cut: "" when every encoding was undone.
     problem: str = ""
+    #: The kind of ``problem`` (None when there is none).
+    kind: PayloadProblem | None = None
+
+    @property
+    def unusable(self) -> bool:
+        """Whether the body is not the page (cut, or a bomb left compressed): reject, don't parse."""
+        return self.kind in (PayloadProblem.TOO_LARGE, PayloadProblem.INFLATES_BEYOND)
 
     @property
     def sha256(self) -> str:
@@ -99,7 +128,7 @@ def dechunk(data: bytes) -> bytes | None:
 
 
 def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
-    """One content encoding undone; raises ValueError when it does not decode or is too big."""
+    """One content encoding undone; raises PayloadError when it does not decode or is too big."""
     if encoding in ("gzip", "x-gzip"):
         attempts = [16 + zlib.MAX_WBITS]
     elif encoding == "deflate":
@@ -107,7 +136,7 @@ def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
     elif encoding == "br":
         return _unbrotli(data, limit)
     else:
-        raise ValueError(f"unknown content encoding {encoding!r}")
+        raise PayloadError(PayloadProblem.UNDECODABLE, f"unknown content encoding {encoding!r}")
     error = ""
     for wbits in attempts:
         inflater = zlib.decompressobj(wbits)
@@ -117,19 +146,23 @@ def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
             error = str(exc)
             continue
         if len(out) > limit:
-            raise ValueError(f"{encoding} payload inflates beyond {limit:,} bytes")
+            raise PayloadError(
+                PayloadProblem.INFLATES_BEYOND, f"{encoding} payload inflates beyond {limit:,} bytes"
+            )
         if not out and data:
             error = "no data"
             continue
         return out
-    raise ValueError(f"not valid {encoding}: {error}")
+    raise PayloadError(PayloadProblem.UNDECODABLE, f"not valid {encoding}: {error}")
 
 
 def _unbrotli(data: bytes, limit: int) -> bytes:
     try:
         import brotli
     except ImportError as exc:
-        raise ValueError("br payload: the brotli module is not installed") from exc
+        raise PayloadError(
+            PayloadProblem.UNDECODABLE, "br payload: the brotli module is not installed"
+        ) from exc
     decompressor: Any = brotli.Decompressor()
     try:
         out = decompressor.process(data, output_buffer_limit=limit + 1)
@@ -138,9 +171,9 @@ def _unbrotli(data: bytes, limit: int) -> bytes:
         ):
             out += decompressor.process(b"", output_buffer_limit=limit + 1 - len(out))
     except brotli.error as exc:
-        raise ValueError(f"not valid br: {exc}") from exc
+        raise PayloadError(PayloadProblem.UNDECODABLE, f"not valid br: {exc}") from exc
     if len(out) > limit:
-        raise ValueError(f"br payload inflates beyond {limit:,} bytes")
+        raise PayloadError(PayloadProblem.INFLATES_BEYOND, f"br payload inflates beyond {limit:,} bytes")
     return bytes(out)
 
 
@@ -161,8 +194,8 @@ def decode_payload(
             continue
         try:
             body = _inflate(body, encoding, limit)
-        except ValueError as exc:
-            return Payload(stored, body, str(exc))
+        except PayloadError as exc:
+            return Payload(stored, body, str(exc), exc.kind)
     return Payload(stored, body)
 
 
@@ -174,7 +207,8 @@ def record_payload(record: Any, limit: int = MAX_DECODED_BYTES) -> Payload:
     """
     stored = record.raw_stream.read(limit + 1)
     if len(stored) > limit:
-        return Payload(stored[:limit], stored[:limit], f"payload larger than {limit:,} bytes")
+        cut = stored[:limit]
+        return Payload(cut, cut, f"payload larger than {limit:,} bytes", PayloadProblem.TOO_LARGE)
     headers = record.http_headers
     if headers is None:
         return Payload(stored, stored)
