@@ -6,9 +6,10 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 DEFAULT_TEST_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -90,3 +91,18 @@ def wildtrace_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     for name in ("WILDTRACE_DB", "WILDTRACE_THRESHOLD"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture
+def network_accounts() -> Callable[[Any], list[dict[str, object]]]:
+    """Reads the stored network analysis (table ``network_accounts``), most central accounts
+    first: what tests check after ``link``/``network`` (no src code needs it, so it lives here)."""
+    from wildtrace.store.tables_judgements import NetworkAccountRow
+
+    def load(store: Any) -> list[dict[str, object]]:
+        with store.read_connection("read the network analysis") as conn:
+            row = NetworkAccountRow
+            query = select(row).order_by(row.betweenness.desc(), row.degree.desc(), row.account)
+            return [dict(found._mapping) for found in conn.execute(query)]
+
+    return load

@@ -99,7 +99,7 @@ def test_local_images_relative_to_the_input_file_link_two_sellers(tmp_path: Path
                 origin=origin),
     ]  # fmt: skip
     hashes = listing_photos(listings)
-    assert set(hashes.by_listing) == {"a", "b", "c"}
+    assert set(hashes.by_listing) == {"facebook:a", "chotot:b", "chotot:c"}
     assert hashes.skipped == 2  # a web image (never fetched) and a missing file
     network = link_listings([_pair(listing) for listing in listings], photos=hashes.by_listing)
     (link,) = network.links
@@ -129,17 +129,40 @@ def test_images_captured_in_the_listings_warc_are_hashed(tmp_path: Path) -> None
         ),
     ]
     hashes = listing_photos(listings)
-    assert set(hashes.by_listing) == {"w1", "w2"} and hashes.skipped == 1
+    assert set(hashes.by_listing) == {"p:w1", "q:w2"} and hashes.skipped == 1
     network = link_listings([_pair(listing) for listing in listings], photos=hashes.by_listing)
     assert [(link.source, link.target, link.kind) for link in network.links] == [("w1", "w2", "photo")]
 
 
 def test_a_stock_photo_on_many_accounts_is_held_back() -> None:
-    photos = {f"l{i}": [(f"{i}.jpg", 0x1234_5678_9ABC_DEF0)] for i in range(8)}
+    photos = {f"p:l{i}": [(f"{i}.jpg", 0x1234_5678_9ABC_DEF0)] for i in range(8)}
     pairs = [_pair(Listing(id=f"l{i}", platform="p", seller=f"s{i}")) for i in range(8)]
     network = link_listings(pairs, photos=photos)
     assert network.links == ()
     assert [(h.kind, h.accounts) for h in network.held_back] == [("photo", 8)]
+
+
+def test_two_platforms_listing_the_same_id_keep_their_own_photos(tmp_path: Path) -> None:
+    """Listing "123" on two platforms is two listings (``Listing.key``): each keeps its own
+    photos, so only the one whose photo matches a third seller's is linked to it (keyed by
+    plain id, both "123"s shared one photo list and both were linked, or neither)."""
+    (tmp_path / "fb.jpg").write_bytes(_jpeg(_photo(21)))
+    (tmp_path / "ct.jpg").write_bytes(_jpeg(_photo(22)))
+    (tmp_path / "copy.jpg").write_bytes(_jpeg(_photo(22).resize((200, 200)), quality=70))
+    origin = Origin(str(tmp_path / "listings.jsonl"), 1)
+    listings = [
+        Listing(id="123", platform="facebook", seller="fb-seller", images=("fb.jpg",), origin=origin),
+        Listing(id="123", platform="chotot", seller="ct-seller", images=("ct.jpg",), origin=origin),
+        Listing(id="9", platform="zalo", seller="third", images=("copy.jpg",), origin=origin),
+    ]
+    hashes = listing_photos(listings)
+    assert set(hashes.by_listing) == {"facebook:123", "chotot:123", "zalo:9"}
+    assert hashes.by_listing["facebook:123"] != hashes.by_listing["chotot:123"]
+    network = link_listings_by_key([_pair(listing) for listing in listings], photos=hashes.by_listing)
+    assert [(link.source, link.target, link.kind) for link in network.links] == [
+        ("chotot:123", "zalo:9", "photo")
+    ]
+    assert network.clusters["chotot:123"] == network.clusters["zalo:9"] != network.clusters["facebook:123"]
 
 
 def test_an_image_too_large_to_decode_safely_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,8 +17,8 @@ from wildtrace.errors import WildTraceError
 from wildtrace.link import link_listings
 from wildtrace.link.graph import build_graph
 from wildtrace.model import Analysis, Detection, Listing, Selector
+from wildtrace.store import Store, open_store
 from wildtrace.store import judgements as stored
-from wildtrace.store import open_store
 
 runner = CliRunner()
 PHONE = "+84912345678"
@@ -67,14 +68,50 @@ def test_judgements_are_stored_with_who_and_when_and_undone_on_record(db_url: st
             stored.add_judgement(store, "confirm", "x:a", "x:b", " ")
 
 
-def test_network_analysis_is_saved(db_url: str) -> None:
+def _sellerless_pairs() -> list[tuple[Listing, Analysis]]:
+    """Seller-less listings on platforms: accounts ``listing:<platform>:<id>``; "42" is used
+    on two platforms. x1 and x2 share a phone; y stands alone."""
+    detection = Detection(score=0.9, flagged=True)
+    selector = Selector("phone", PHONE, "0912 345 678", "text", 0, 12, None)
+    return [
+        (Listing(id="x1", platform="facebook", text="0912 345 678"), Analysis("x1", detection, (selector,))),
+        (Listing(id="x2", platform="chotot", text="0912 345 678"), Analysis("x2", detection, (selector,))),
+        (Listing(id="y", platform="chotot", text="ngà"), Analysis("y", detection, ())),
+        (Listing(id="42", platform="facebook", text="ngà"), Analysis("42", detection, ())),
+        (Listing(id="42", platform="chotot", text="ngà"), Analysis("42", detection, ())),
+    ]  # fmt: skip
+
+
+def test_judgements_recorded_with_the_old_listing_name_still_apply(db_url: str) -> None:
+    """A judgement recorded as ``listing:<id>`` before listings were keyed by platform
+    (their account is ``listing:<platform>:<id>`` now) still applies where the id is used on
+    one platform only; an ambiguous old name applies to neither listing."""
+    with open_store(db_url) as store:
+        store.save_batch(_sellerless_pairs())
+        assert stored.known_accounts(store, ["listing:x1", "listing:y", "listing:42"]) == {
+            "listing:x1", "listing:y"}  # fmt: skip
+        stored.add_judgement(store, "reject", "listing:x1", "listing:x2", "ana", "two shops")
+        stored.add_judgement(store, "confirm", "listing:y", "listing:chotot:x2", "ana")
+        stored.add_judgement(store, "confirm", "listing:42", "listing:y", "ana")
+        network = link_listings(list(store.load_analyses()), judgements=stored.active_judgements(store))
+    clusters = network.clusters
+    assert clusters["facebook:x1"] != clusters["chotot:x2"]  # the old-form rejection won over the phone
+    assert clusters["chotot:y"] == clusters["chotot:x2"]  # old and new names mix in one judgement
+    assert clusters["facebook:42"] not in (clusters["chotot:y"], clusters["chotot:42"])
+    assert clusters["chotot:42"] != clusters["chotot:y"]
+    assert [h.kind for h in network.held_back] == ["phone"]
+
+
+def test_network_analysis_is_saved(
+    db_url: str, network_accounts: Callable[[Store], list[dict[str, object]]]
+) -> None:
     with open_store(db_url) as store:
         store.save_batch(_pairs())
         pairs = list(store.load_analyses())
         network = link_listings(pairs)
         store.save_network(network)
         stored.save_network_accounts(store, build_graph([p[0] for p in pairs], network))
-        rows = stored.load_network_accounts(store)
+        rows = network_accounts(store)
         assert {row["account"] for row in rows} == {"facebook:Ngà Voi HN", "chotot:ngavoi88", "chotot:khac"}
         assert rows[0]["degree"] == 1
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
+from wildtrace.errors import WildTraceError
+from wildtrace.model import Origin
 from wildtrace.parse import EmptyRecordError, content_id, listing_from_record
 from wildtrace.parse.record import image_values, platform_from_url
 
@@ -32,6 +36,19 @@ def test_field_names_are_matched_loosely_and_own_name_beats_alias() -> None:
 def test_empty_record_raises() -> None:
     with pytest.raises(EmptyRecordError):
         listing_from_record({"id": "x", "price": 5, "url": "https://a.test", "title": " "})
+
+
+def test_an_empty_record_error_is_typed_and_crosses_a_process_boundary_with_its_line() -> None:
+    """A WildTraceError like every error WildTrace raises (the CLI reports those as the
+    user's input, not a bug), still a ValueError, and pickled back from a worker with the
+    file and line it names."""
+    with pytest.raises(EmptyRecordError) as raised:
+        listing_from_record({"id": "x", "title": " "}, Origin("in.jsonl", 7))
+    error = raised.value
+    assert isinstance(error, WildTraceError) and isinstance(error, ValueError)
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is EmptyRecordError and again.origin == Origin("in.jsonl", 7)
+    assert str(again) == str(error) == "empty record: no title, text (or description/body) or seller_info"
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wildtrace.model import Analysis, Detection, Listing, Origin, Reject, Selector
+from wildtrace.parse import clean_text, clean_value
 from wildtrace.store import open_store
-from wildtrace.store.clean import storable, storable_text
 
 #: Text rich in the characters that used to lose a batch: NUL and lone surrogates.
 HOSTILE = st.text(
@@ -30,7 +30,7 @@ def test_any_text_is_stored_whole_on_both_engines(
     n = next(_numbers)
     uid = f"{n}-{uid}"
     listing = Listing(uid, "shop.example", seller=seller or None, title=title, extra={key: [raw]})
-    selector = Selector("handle", storable_text(seller) or "x", seller, "seller", 0, len(seller))
+    selector = Selector("handle", clean_text(seller) or "x", seller, "seller", 0, len(seller))
     good = Listing(f"{n}-good", "shop.example", title="fine")
     pairs = [(listing, Analysis(uid, Detection(0.5, True), (selector,))),
              (good, Analysis(good.id, Detection(0.1, False)))]  # fmt: skip
@@ -40,7 +40,7 @@ def test_any_text_is_stored_whole_on_both_engines(
         assert store.save_batch(pairs).unchanged == 2
         stored = {item.id: item for item, _ in store.load_analyses()}
         assert store.save_rejects(None, [Reject(Origin(f"in-{n}.jsonl", 1), "bad", raw)]) == 1
-    item = stored[storable_text(uid)]
-    assert item.title == storable_text(title)
-    assert item.extra == storable({key: [raw]})
+    item = stored[clean_text(uid)]
+    assert item.title == clean_text(title)
+    assert item.extra == clean_value({key: [raw]})[0]
     assert f"{n}-good" in stored

@@ -25,7 +25,8 @@ from wildtrace.model import Listing
 
 @dataclass
 class PhotoHashes:
-    """The hashes found per listing, and what could not be hashed (for the summary)."""
+    """The hashes found per listing, keyed by ``str(listing.key)`` (``platform:id``: two
+    platforms may use the same id), and what could not be hashed (for the summary)."""
 
     by_listing: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     skipped: int = 0
@@ -85,7 +86,7 @@ def listing_photos(listings: Iterable[Listing]) -> PhotoHashes:
             if value is None:
                 result.skipped += 1
             else:
-                result.by_listing.setdefault(listing.id, []).append((reference, value))
+                result.by_listing.setdefault(str(listing.key), []).append((reference, value))
     return result
 
 

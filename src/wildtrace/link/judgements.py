@@ -1,7 +1,9 @@
 """Analysts' judgements on links: the human word that wins over the automatic result.
 
 A judgement is about a pair of accounts (``platform:seller``; a listing without a seller
-is ``listing:<id>``) or about one selector value:
+is ``listing:<platform>:<id>``, or ``listing:<id>`` when it names no platform; the plain
+``listing:<id>`` recorded before listings were keyed by platform still matches where one
+platform uses the id) or about one selector value:
 
 - confirm two accounts: they are joined, even with nothing in common in the data;
 - reject two accounts: they are never put in one network, whatever they share (a link

@@ -14,6 +14,7 @@ win over every shared value: two accounts judged different never end up in one n
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -43,7 +44,7 @@ LABELS = {
 _CHANNELS = {"whatsapp": "WhatsApp", "zalo": "Zalo", "viber": "Viber", "line": "Line",
              "telegram": "Telegram", "signal": "Signal", "wechat": "WeChat"}  # fmt: skip
 
-#: Photos per listing: (image reference, 64-bit perceptual hash).
+#: Photos per listing, keyed by ``str(listing.key)``: (image reference, 64-bit perceptual hash).
 Photos = Mapping[str, Sequence[tuple[str, int]]]
 
 
@@ -111,6 +112,44 @@ def account_of(listing: Listing) -> str | None:
     return f"{listing.platform or 'unknown'}:{listing.seller}"
 
 
+def _old_listing_names(
+    judgements: Sequence[Judgement], listings: Sequence[Listing], accounts: Sequence[str]
+) -> dict[str, str]:
+    """``listing:<id>`` -> the account it names now, for judgements recorded before listings
+    were keyed by platform (a seller-less listing on a platform was ``listing:<id>``, it is
+    ``listing:<platform>:<id>`` now). Only where one platform uses the id, the rule the
+    store applies to plain ids (``store.repository.listing_row_ids``); an ambiguous old name
+    matches nothing rather than the wrong listing."""
+    named = {name for j in judgements for name in (j.first, j.second) if name and name.startswith("listing:")}
+    wanted = {name.removeprefix("listing:") for name in named.difference(accounts)}
+    if not wanted:
+        return {}
+    platforms: dict[str, set[str]] = defaultdict(set)
+    for listing in listings:
+        if listing.id in wanted:
+            platforms[listing.id].add(listing.platform or "")
+    return {
+        f"listing:{listing.id}": account
+        for listing, account in zip(listings, accounts, strict=True)
+        if listing.id in wanted and listing.platform and not listing.seller
+        and len(platforms[listing.id]) == 1
+    }
+
+
+def _current_names(judgements: Sequence[Judgement], old: Mapping[str, str]) -> list[Judgement]:
+    """The judgements with old listing names replaced by the accounts they name now."""
+    if not old:
+        return list(judgements)
+    return [
+        dataclasses.replace(
+            j,
+            first=old.get(j.first, j.first) if j.second is not None else j.first,
+            second=old.get(j.second, j.second) if j.second is not None else None,
+        )
+        for j in judgements
+    ]
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Linking builds millions of small objects and frees none: Python's cyclic collector
@@ -135,8 +174,8 @@ def link_listings(
 
     ``allow`` lists selector values to use even when they are spread over more than
     ``max_accounts`` accounts (a user's override). ``judgements`` are analysts' decisions,
-    which win over the automatic result. ``photos`` are the listings' image hashes (listing
-    id -> [(image reference, pHash)]), read and hashed by the caller (``collect.photos``):
+    which win over the automatic result. ``photos`` are the listings' image hashes
+    (``str(listing.key)`` -> [(image reference, pHash)]), read and hashed by the caller (``collect.photos``):
     linking reads no file; without them, no listing is linked by photo.
     """
     with _collector_paused():
@@ -152,7 +191,7 @@ def _link(
 ) -> Network:
     listings = [listing for listing, _ in pairs]
     accounts = [account_of(listing) or f"listing:{listing.key}" for listing in listings]
-    active = latest(judgements)
+    active = latest(_current_names(judgements, _old_listing_names(judgements, listings, accounts)))
     confirmed_values = {j.first for j in active if j.second is None and j.verdict == "confirm"}
     rejected_values = {j.first: j for j in active if j.second is None and j.verdict == "reject"}
     if photos is None:
@@ -241,7 +280,7 @@ def _groups(
             by_selector[key].append(position)
             if selector.channel:
                 details[key].setdefault(position, _CHANNELS.get(selector.channel, selector.channel))
-        for image, digest in photos.get(listing.id, ()):
+        for image, digest in photos.get(str(listing.key), ()):
             key = ("photo", f"{representative[digest]:016x}")
             if not by_selector[key] or by_selector[key][-1] != position:
                 by_selector[key].append(position)

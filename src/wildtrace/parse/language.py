@@ -177,16 +177,6 @@ def _vote(text: str) -> str | None:
     return None
 
 
-def _has_letters(text: str, needed: int) -> bool:
-    letters = 0
-    for char in text:
-        if char.isalpha():
-            letters += 1
-            if letters >= needed:
-                return True
-    return False
-
-
 @cache
 def _identifier() -> Any:
     """The language identifier, loaded on first use (about 0.2 s) and kept for the process."""

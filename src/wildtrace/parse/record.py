@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from wildtrace.errors import WildTraceError
 from wildtrace.model import Listing, Origin
 
 #: The scalar fields of a record, in the order they appear in a Listing.
@@ -44,8 +45,13 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 CLEANED_KEY = "removed_characters"
 
 
-class EmptyRecordError(ValueError):
-    """A record with no title, text or seller_info."""
+class EmptyRecordError(WildTraceError, ValueError):
+    """A record with no title, text or seller_info: nothing to read, so the reader rejects
+    it with its line (``origin``). Still a ValueError for callers that caught it as one."""
+
+    def __init__(self, origin: Origin | None = None) -> None:
+        self.origin = origin
+        super().__init__("empty record: no title, text (or description/body) or seller_info")
 
 
 @lru_cache(maxsize=4096)
@@ -85,14 +91,15 @@ def unstorable_count(text: str) -> int:
 
 
 def clean_value(value: Any) -> tuple[Any, int]:
-    """A parsed JSON value with every string (keys too) cleaned by ``clean_text``, and how
-    many characters were removed or replaced."""
+    """A parsed JSON value (lists, tuples and dicts of text, keys too) with every string
+    cleaned by ``clean_text``, and how many characters were removed or replaced."""
     if isinstance(value, str):
         count = unstorable_count(value)
         return (clean_text(value) if count else value), count
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         items = [clean_value(item) for item in value]
-        return [item for item, _ in items], sum(count for _, count in items)
+        cleaned_items = [item for item, _ in items]
+        return (cleaned_items if isinstance(value, list) else tuple(cleaned_items)), sum(c for _, c in items)
     if isinstance(value, dict):
         cleaned: dict[Any, Any] = {}
         total = 0
@@ -199,7 +206,7 @@ def listing_from_record(
     }
     values: dict[str, Any] = {name: value for name, (_, value) in chosen.items()}
     if not any(values.get(name) for name in TEXT_BEARING):
-        raise EmptyRecordError("empty record: no title, text (or description/body) or seller_info")
+        raise EmptyRecordError(origin)
     listing_id = values.pop("id", None) or content_id(values)
     if removed:
         extra[CLEANED_KEY] = removed

@@ -16,8 +16,8 @@ The store is the one door to the database: other stages call these, not the tabl
   transaction can hold, ``insert_ignore`` (INSERT ... ON CONFLICT DO NOTHING) where another
   writer may hold them already, ``listing_row_ids(conn, refs)`` for references to listings
   (``platform:id``, plain id, URL).
-- Every value written is cleaned of text the engines cannot hold (``clean.py``), the same on
-  SQLite and PostgreSQL.
+- Every value written is cleaned of text the engines cannot hold (``clean.py``, by the core's
+  rule ``parse.clean_text``), the same on SQLite and PostgreSQL.
 
 The schema is created and upgraded by the packaged Alembic migrations whenever a store is
 opened. To add a migration after changing ``tables.py``::

@@ -123,11 +123,3 @@ def save_network_accounts(store: Store, graph: AccountGraph) -> None:
         for start in range(0, len(rows), 5000):
             conn.execute(insert(NetworkAccountRow), rows[start : start + 5000])
 
-
-def load_network_accounts(store: Store) -> list[dict[str, object]]:
-    """The stored network analysis, most central accounts first (for the web app)."""
-    with store.read_connection("read the network analysis") as conn:
-        query = select(NetworkAccountRow).order_by(
-            NetworkAccountRow.betweenness.desc(), NetworkAccountRow.degree.desc(), NetworkAccountRow.account
-        )
-        return [dict(row._mapping) for row in conn.execute(query)]

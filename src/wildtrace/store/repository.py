@@ -30,8 +30,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.errors import AmbiguousListingError, StoreError
 from wildtrace.model import Analysis, Capture, Listing, ListingKey, Network, Reject
+from wildtrace.parse import clean_text
 from wildtrace.store import rows
-from wildtrace.store.clean import json_dumps, storable_text
+from wildtrace.store.clean import json_dumps
 from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.tables import (
     AccountRow,
@@ -944,7 +945,7 @@ def _copy_value(value: Any) -> Any:
     """A value as COPY takes it: JSON as text, text without what PostgreSQL refuses."""
     if isinstance(value, list | dict):
         return json_dumps(value)
-    return storable_text(value) if isinstance(value, str) else value
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def insert_ignore(conn: Connection, table: type[Base], values: list[dict[str, Any]]) -> None:

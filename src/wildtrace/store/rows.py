@@ -20,7 +20,8 @@ from wildtrace.model import (
     Selector,
     Taxon,
 )
-from wildtrace.store.clean import json_needs_cleaning, storable, storable_text
+from wildtrace.parse import clean_text
+from wildtrace.store.clean import storable_value
 
 
 def _canonical(value: Any) -> str:
@@ -69,13 +70,13 @@ def storable_pair(listing: Listing, analysis: Analysis) -> tuple[Listing, Analys
     changes: dict[str, Any] = {}
     for name in _LISTING_TEXT:
         value = getattr(listing, name)
-        if isinstance(value, str) and (clean := storable_text(value)) is not value:
+        if isinstance(value, str) and (clean := clean_text(value)) is not value:
             changes[name] = clean
-    images = tuple(storable_text(image) for image in listing.images)
+    images = tuple(clean_text(image) for image in listing.images)
     if any(new is not old for new, old in zip(images, listing.images, strict=True)):
         changes["images"] = images
-    if listing.extra and json_needs_cleaning(listing.extra):
-        changes["extra"] = storable(listing.extra)
+    if listing.extra and (extra := storable_value(listing.extra)) is not listing.extra:
+        changes["extra"] = extra
     if not changes:
         return listing, analysis
     listing = dataclasses.replace(listing, **changes)
