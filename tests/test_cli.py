@@ -527,10 +527,8 @@ def test_out_through_a_hard_link_to_an_input_is_refused(tmp_path: Path) -> None:
     assert source.read_text(encoding="utf-8").count("\n") == 4
 
 
-def test_link_on_the_store_saves_the_network_analysis_too(tmp_path: Path) -> None:
+def test_link_on_the_store_saves_the_network_analysis_too(tmp_path: Path, network_accounts: Any) -> None:
     """Finding 8: `link` left network_accounts stale; every path that saves a network saves both."""
-    from wildtrace.store.judgements import load_network_accounts
-
     db = f"sqlite:///{tmp_path / 'w.db'}"
     assert (
         runner.invoke(
@@ -540,7 +538,7 @@ def test_link_on_the_store_saves_the_network_analysis_too(tmp_path: Path) -> Non
     )
     assert runner.invoke(cli.app, ["network", "--db", db]).exit_code == 0
     with open_store(db) as store:
-        before = {row["account"] for row in load_network_accounts(store)}
+        before = {row["account"] for row in network_accounts(store)}
     assert (
         runner.invoke(
             cli.app, ["scan", str(write_jsonl(tmp_path / "b.jsonl", GOOD[2:])), "--db", db]
@@ -550,7 +548,7 @@ def test_link_on_the_store_saves_the_network_analysis_too(tmp_path: Path) -> Non
     result = runner.invoke(cli.app, ["link", "--db", db])
     assert result.exit_code == 0, result.output
     with open_store(db) as store:
-        after = {row["account"]: row for row in load_network_accounts(store)}
+        after = {row["account"]: row for row in network_accounts(store)}
     assert len(after) == 4 > len(before) == 2
     assert after.keys() > before
     # the two accounts that share a phone number are one group in the saved analysis
