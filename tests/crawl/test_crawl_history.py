@@ -11,7 +11,7 @@ from wildtrace.crawl.history import (
     record_takedown,
     stored_fields,
 )
-from wildtrace.model import Capture
+from wildtrace.model import Capture, ListingKey
 from wildtrace.parse import parse_listing_html, url_id
 from wildtrace.pipeline import analyze
 from wildtrace.store import open_store
@@ -39,22 +39,26 @@ def test_changes_takedowns_and_history(db_url: str) -> None:
     first = replace(parse_listing_html(PAGE % "120", URL, listing_id=url_id(URL)), capture=capture("a"))
     second = replace(parse_listing_html(PAGE % "90", URL, listing_id=url_id(URL)), capture=capture("b"))
     with open_store(db_url) as store:
-        assert stored_fields(store, first.id) is None
-        assert not record_takedown(store, first.id, capture("c", 404), "HTTP 404")  # never stored: nothing
+        assert stored_fields(store, first.key) is None
+        assert not record_takedown(store, first.key, capture("c", 404), "HTTP 404")  # never stored: nothing
         store.save_batch([(first, analyze(first))])
-        before = stored_fields(store, first.id)
+        before = stored_fields(store, first.key)
         assert before is not None and before.values["seller"] == "ana" and before.takedown is None
+        # by key: the crawler asks for its own listing, never another platform's
+        assert stored_fields(store, ListingKey("other.example", first.id)) is None
+        elsewhere = ListingKey("other.example", first.id)
+        assert not record_takedown(store, elsewhere, capture("c", 404), "HTTP 404")
         assert changes(before, second) == {"price": ("120 USD", "90 USD")}
         store.save_batch([(second, analyze(second))])
-        assert record_takedown(store, first.id, capture("c", 404), "HTTP 404")
+        assert record_takedown(store, first.key, capture("c", 404), "HTTP 404")
         assert record_takedown(
-            store, first.id, capture("c", 404), "HTTP 404"
+            store, first.key, capture("c", 404), "HTTP 404"
         )  # the same answer again: kept once
-        after = stored_fields(store, first.id)
+        after = stored_fields(store, first.key)
         assert after is not None and after.takedown is not None
         assert after.takedown["http_status"] == 404 and after.values["price"] == "90 USD"  # last seen kept
-        history = listing_history(store, first.id)
+        history = listing_history(store, first.key)
         assert [(h.http_status, h.sha256[0]) for h in history] == [(200, "a"), (200, "b"), (404, "c")]
-        clear_takedown(store, first.id)
-        cleared = stored_fields(store, first.id)
+        clear_takedown(store, first.key)
+        cleared = stored_fields(store, first.key)
         assert cleared is not None and cleared.takedown is None

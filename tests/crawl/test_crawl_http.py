@@ -80,6 +80,8 @@ def test_max_pages_stops_the_crawl_early(demo_site: Served, crawl_dirs: tuple[Pa
     )
     assert run.code == 0, run.stderr
     assert summary(out)["finish_reason"] == "max_pages"
+    (limit,) = [e for e in events(out) if e["kind"] == "limit"]
+    assert "--max-pages 5 reached" in limit["reason"] and summary(out)["refusals"]["max-pages"] == 1
     # robots.txt, plus requests already queued for download (at most CONCURRENT_REQUESTS, 8)
     assert 1 + 5 <= len(responses(out)) <= 1 + 5 + 8
     assert len(responses(out)) < len(demo_site.site.listings)

@@ -172,8 +172,9 @@ def crawl(
         markup=True,
     )
     console.print(
-        f"{totals.faults:,} faults, {totals.refused:,} refused by the private-address guard, "
-        f"{totals.robots:,} disallowed by robots.txt. "
+        f"{totals.faults:,} faults; not followed: {totals.refused:,} refused by the private-address guard, "
+        f"{totals.robots:,} disallowed by robots.txt, {totals.offsite:,} off-site, "
+        f"{totals.too_deep:,} beyond --depth. "
         f"Crawl {escape(result.crawl_id)} ({escape(result.reason)})."
     )
     console.print(
@@ -183,9 +184,8 @@ def crawl(
     )
     if result.interrupted:
         console.print("Stopped before the end: run the same command again to resume.")
-        raise typer.Exit(130)
-    if totals.faults:
-        raise typer.Exit(1)
+    if result.exit_status:
+        raise typer.Exit(result.exit_status)
 
 
 def demo_site(

@@ -103,7 +103,8 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
         "WILDTRACE_BACKOFF": config.backoff,
         "WILDTRACE_ALLOW_PRIVATE": config.allow_private,
         "WILDTRACE_ALLOWED_NETWORKS": list(config.allowed_networks),
-        "DEPTH_LIMIT": config.depth,
+        "DEPTH_LIMIT": 0,  # Scrapy's 0 means "no limit": DepthEvents applies WILDTRACE_DEPTH
+        "WILDTRACE_DEPTH": config.depth,
         "DEPTH_PRIORITY": 1,  # breadth first: a page cap keeps the pages nearest the start
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
@@ -114,10 +115,18 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
         "LOG_INSTALL_ROOT_HANDLER": True,
         "HTTPERROR_ALLOWED_CODES": [404, 410],
         "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "wildtrace.crawl.middlewares.OffsiteEvents": 45,
             "wildtrace.crawl.guard.PrivateAddressGuard": 50,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "wildtrace.crawl.middlewares.RobotsTxtRfc9309": 100,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "wildtrace.crawl.middlewares.BackoffRetryMiddleware": 550,
             "wildtrace.crawl.middlewares.WarcMiddleware": 950,
+        },
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+            "wildtrace.crawl.middlewares.DepthEvents": 900,
         },
         "ITEM_PIPELINES": {"wildtrace.crawl.pipelines.CapturePipeline": 300},
     }

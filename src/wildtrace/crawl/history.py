@@ -1,8 +1,9 @@
 """A listing's history across crawls: what changed between captures, and takedowns.
 
-Store code for the crawler (kept here rather than in ``store/repository.py``). A re-capture
-with other bytes is stored by ``Store.save_batch`` as a new capture row; this module adds what
-the crawler needs around it:
+Built on the store's public functions for watching listings (``Store.stored_listing``,
+``Store.listing_captures``, ``Store.update_listing_evidence``); a listing is named by its key
+(platform, id). A re-capture with other bytes is stored by ``Store.save_batch`` as a new capture;
+this module adds what the crawler needs around it:
 
 * ``stored_fields`` reads the fields last stored, so the crawler can name what changed
   (price, text, seller, title) before it saves the new capture;
@@ -18,14 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from wildtrace.model import Capture, Listing
+from wildtrace.model import Capture, Listing, ListingKey
 from wildtrace.store import Store
-from wildtrace.store import rows as store_rows
-from wildtrace.store.tables import AccountRow, CaptureRow, ListingRow
 
 #: Fields compared between two captures of a listing.
 WATCHED_FIELDS: tuple[str, ...] = ("title", "price", "seller", "text", "location")
@@ -50,29 +45,13 @@ class HistoryEntry:
     warc_offset: int | None
 
 
-def stored_fields(store: Store, uid: str) -> StoredFields | None:
+def stored_fields(store: Store, key: ListingKey) -> StoredFields | None:
     """The watched fields of a stored listing, or None if it was never stored."""
-    query = (
-        select(
-            ListingRow.title,
-            ListingRow.price,
-            AccountRow.seller,
-            ListingRow.text,
-            ListingRow.location,
-            ListingRow.extra,
-        )
-        .outerjoin(AccountRow, AccountRow.id == ListingRow.account_id)
-        .where(ListingRow.uid == uid)
-    )
-    with store.read_connection(f"read listing {uid}") as conn:
-        row = conn.execute(query).first()
-    if row is None:
+    listing = store.stored_listing(key)
+    if listing is None:
         return None
-    values = dict(
-        zip(WATCHED_FIELDS, (row.title, row.price, row.seller, row.text, row.location), strict=True)
-    )
-    extra = row.extra if isinstance(row.extra, dict) else {}
-    takedown = extra.get("takedown")
+    values = {name: getattr(listing, name) for name in WATCHED_FIELDS}
+    takedown = listing.extra.get("takedown")
     return StoredFields(values, takedown if isinstance(takedown, dict) else None)
 
 
@@ -86,58 +65,31 @@ def changes(before: StoredFields, after: Listing) -> dict[str, tuple[str | None,
     return found
 
 
-def record_takedown(store: Store, uid: str, capture: Capture, reason: str) -> bool:
+def record_takedown(store: Store, key: ListingKey, capture: Capture, reason: str) -> bool:
     """Keep a takedown of a stored listing; False if the listing was never stored."""
+    listing = store.stored_listing(key)
+    if listing is None:
+        return False
     mark = {
         "at": capture.captured_at or datetime.now(UTC).isoformat(),
         "reason": reason,
         "http_status": capture.http_status,
         "sha256": capture.sha256,
     }
-    with store.write_transaction(f"record the takedown of {uid}") as conn:
-        row = conn.execute(
-            select(ListingRow.id, ListingRow.extra).where(ListingRow.uid == uid)
-        ).first()
-        if row is None:
-            return False
-        values = {**store_rows.capture_values(capture), "listing_id": row.id}
-        insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(insert(CaptureRow).on_conflict_do_nothing(), [values])
-        extra = dict(row.extra) if isinstance(row.extra, dict) else {}
-        extra["takedown"] = mark
-        conn.execute(
-            update(ListingRow)
-            .where(ListingRow.id == row.id)
-            .values(extra=extra, last_seen=datetime.now(UTC))
-        )
-    return True
+    return store.update_listing_evidence(key, capture=capture, extra={**listing.extra, "takedown": mark})
 
 
-def clear_takedown(store: Store, uid: str) -> None:
+def clear_takedown(store: Store, key: ListingKey) -> None:
     """Remove the takedown mark of a listing that is served again."""
-    with store.write_transaction(f"update {uid}") as conn:
-        row = conn.execute(
-            select(ListingRow.id, ListingRow.extra).where(ListingRow.uid == uid)
-        ).first()
-        if row is None or not isinstance(row.extra, dict) or "takedown" not in row.extra:
-            return
-        extra = {k: v for k, v in row.extra.items() if k != "takedown"}
-        conn.execute(update(ListingRow).where(ListingRow.id == row.id).values(extra=extra))
+    listing = store.stored_listing(key)
+    if listing is None or "takedown" not in listing.extra:
+        return
+    store.update_listing_evidence(key, extra={k: v for k, v in listing.extra.items() if k != "takedown"})
 
 
-def listing_history(store: Store, uid: str) -> list[HistoryEntry]:
-    """Every capture of a listing, oldest first."""
-    query = (
-        select(
-            CaptureRow.captured_at,
-            CaptureRow.http_status,
-            CaptureRow.sha256,
-            CaptureRow.warc_file,
-            CaptureRow.warc_offset,
-        )
-        .join(ListingRow, ListingRow.id == CaptureRow.listing_id)
-        .where(ListingRow.uid == uid)
-        .order_by(CaptureRow.id)
-    )
-    with store.read_connection(f"read the history of {uid}") as conn:
-        return [HistoryEntry(*row) for row in conn.execute(query)]
+def listing_history(store: Store, key: ListingKey) -> list[HistoryEntry]:
+    """Every capture of a listing, oldest first (by capture time)."""
+    return [
+        HistoryEntry(c.captured_at, c.http_status, c.sha256, c.warc_file, c.warc_offset)
+        for c in store.listing_captures(key)
+    ]

@@ -14,12 +14,14 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from wildtrace.config import threshold as resolve_threshold
+from wildtrace.crawl.events import FAULT, STORED
 from wildtrace.crawl.history import changes, clear_takedown, record_takedown, stored_fields
 from wildtrace.crawl.middlewares import session_of
 from wildtrace.crawl.session import CrawlSession
 from wildtrace.evidence.archive import ArchivedCapture, warc_date
-from wildtrace.model import Capture, Listing
+from wildtrace.model import Capture, Listing, ListingKey
 from wildtrace.parse import url_id
+from wildtrace.parse.record import platform_from_url
 from wildtrace.pipeline import analyze
 
 
@@ -50,13 +52,19 @@ class CapturePipeline:
     def open_spider(self) -> None:
         config = session_of(self.crawler).config
         self.threshold = config.threshold if config.threshold is not None else resolve_threshold(None)
+        # Load the lexicon and models now, before the first request: loading them at the first
+        # listing page held the reactor for seconds, and downloads in flight timed out.
+        analyze(Listing(id="warm-up", title="warm-up"), self.threshold)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         session = session_of(self.crawler)
         archived = item.get("capture")
         if not isinstance(archived, ArchivedCapture):
             session.event(
-                "fault", item.get("url", "?"), reason="page without an archived capture: not stored"
+                FAULT,
+                item.get("url", "?"),
+                rule="no-capture",
+                reason="page without an archived capture: not stored",
             )
             return item
         capture = capture_of(archived, item.get("content_type"))
@@ -66,38 +74,36 @@ class CapturePipeline:
             elif item["kind"] == "listing":
                 self._listing(session, item["listing"], capture)
         except Exception as exc:  # the page stays in the WARC files: `wildtrace scan` them later
-            session.totals.faults += 1
             session.event(
-                "fault",
+                FAULT,
                 item.get("url", "?"),
+                rule="store",
                 reason=f"archived but not analysed or stored: {type(exc).__name__}: {exc}",
             )
         return item
 
     def _listing(self, session: CrawlSession, listing: Listing, capture: Capture) -> None:
         listing = replace(listing, capture=capture)
-        before = stored_fields(session.store, listing.id)
+        before = stored_fields(session.store, listing.key)
         analysis = analyze(listing, self.threshold)
         counts = session.store.save_batch([(listing, analysis)])
-        totals = session.totals
-        totals.listings += 1
-        totals.new += counts.new
-        totals.updated += counts.updated
-        totals.unchanged += counts.unchanged
-        if analysis.detection.flagged:
-            totals.flagged += 1
-        if counts.conflicts:
-            session.event(
-                "fault", listing.url or "?", reason=f"id {listing.id} is stored for another platform"
-            )
+        url = listing.url or "?"
+        outcome = "new" if counts.new else "updated" if counts.updated else "unchanged"
+        session.event(
+            STORED,
+            url,
+            outcome=outcome,
+            flags=("flagged",) if analysis.detection.flagged else (),
+            listing=listing.id,
+            sha256=capture.sha256,
+        )
         if before is None:
             return
         if before.takedown is not None:
-            clear_takedown(session.store, listing.id)
-            session.event("reappeared", listing.url or "?", reason="served again after a takedown")
+            clear_takedown(session.store, listing.key)
+            session.event("reappeared", url, reason="served again after a takedown")
         changed = changes(before, listing)
         if changed:
-            totals.changed += 1
             shown = {
                 name: {"before": old, "after": new} for name, (old, new) in changed.items() if name != "text"
             }
@@ -105,7 +111,7 @@ class CapturePipeline:
                 shown["text"] = {"before": "(changed)", "after": "(changed)"}
             session.event(
                 "changed",
-                listing.url or "?",
+                url,
                 listing=listing.id,
                 fields=sorted(changed),
                 changes=shown,
@@ -114,8 +120,8 @@ class CapturePipeline:
 
     def _gone(self, session: CrawlSession, url: str, capture: Capture, reason: str) -> None:
         uid = url_id(url)
-        if record_takedown(session.store, uid, capture, reason):
-            session.totals.takedowns += 1
+        key = ListingKey(platform_from_url(url) or "", uid)  # the key the crawled page was stored under
+        if record_takedown(session.store, key, capture, reason):
             session.event("takedown", url, listing=uid, reason=reason, sha256=capture.sha256)
         else:
             session.event("gone", url, reason=f"{reason} (never captured before: nothing to mark)")

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from scrapy.crawler import CrawlerProcess
 
 from wildtrace.crawl.config import CrawlConfig, scrapy_settings
-from wildtrace.crawl.session import SUMMARY_FILE, CrawlSession, CrawlTotals, write_summary
+from wildtrace.crawl.events import CrawlTotals
+from wildtrace.crawl.session import SUMMARY_FILE, CrawlSession, write_summary
 from wildtrace.crawl.spider import ListingSpider
 
 
@@ -25,6 +26,13 @@ class CrawlResult:
     def interrupted(self) -> bool:
         """Stopped by a signal (Ctrl-C, SIGTERM) before the work was done: resume it."""
         return self.reason == "shutdown"
+
+    @property
+    def exit_status(self) -> int:
+        """130 when interrupted (run again to resume), 1 when any fault was recorded, else 0."""
+        if self.interrupted:
+            return 130
+        return 1 if self.totals.faults else 0
 
 
 def run_crawl(config: CrawlConfig) -> CrawlResult:

@@ -1,8 +1,9 @@
-"""One crawl's shared state: the store, the WARC archive and the events file.
+"""One crawl's shared state: the store, the WARC archive and the event log.
 
 The spider creates it; the downloader middleware writes to its archive, the item pipeline to
-its store, everybody to its events file. It is closed last, when the spider closes, so every
-WARC file is finished after the last capture is stored.
+its store, everybody to its event log (``crawl-events.jsonl``), which also counts: the totals
+are the log's counts. It is closed last, when the spider closes, so every WARC file is finished
+after the last capture is stored.
 """
 
 from __future__ import annotations
@@ -10,16 +11,15 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import threading
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from wildtrace import __version__
 from wildtrace.crawl.config import CrawlConfig
+from wildtrace.crawl.events import CrawlTotals, EventLog
 from wildtrace.evidence.archive import WarcArchive
 from wildtrace.evidence.custody import CustodyLog, default_actor
 from wildtrace.store import Store, open_store
@@ -30,25 +30,6 @@ logger = logging.getLogger("wildtrace.crawl")
 STATE_FILE = "crawl.json"
 #: Written when a crawl ends; its absence means the last run was killed.
 SUMMARY_FILE = "crawl-summary.json"
-
-
-@dataclass
-class CrawlTotals:
-    """What a crawl did, for the summary line and the benchmark."""
-
-    fetched: int = 0
-    pages: int = 0
-    listings: int = 0
-    flagged: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    changed: int = 0
-    takedowns: int = 0
-    faults: int = 0
-    refused: int = 0
-    robots: int = 0
-    kinds: Counter[str] = field(default_factory=Counter)
 
 
 def crawl_identity(config: CrawlConfig) -> tuple[str, str]:
@@ -105,7 +86,6 @@ class CrawlSession:
     def __init__(self, config: CrawlConfig) -> None:
         self.config = config
         self.crawl_id, self.operator = crawl_identity(config)
-        self.totals = CrawlTotals()
         self.store: Store = open_store(config.db_url)
         self.custody = CustodyLog(self.store)
         profile = config.profile.source if config.profile is not None else None
@@ -117,31 +97,28 @@ class CrawlSession:
             tool_version=__version__,
             store=self.store,
         )
-        self._lock = threading.Lock()
-        self._events: IO[str] = config.events_file.open("a", encoding="utf-8")
+        self.events = EventLog(config.events_file, self.crawl_id)
         self.closed = False
         self.finish_reason = "unknown"
         self.started_at = datetime.now(UTC)
 
-    def event(self, kind: str, url: str, **detail: Any) -> None:
-        """Append one event (fault, refused, robots, changed, takedown ...) and log it."""
-        self.totals.kinds[kind] += 1
-        record = {
-            "at": datetime.now(UTC).isoformat(),
-            "crawl_id": self.crawl_id,
-            "kind": kind,
-            "url": url,
-            **detail,
-        }
-        line = json.dumps(record, ensure_ascii=False, default=str)
-        with self._lock:
-            if not self._events.closed:
-                self._events.write(line + "\n")
-                self._events.flush()
-        reason = detail.get("reason")
-        message = f"{kind}: {url}" + (f": {reason}" if reason else "")
-        level = logging.WARNING if kind in ("fault", "refused") else logging.INFO
-        logger.log(level, "%s", message)
+    def event(
+        self,
+        kind: str,
+        url: str,
+        *,
+        outcome: str | None = None,
+        flags: Iterable[str] = (),
+        **detail: Any,
+    ) -> None:
+        """Record one event (archived, stored, fault, refused, robots, offsite, depth, changed,
+        takedown ...): written to ``crawl-events.jsonl`` and counted in the totals."""
+        self.events.record(kind, url, outcome=outcome, flags=flags, **detail)
+
+    @property
+    def totals(self) -> CrawlTotals:
+        """What the crawl did so far, counted from its events."""
+        return CrawlTotals.from_counts(self.events.snapshot())
 
     def close(self) -> None:
         """Finish the WARC files, close the events file and the store; safe to call twice."""
@@ -151,8 +128,7 @@ class CrawlSession:
         try:
             self.archive.close()
         finally:
-            with self._lock:
-                self._events.close()
+            self.events.close()
             self.store.close()
 
 
@@ -173,7 +149,9 @@ def write_summary(path: Path, session: CrawlSession, reason: str) -> None:
         "unchanged": totals.unchanged,
         "changed": totals.changed,
         "takedowns": totals.takedowns,
-        "events": dict(totals.kinds),
+        "faults": totals.faults,
+        "refusals": totals.refusals,
+        "events": totals.kinds,
         "warc_files": [str(p) for p in session.archive.files],
     }
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

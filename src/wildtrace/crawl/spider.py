@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector as ParselSelector
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -32,8 +32,9 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
 from wildtrace.crawl.config import CrawlConfig
+from wildtrace.crawl.events import DUPLICATE, FAULT
 from wildtrace.crawl.guard import PrivateAddressRefused
-from wildtrace.crawl.middlewares import CAPTURE_META, STOPPING
+from wildtrace.crawl.middlewares import CAPTURE_META, STOPPING, RobotsUnreachable
 from wildtrace.crawl.profile import DEFAULT_REMOVED_MARKERS, SiteProfile
 from wildtrace.crawl.session import CrawlSession
 from wildtrace.evidence.payload import is_html, media_type
@@ -77,6 +78,7 @@ class ListingSpider(Spider):
         session = kwargs.pop("session", None) or CrawlSession(config)
         spider = cls(config, session, *args, **kwargs)
         spider._set_crawler(crawler)
+        crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
         return spider
 
     def _start_urls(self) -> list[str]:
@@ -134,19 +136,18 @@ class ListingSpider(Spider):
             )
         ):
             session.event(
-                "fault",
+                FAULT,
                 response.url,
+                rule="binary",
                 reason=f"binary response ({media_type(content_type) or 'no type'}, "
                 f"{len(body)} bytes): archived, not read",
             )
-            session.totals.faults += 1
             self._check_limit()
             return
         try:
             text = decode_html(body, charset_from_content_type(content_type))
         except CharsetError as exc:
-            session.event("fault", response.url, reason=str(exc))
-            session.totals.faults += 1
+            session.event(FAULT, response.url, rule="charset", reason=str(exc))
             self._check_limit()
             return
         marker = self._removed_marker(text)
@@ -185,8 +186,9 @@ class ListingSpider(Spider):
         try:
             listing = parse_listing_html(text, url, listing_id=url_id(url))
         except Exception as exc:  # a parser bug must not stop the crawl; the page stays archived
-            self.session.event("fault", url, reason=f"could not read the page: {type(exc).__name__}: {exc}")
-            self.session.totals.faults += 1
+            self.session.event(
+                FAULT, url, rule="parse", reason=f"could not read the page: {type(exc).__name__}: {exc}"
+            )
             return None, False
         profile = self.profile
         if profile is not None and profile.fields:
@@ -254,69 +256,89 @@ class ListingSpider(Spider):
         """Record why a request gave no page: refused, blocked by robots.txt, or a fault."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        kind, reason = describe_failure(failure)
+        kind, reason, rule = describe_failure(failure)
         if reason == STOPPING:
             return
-        self.session.event(kind, url, reason=reason)
-        if kind == "fault":
-            self.session.totals.faults += 1
-        elif kind == "refused":
-            self.session.totals.refused += 1
-        elif kind == "robots":
-            self.session.totals.robots += 1
+        detail: dict[str, Any] = {"reason": reason}
+        if rule is not None:
+            detail["rule"] = rule
+        if request is not None and request.meta.get("redirect_urls"):
+            detail["redirected_from"] = request.meta["redirect_urls"][0]
+        self.session.event(kind, url, **detail)
         if kind != "robots":
             self.seen_pages += 1
             self._check_limit()
+
+    def dropped(self, request: Request, spider: Spider | None = None) -> None:
+        """A request the scheduler refused as already seen: silent for links (the same URL
+        linked twice), an event for a redirect hop, whose target is then never fetched here."""
+        redirects = request.meta.get("redirect_urls")
+        if redirects:
+            self.session.event(
+                DUPLICATE,
+                request.url,
+                reason="redirected to a URL already requested in this crawl (a redirect loop?): "
+                "not fetched again",
+                redirected_from=redirects[0],
+            )
 
     def closed(self, reason: str) -> None:
         self.session.finish_reason = reason
 
 
-def describe_failure(failure: Failure) -> tuple[str, str]:
-    """(event kind, reason) for a failed request, in words an investigator can act on."""
+def describe_failure(failure: Failure) -> tuple[str, str, str | None]:
+    """(event kind, reason, rule) for a failed request, in words an investigator can act on.
+
+    The rule names the cap or check that gave up on the request (``size-cap``, ``time-cap``,
+    ``redirects`` ...), so the events file can be filtered by it.
+    """
     error = failure.value
     if isinstance(error, PrivateAddressRefused):
-        return "refused", str(error)
+        return "refused", str(error), None
+    if isinstance(error, RobotsUnreachable):
+        return "robots", f"disallowed: {error}", None
     if isinstance(error, HttpError):
         response = error.response
-        return "fault", f"HTTP {response.status}"
+        return "fault", f"HTTP {response.status}", "http-status"
     if isinstance(error, IgnoreRequest):
         message = str(error)
         if "robots.txt" in message.lower():
-            return "robots", "disallowed by robots.txt"
+            return "robots", "disallowed by robots.txt", None
         if "max redirections" in message.lower() or "redirect" in message.lower():
-            return "fault", f"too many redirects ({message})"
+            return "fault", f"too many redirects ({message})", "redirects"
+        if "cannot resolve" in message:  # the private-address guard could not look the host up
+            return "fault", message, "dns"
         if "DOWNLOAD_MAXSIZE" in message:
-            return "fault", f"response too large once decompressed (decompression cap): {message}"
-        return "fault", message or "request dropped"
+            return "fault", f"response too large once decompressed (decompression cap): {message}", "size-cap"
+        return "fault", message or "request dropped", None
     if isinstance(error, TwistedTimeoutError | TCPTimedOutError | TimeoutError):
-        return "fault", f"timed out ({error})"
+        return "fault", f"timed out ({error})", "time-cap"
     if isinstance(error, DNSLookupError):
         text = str(error)
         if "private-address guard" in text:
-            return "refused", text
-        return "fault", f"DNS lookup failed ({text})"
+            return "refused", text, None
+        return "fault", f"DNS lookup failed ({text})", "dns"
     if isinstance(error, ConnectionRefusedError):
-        return "fault", "connection refused"
+        return "fault", "connection refused", "connection"
     if isinstance(error, ResponseFailed | ConnectionLost):
         reasons = getattr(error, "reasons", None) or []
         detail = "; ".join(str(getattr(r, "value", r)) for r in reasons) or str(error)
         if "maxsize" in detail.lower() or "cancel" in detail.lower():
-            return "fault", f"response larger than the size cap ({detail})"
-        return "fault", f"connection lost or reset ({detail})"
+            return "fault", f"response larger than the size cap ({detail})", "size-cap"
+        return "fault", f"connection lost or reset ({detail})", "connection"
     text = str(error)
     name = type(error).__name__
     if "maxsize" in text.lower() or "max size" in text.lower() or "DOWNLOAD_MAXSIZE" in text:
-        return "fault", f"response larger than the size cap ({text})"
+        return "fault", f"response larger than the size cap ({text})", "size-cap"
     if "Timeout" in name:
-        return "fault", f"timed out ({text})"
+        return "fault", f"timed out ({text})", "time-cap"
     if "ConnectionLost" in text or "ConnectionDone" in text or "reset" in text.lower() or "DataLoss" in name:
-        return "fault", f"connection lost or reset ({name})"
+        return "fault", f"connection lost or reset ({name})", "connection"
     if "Refused" in name:
-        return "fault", "connection refused"
+        return "fault", "connection refused", "connection"
     if "Resolve" in name:
-        return "fault", f"DNS lookup failed ({text})"
-    return "fault", f"{name}: {text}"
+        return "fault", f"DNS lookup failed ({text})", "dns"
+    return "fault", f"{name}: {text}", None
 
 
 def _apply_fields(listing: Listing, profile: SiteProfile, text: str, url: str) -> Listing:
