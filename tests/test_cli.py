@@ -16,11 +16,13 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from wildtrace import cli, pipeline, scanning
+from wildtrace.commands import common
 from wildtrace.runners import local as local_runner
 from wildtrace.store import open_store
 
@@ -492,7 +494,7 @@ def test_progress_shows_on_a_terminal_and_not_in_a_pipe(
     for terminal in (True, False):
         screen = io.StringIO()
         console = Console(file=screen, force_terminal=terminal, markup=False, highlight=False)
-        monkeypatch.setattr(cli, "console", console)
+        monkeypatch.setattr(common, "console", console)
         result = runner.invoke(cli.app, ["scan", str(source), "--no-store", "--out", str(tmp_path / "o")])
         assert result.exit_code == 0
         assert ("Scanning" in screen.getvalue()) is terminal
@@ -509,7 +511,7 @@ def test_an_internal_error_is_reported_plainly_with_exit_3(
 
     monkeypatch.setattr(local_runner, "analyze_batch", broken)
     monkeypatch.setattr(sys, "argv", ["wildtrace", "scan", str(source), "--no-store", "--workers", "1"])
-    monkeypatch.setattr(cli, "console", Console(stderr=True, markup=False, highlight=False))
+    monkeypatch.setattr(common, "console", Console(stderr=True, markup=False, highlight=False))
     with pytest.raises(SystemExit) as stop:
         cli.run()
     assert stop.value.code == 3
@@ -523,3 +525,59 @@ def test_out_through_a_hard_link_to_an_input_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(cli.app, ["scan", str(hard), "--out", str(source), "--no-store"])
     assert result.exit_code == 2
     assert source.read_text(encoding="utf-8").count("\n") == 4
+
+
+def test_link_on_the_store_saves_the_network_analysis_too(tmp_path: Path, network_accounts: Any) -> None:
+    """Finding 8: `link` left network_accounts stale; every path that saves a network saves both."""
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    assert (
+        runner.invoke(
+            cli.app, ["scan", str(write_jsonl(tmp_path / "a.jsonl", GOOD[:2])), "--db", db]
+        ).exit_code
+        == 0
+    )
+    assert runner.invoke(cli.app, ["network", "--db", db]).exit_code == 0
+    with open_store(db) as store:
+        before = {row["account"] for row in network_accounts(store)}
+    assert (
+        runner.invoke(
+            cli.app, ["scan", str(write_jsonl(tmp_path / "b.jsonl", GOOD[2:])), "--db", db]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(cli.app, ["link", "--db", db])
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        after = {row["account"]: row for row in network_accounts(store)}
+    assert len(after) == 4 > len(before) == 2
+    assert after.keys() > before
+    # the two accounts that share a phone number are one group in the saved analysis
+    groups = {row["seller"]: row["cluster"] for row in after.values()}
+    assert groups["ngavoi_hn"] == groups["Ivory Art"] != groups["dress_shop"]
+
+
+def test_a_database_error_mid_run_is_not_a_usage_error(tmp_path: Path, db_url: str) -> None:
+    """Finding 19: the database refusing a write exits 4 with its own message, and the run is
+    closed as interrupted (a real refusal: a trigger in the database, on both engines)."""
+    source = write_jsonl(tmp_path / "in.jsonl", GOOD)
+    assert runner.invoke(cli.app, ["scan", str(write_jsonl(tmp_path / "first.jsonl", GOOD[:1])),
+                                   "--db", db_url]).exit_code == 0  # fmt: skip
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON listings "
+                              "BEGIN SELECT RAISE(ABORT, 'disk quota exceeded'); END"))  # fmt: skip
+        else:
+            conn.execute(text("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                              "$$ BEGIN RAISE EXCEPTION 'disk quota exceeded'; END $$"))  # fmt: skip
+            conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON listings "
+                              "FOR EACH ROW EXECUTE FUNCTION refuse()"))  # fmt: skip
+    engine.dispose()
+    result = runner.invoke(cli.app, ["scan", str(source), "--db", db_url])
+    assert result.exit_code == 4, result.output
+    assert "database error:" in result.stderr and "disk quota exceeded" in result.stderr
+    assert "[SQL:" not in result.stderr and "usage" not in result.stderr
+    with open_store(db_url) as store:
+        last = store.summary().last_run
+        assert last is not None and last.status == "interrupted"
+        assert store.summary().listings == 1

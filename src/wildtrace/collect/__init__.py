@@ -2,7 +2,9 @@
 
 from wildtrace.collect.importers import (
     LISTING_FIELDS,
+    InputFiles,
     find_input_files,
+    find_inputs,
     parse_field_mapping,
     read_file,
     read_inputs,
@@ -12,12 +14,14 @@ from wildtrace.evidence.payload import sha256_hex
 
 __all__ = [
     "LISTING_FIELDS",
+    "InputFiles",
     "ReadOptions",
     "Row",
     "Table",
     "TableError",
     "check_encoding",
     "find_input_files",
+    "find_inputs",
     "parse_field_mapping",
     "read_file",
     "read_inputs",

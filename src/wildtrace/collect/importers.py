@@ -14,7 +14,7 @@ import json
 import os
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -72,34 +72,76 @@ def input_format(path: Path) -> str | None:
 
 
 def find_input_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The files to read, in a deterministic order.
+    """The files to read, in a deterministic order (see ``find_inputs``; what it skips is
+    left out here: use ``find_inputs`` to report it)."""
+    return find_inputs(paths).files
+
+
+@dataclass(frozen=True)
+class InputFiles:
+    """The regular files to read, and a reject for every entry that cannot be read as one
+    (a FIFO, socket or device, a symbolic link loop, a folder that cannot be listed)."""
+
+    files: list[Path]
+    skipped: list[Reject]
+
+
+def find_inputs(paths: Sequence[str | Path]) -> InputFiles:
+    """The files to read, in a deterministic order, and what was skipped and why.
 
     Files are kept as given (even with an unknown ending: reading them yields a Reject).
     Folders are walked recursively in sorted order, skipping hidden files and folders and
     files WildTrace does not read. A path given twice is read once. A missing path raises
-    InputError.
+    InputError. Nothing that is not a regular file is ever opened (a FIFO would block the
+    scan forever): it is skipped with a Reject naming it, like a folder that cannot be read.
     """
     found: list[Path] = []
+    skipped: list[Reject] = []
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = _walk(path)
-        elif path.exists():
+            files = _walk(path, skipped)
+        elif path.exists() or path.is_symlink():
             files = [path]
         else:
             raise InputError(str(given), "no such file or directory")
         for file in files:
+            problem = _not_a_regular_file(file)
+            if problem is not None:
+                skipped.append(Reject(Origin(str(file)), problem))
+                continue
             key = os.path.realpath(file)
             if key not in seen:
                 seen.add(key)
                 found.append(file)
-    return found
+    return InputFiles(found, skipped)
 
 
-def _walk(root: Path) -> list[Path]:
+def _not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file, found without opening it; None for a regular file."""
+    if path.is_file():
+        return None
+    for test, kind in ((path.is_fifo, "a named pipe (FIFO)"), (path.is_socket, "a socket"),
+                       (path.is_block_device, "a device"), (path.is_char_device, "a device")):  # fmt: skip
+        if test():
+            return f"{kind}, not a file: skipped without reading it"
+    try:
+        os.stat(path)
+    except OSError as error:
+        if path.is_symlink():
+            return f"symbolic link that cannot be followed: {error.strerror or error}"
+        return f"cannot read file: {error.strerror or error}"
+    return "not a regular file: skipped without reading it"
+
+
+def _walk(root: Path, skipped: list[Reject]) -> list[Path]:
+    def unreadable(error: OSError) -> None:
+        where = error.filename or root
+        skipped.append(Reject(Origin(str(where)), f"cannot read folder: {error.strerror or error}"))
+
     files: list[Path] = []
-    for folder, dirnames, filenames in os.walk(root):
+    for folder, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         files.extend(
             Path(folder, name)
@@ -114,8 +156,14 @@ def read_inputs(paths: Sequence[str | Path]) -> Iterator[Result]:
 
     Missing paths raise InputError at once, before anything is read.
     """
-    files = find_input_files(paths)
-    return (result for file in files for result in read_file(file))
+    found = find_inputs(paths)
+
+    def results() -> Iterator[Result]:
+        yield from found.skipped
+        for file in found.files:
+            yield from read_file(file)
+
+    return results()
 
 
 def read_file(path: Path, options: ReadOptions | None = None) -> Iterator[Result]:

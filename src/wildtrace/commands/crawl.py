@@ -11,12 +11,8 @@ from urllib.parse import urlsplit
 
 import typer
 
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="Database URL or SQLite file [default: WILDTRACE_DB, else WILDTRACE_HOME/wildtrace.db]."
-    ),
-]
+from wildtrace.commands.common import DbOpt, console
+from wildtrace.commands.common import fail as _fail
 
 
 def crawl(
@@ -97,7 +93,6 @@ def crawl(
     """Crawl marketplaces politely; archive every exchange (WARC); analyse and store listing pages."""
     from rich.markup import escape
 
-    from wildtrace.cli import _fail, console
     from wildtrace.config import wildtrace_home
     from wildtrace.crawl.config import DEFAULT_USER_AGENT, CrawlConfig
     from wildtrace.crawl.guard import check_url, parse_networks
@@ -204,7 +199,6 @@ def demo_site(
     """Serve the fictional demo marketplace on loopback (for `wildtrace crawl --allow-private`)."""
     from importlib import resources
 
-    from wildtrace.cli import _fail, console
     from wildtrace.demo.site import DemoSite
 
     site = DemoSite(limit)

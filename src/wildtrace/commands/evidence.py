@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from wildtrace.commands.common import DbOpt, console, progress_bar
+from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
 from wildtrace.evidence.custody import CustodyLog, check_anchor, default_actor, write_anchor
 from wildtrace.evidence.export import ExportTargetError, export_bundle
@@ -29,11 +30,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-DbOpt = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file [default: WILDTRACE_DB, "
-                 "else WILDTRACE_HOME/wildtrace.db]."),
-]  # fmt: skip
 ArchivesOpt = Annotated[
     Path | None,
     typer.Option("--archives", help="Folder where the WARC files are now, if they were moved "
@@ -43,29 +39,7 @@ ArchivesOpt = Annotated[
 _SHOWN = 50
 
 
-def _console() -> Console:
-    from wildtrace.cli import console  # the CLI's stderr console (imported late: cli imports us)
-
-    return console
-
-
-def _progress() -> Progress:
-    """A progress bar over WARC files on a terminal; nothing in pipes and files."""
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("WARC files"),
-        TimeElapsedColumn(),
-        console=_console(),
-        transient=True,
-        disable=not _console().is_terminal,
-    )
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    _console().print(f"[bold red]error:[/] {escape(message)}", markup=True)
-    return typer.Exit(code)
+_progress = partial(progress_bar, "WARC files")
 
 
 AnchorOpt = Annotated[
@@ -82,7 +56,6 @@ def verify(db: DbOpt = None, archives: ArchivesOpt = None, anchor: AnchorOpt = N
 
     Every mismatch is listed (file, offset, URL, expected and found); exit 1 if there is any.
     """
-    console = _console()
     if archives is not None and not archives.is_dir():
         raise _fail(f"--archives {archives}: no such folder")
     if anchor is not None and not anchor.is_file():
@@ -146,7 +119,6 @@ def export(
     archives: ArchivesOpt = None,
 ) -> None:
     """Bundle the captures of a listing or seller: WARC records, page list, custody, summary."""
-    console = _console()
     if out.exists() and not force:
         raise _fail(f"--out {out} exists; give --force to replace it")
     if out.exists() and out.is_dir():
@@ -195,7 +167,7 @@ def anchor(
             written = write_anchor(CustodyLog(store), out, store.url)
     except WildTraceError as exc:
         raise _fail(str(exc)) from exc
-    _console().print(
+    console.print(
         f"Anchored custody entry {written['entries']:,} (head {written['custody_head']}) "
         f"in {escape(str(out))}; keep this file apart from the database."
     )

@@ -15,9 +15,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
+from wildtrace.commands.common import (
+    EXIT_REJECTED,
+    DbOpt,
+    console,
+    failure,
+    interrupted_status,
+    rejects_path,
+    scan_job,
+    sigterm_as_interrupt,
+)
+from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
 from wildtrace.link import (
     DEFAULT_MAX_ACCOUNTS,
@@ -32,15 +43,10 @@ from wildtrace.link import (
     render,
 )
 from wildtrace.model import Analysis, Listing
+from wildtrace.scanning import ScanTotals, link_store
 from wildtrace.store import judgements as stored
 from wildtrace.store import open_store
 
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="Database URL or SQLite file (default: WILDTRACE_DB, else WILDTRACE_HOME/wildtrace.db)."
-    ),
-]
 ByOpt = Annotated[
     str | None,
     typer.Option("--by", help="Who decides (default: WILDTRACE_ANALYST, else the login name)."),
@@ -50,18 +56,6 @@ judge_app = typer.Typer(
     help="Confirm or reject links between accounts (or a value), list and undo judgements.",
     no_args_is_help=True,
 )
-
-
-def _console() -> Console:
-    from wildtrace.cli import console  # the CLI's stderr console (imported late: cli imports us)
-
-    return console
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    from wildtrace.cli import _fail as fail
-
-    return fail(message, code)
 
 
 def network(
@@ -99,46 +93,40 @@ def network(
     from wildtrace.collect.photos import listing_photos  # the images are read here, not in link
 
     chosen = _format(out, fmt)
-    console = _console()
     try:
-        if inputs:
-            from wildtrace.cli import _scan
-            from wildtrace.config import threshold as resolve_threshold
+        with sigterm_as_interrupt():
+            if inputs:
+                from wildtrace.config import threshold as resolve_threshold
 
-            found: list[tuple[Listing, Analysis]] = []
-            level = resolve_threshold(None)
-            _, rejects = _scan(inputs, out=None, store=None, threshold=level, command="link",
-                               write_rows=False, on_batch=found.extend)  # fmt: skip
-            pairs = list({listing.key: (listing, analysis) for listing, analysis in found}.values())
-            photos = listing_photos(listing for listing, _ in pairs).by_listing
-            result = link_listings(pairs, max_accounts, allow or (), photos=photos)
-            graph = build_graph([listing for listing, _ in pairs], result, seed)
-        else:
-            rejects = None
-            with open_store(db) as store:
-                pairs = list(store.load_analyses())
+                found: list[tuple[Listing, Analysis]] = []
+                level = resolve_threshold(None)
+                totals, rejects = ScanTotals(), rejects_path(None, "network")
+                scan_job(inputs, store=None, threshold=level, command="link", write_rows=False,
+                         on_batch=found.extend, totals=totals, rejects=rejects, out=out)  # fmt: skip
+                pairs = list({listing.key: (listing, analysis) for listing, analysis in found}.values())
                 photos = listing_photos(listing for listing, _ in pairs).by_listing
-                judged = stored.active_judgements(store)
-                result = link_listings(pairs, max_accounts, allow or (), judged, photos)
+                result = link_listings(pairs, max_accounts, allow or (), photos=photos)
                 graph = build_graph([listing for listing, _ in pairs], result, seed)
-                store.save_network(result)
-                stored.save_network_accounts(store, graph)
-                console.print(f"Network and its analysis saved in {store.url}")
-        if out is not None:
-            try:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(render(graph, chosen))
-            except OSError as exc:
-                raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
-            console.print(f"{chosen.upper()} written to {out}")
-        _print_summary(graph, top)
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
-    if rejects is not None:
+            else:
+                totals = ScanTotals()
+                with open_store(db) as store:
+                    graph = link_store(store, max_accounts, allow or (), seed).graph
+                    console.print(f"Network and its analysis saved in {store.url}")
+            if out is not None:
+                try:
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_bytes(render(graph, chosen))
+                except OSError as exc:
+                    raise _fail(f"{out}: cannot write: {exc.strerror}") from exc
+                console.print(f"{chosen.upper()} written to {out}")
+            _print_summary(graph, top)
+    except KeyboardInterrupt as stop:
+        raise typer.Exit(interrupted_status(stop)) from None
+    except (WildTraceError, SQLAlchemyError) as exc:
+        raise failure(exc) from exc
+    if totals.rejected:
         console.print(f"Rejected records and their reasons: {rejects}")
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_REJECTED)
 
 
 def _format(out: Path | None, fmt: str | None) -> Format:
@@ -151,7 +139,6 @@ def _format(out: Path | None, fmt: str | None) -> Format:
 
 
 def _print_summary(graph: AccountGraph, top: int) -> None:
-    console = _console()
     groups: dict[str, int] = {}
     communities: set[str] = set()
     for node in graph.nodes.values():
@@ -178,7 +165,6 @@ def _judge(verdict: Verdict, accounts: list[str] | None, value: str | None, by: 
     names = accounts or []
     if (value is None) == (len(names) != 2) or (value is not None and names):
         raise _fail("give two accounts (platform:seller, or listing:ID), or --value VALUE")
-    console = _console()
     try:
         with open_store(db) as store:
             if value is None:
@@ -237,7 +223,7 @@ def list_command(db: DbOpt = None) -> None:
         note = f" - {j.note}" if j.note else ""
         typer.echo(f"#{j.id} {j.at} {j.by} {j.verdict} {' | '.join(j.subject)}{note}{undone}")
     if not records:
-        _console().print("no judgements yet")
+        console.print("no judgements yet")
 
 
 @judge_app.command("undo")
@@ -249,6 +235,4 @@ def undo(judgement_id: Annotated[int, typer.Argument(help="The judgement's numbe
             judgement = stored.undo_judgement(store, judgement_id, _analyst(by))
     except WildTraceError as exc:
         raise _fail(str(exc)) from exc
-    _console().print(
-        f"judgement #{judgement.id} undone; run `wildtrace link` or `wildtrace network` to apply"
-    )
+    console.print(f"judgement #{judgement.id} undone; run `wildtrace link` or `wildtrace network` to apply")

@@ -13,15 +13,17 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal, cast
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from wildtrace.collect.tabular import check_encoding
+from wildtrace.commands.common import SHOWN_REJECTS as _SHOWN_REJECTS
+from wildtrace.commands.common import DbOpt, console, progress_bar
+from wildtrace.commands.common import fail as _fail
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
 from wildtrace.ops.dates import DateOrder
@@ -34,36 +36,7 @@ app = typer.Typer(
     help="Operations and seizures: import seizure sheets, report what an operation achieved.",
     no_args_is_help=True,
 )
-#: Markup off: file names and reasons come from the user's data.
-console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
-
-_SHOWN_REJECTS = 20
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="Database URL or SQLite file [default: WILDTRACE_DB, else WILDTRACE_HOME/wildtrace.db]."
-    ),
-]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
-    return typer.Exit(code)
-
-
-def _progress() -> Progress:
-    """A progress bar on a terminal; nothing in pipes and files."""
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("seizure lines"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+_progress = partial(progress_bar, "seizure lines")
 
 
 def _rejects_path(file: Path, given: Path | None) -> Path:

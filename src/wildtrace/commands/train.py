@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from wildtrace.commands.common import console
+from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
 
 
@@ -34,7 +36,6 @@ def train(
 
     Use it by pointing WILDTRACE_DETECTOR_MODEL at the file (or, to change the model the
     package ships, write it to src/wildtrace/detect/data/detector.npz)."""
-    from wildtrace.cli import _fail, console
     from wildtrace.collect.labels import demo_examples, label_file_examples
     from wildtrace.detect import corpus_examples, train
 

@@ -7,8 +7,12 @@ started when a second batch arrives, so small inputs pay no start-up cost.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,9 +29,38 @@ def default_workers() -> int:
     return max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the scan cleanly (no worker tracebacks)."""
+#: prctl(2) option: the signal a process gets when its parent dies (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which stops the scan cleanly (no
+    worker tracebacks), and die with it: a parent killed outright (SIGKILL, out of memory)
+    must not leave its workers running, each holding the analyzer's memory."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if not _die_with_parent_linux():
+        threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _die_with_parent_linux() -> bool:
+    """Ask the kernel to SIGKILL this process when its parent dies; False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    """Elsewhere: end the worker within a second of its parent's death."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def analyze_batches(
@@ -46,7 +79,7 @@ def analyze_batches(
         for batch in iterator:
             yield batch, analyze_batch(batch, threshold)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         pending: deque[tuple[list[Listing], Future[list[Analysis]]]] = deque()
         try:
             for batch in (first, second):
