@@ -37,9 +37,14 @@ from wildtrace.errors import InputError
 from wildtrace.evidence.payload import sha256_hex
 from wildtrace.evidence.warc_read import read_warc
 from wildtrace.model import Listing, Origin, Page, Reject
-from wildtrace.parse.charset import CharsetError
-from wildtrace.parse.html import has_text, parse_listing_html
-from wildtrace.parse.record import SCALAR_FIELDS, EmptyRecordError, listing_from_record
+from wildtrace.parse import (
+    SCALAR_FIELDS,
+    CharsetError,
+    EmptyRecordError,
+    has_text,
+    listing_from_record,
+    parse_listing_html,
+)
 
 #: What a reader yields; ``Page`` only from WARC files (a page that is not a listing).
 Result = Listing | Reject | Page

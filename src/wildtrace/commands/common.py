@@ -73,7 +73,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def failure(error: WildTraceError | SQLAlchemyError) -> typer.Exit:
+def failure(error: WildTraceError | SQLAlchemyError | OSError) -> typer.Exit:
     """The exit for an error that stopped a command: a database failure is not the user's
     usage error (exit 4, with the database's own words); anything else typed is (exit 2)."""
     if isinstance(error, StoreError | SQLAlchemyError):

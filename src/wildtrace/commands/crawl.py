@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from wildtrace.commands.common import DbOpt, console
+from wildtrace.commands.common import DbOpt, console, failure
 from wildtrace.commands.common import fail as _fail
 
 
@@ -102,7 +102,7 @@ def crawl(
     try:
         site = load_profile(profile) if profile is not None else None
     except ProfileError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     start = list(urls or [])
     for url in start:
         parts = urlsplit(url)
@@ -125,7 +125,7 @@ def crawl(
 
         prepare()  # a bad detector model or checklist stops the crawl before its first request
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     first_host = urlsplit(every[0]).hostname or "crawl"
     folder = out_dir or wildtrace_home() / "crawls" / first_host
     config = CrawlConfig(
@@ -162,7 +162,7 @@ def crawl(
         )
         raise typer.Exit(130) from None
     except (WildTraceError, OSError) as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     totals = result.totals
     console.print(
         f"[bold]{totals.fetched:,}[/] responses archived, "

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from wildtrace.commands.common import DbOpt, console, progress_bar
+from wildtrace.commands.common import DbOpt, console, failure, progress_bar
 from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
 from wildtrace.evidence.custody import CustodyLog, check_anchor, default_actor, write_anchor
@@ -105,7 +105,7 @@ def verify(db: DbOpt = None, archives: ArchivesOpt = None, anchor: AnchorOpt = N
             )
             console.print(f"This check was logged as custody entry {entry.seq}, hash {entry.hash}")
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     if not report.ok:
         raise typer.Exit(1)
 
@@ -127,11 +127,11 @@ def export(
         with open_store(db) as store:
             result = export_bundle(store, target, out, force=force, archives=archives)
     except ExportTargetError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     except OSError as exc:
         raise _fail(f"{out}: cannot write the bundle: {exc.strerror or exc}") from exc
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     for problem in result.unverified:
         console.print(f"[red]MISMATCH[/] archived record differs from the stored SHA-256: {escape(problem)}",
                       markup=True)  # fmt: skip
@@ -166,7 +166,7 @@ def anchor(
         with open_store(db) as store:
             written = write_anchor(CustodyLog(store), out, store.url)
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     console.print(
         f"Anchored custody entry {written['entries']:,} (head {written['custody_head']}) "
         f"in {escape(str(out))}; keep this file apart from the database."
@@ -187,4 +187,4 @@ def custody_log(
             for entry in CustodyLog(store).entries(subject):
                 sys.stdout.write(json.dumps(entry.as_dict(), ensure_ascii=False, sort_keys=True) + "\n")
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc

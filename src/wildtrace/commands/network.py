@@ -177,7 +177,7 @@ def _judge(verdict: Verdict, accounts: list[str] | None, value: str | None, by: 
                 None if value is not None else names[1], _analyst(by), note,
             )  # fmt: skip
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     subject = " and ".join(judgement.subject)
     console.print(
         f"judgement #{judgement.id}: {judgement.by} {verdict}s {subject}; it applies from the next "
@@ -216,7 +216,7 @@ def list_command(db: DbOpt = None) -> None:
         with open_store(db) as store:
             records = stored.list_judgements(store)
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     for record in records:
         j = record.judgement
         undone = f" [undone by {record.undone_by} on {record.undone_at:%Y-%m-%d}]" if record.undone_at else ""
@@ -234,5 +234,5 @@ def undo(judgement_id: Annotated[int, typer.Argument(help="The judgement's numbe
         with open_store(db) as store:
             judgement = stored.undo_judgement(store, judgement_id, _analyst(by))
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     console.print(f"judgement #{judgement.id} undone; run `wildtrace link` or `wildtrace network` to apply")

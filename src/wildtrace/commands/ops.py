@@ -22,7 +22,7 @@ from rich.markup import escape
 
 from wildtrace.collect.tabular import check_encoding
 from wildtrace.commands.common import SHOWN_REJECTS as _SHOWN_REJECTS
-from wildtrace.commands.common import DbOpt, console, progress_bar
+from wildtrace.commands.common import DbOpt, console, failure, progress_bar
 from wildtrace.commands.common import fail as _fail
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
@@ -117,7 +117,7 @@ def import_seizures(
         raise typer.Exit(130) from None
     except WildTraceError as exc:
         _save_rejects(file, rejects, result)
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     if result.cleaned:
         rows = ", ".join(map(str, result.cleaned[:5])) + (" ..." if len(result.cleaned) > 5 else "")
         console.print(f"[yellow]warning[/] {escape(str(file))}: NUL characters removed from "
@@ -179,7 +179,7 @@ def report(
             data = build_report(store, name)
             known = operation_names(store) if data is None else []
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc
     if data is None:
         shown = ", ".join(repr(n) for n in known) or "none yet (wildtrace ops import FILE --operation NAME)"
         raise _fail(f"no operation {name!r} in the store; operations: {shown}")
@@ -208,4 +208,4 @@ def list_operations(db: DbOpt = None) -> None:
             for name in operation_names(store):
                 typer.echo(name)
     except WildTraceError as exc:
-        raise _fail(str(exc)) from exc
+        raise failure(exc) from exc

@@ -31,10 +31,12 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 
+from wildtrace.errors import WildTraceError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class PrivateAddressRefused(IgnoreRequest):
+class PrivateAddressRefused(IgnoreRequest, WildTraceError):
     """A request to an address the guard does not allow."""
 
 

@@ -268,7 +268,7 @@ def _no_robots_traceback(record: logging.LogRecord) -> bool:
     return not str(record.msg).startswith("Error downloading")
 
 
-class RobotsUnreachable(IgnoreRequest):
+class RobotsUnreachable(IgnoreRequest, WildTraceError):
     """A request not sent because its host's robots.txt could not be read."""
 
 

@@ -20,8 +20,7 @@ from wildtrace.crawl.middlewares import session_of
 from wildtrace.crawl.session import CrawlSession
 from wildtrace.evidence.archive import ArchivedCapture, warc_date
 from wildtrace.model import Capture, Listing, ListingKey
-from wildtrace.parse import url_id
-from wildtrace.parse.record import platform_from_url
+from wildtrace.parse import platform_from_url, url_id
 from wildtrace.pipeline import analyze
 
 

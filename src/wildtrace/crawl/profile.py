@@ -293,7 +293,7 @@ def _template(source: str, key: str, value: Any) -> str:
 
 
 def _lexicon_keywords(source: str, choice: Any) -> tuple[str, ...]:
-    from wildtrace.detect.lexicon import default_lexicon
+    from wildtrace.detect import default_lexicon
 
     if not isinstance(choice, dict):
         raise ProfileError(source, "search.lexicon", "must be a mapping (commodity, language)")

@@ -39,9 +39,16 @@ from wildtrace.crawl.profile import DEFAULT_REMOVED_MARKERS, SiteProfile
 from wildtrace.crawl.session import CrawlSession
 from wildtrace.evidence.payload import is_html, media_type
 from wildtrace.model import Listing
-from wildtrace.parse import CharsetError, PageKind, decode_html, page_kind, parse_listing_html, url_id
-from wildtrace.parse.charset import charset_from_content_type
-from wildtrace.parse.html import has_text
+from wildtrace.parse import (
+    CharsetError,
+    PageKind,
+    charset_from_content_type,
+    decode_html,
+    has_text,
+    page_kind,
+    parse_listing_html,
+    url_id,
+)
 
 #: Links to these are never pages (images, archives, documents, media).
 _SKIPPED_EXTENSIONS = re.compile(

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from wildtrace.errors import WildTraceError
 from wildtrace.ops.units import fold
 
 DateOrder = Literal["auto", "dmy", "mdy"]
@@ -61,7 +62,7 @@ _CHINESE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 _VIETNAMESE = re.compile(r"^(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})\s+(?:nam\s+)?(\d{4})$")
 
 
-class DateError(ValueError):
+class DateError(WildTraceError, ValueError):
     """A date cell that cannot be read; the message is the reject reason."""
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from wildtrace.collect.tabular import ReadOptions, Row, guard_formula, is_excel, read_table
 from wildtrace.collect.tabular import parse_mapping as parse_column_mapping
-from wildtrace.errors import InputError
+from wildtrace.errors import InputError, WildTraceError
 from wildtrace.ops.commodities import (
     OTHER,
     commodity_from_name,
@@ -59,7 +59,7 @@ GIVEN_TRADE_TERM = "trade_term (as given)"
 GIVEN = ((GIVEN_TRANSPORT, "transport_mode"), (GIVEN_TRADE_TERM, "trade_term"))
 
 
-class RowError(ValueError):
+class RowError(WildTraceError, ValueError):
     """A row that cannot be imported; the message is the reject reason."""
 
 

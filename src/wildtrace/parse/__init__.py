@@ -6,17 +6,20 @@ from wildtrace.parse.language import detect_language
 from wildtrace.parse.page import PageKind, page_kind
 from wildtrace.parse.record import (
     CLEANED_KEY,
+    SCALAR_FIELDS,
     EmptyRecordError,
     clean_text,
     clean_value,
     content_id,
     listing_from_record,
+    platform_from_url,
     unstorable_count,
     url_id,
 )
 
 __all__ = [
     "CLEANED_KEY",
+    "SCALAR_FIELDS",
     "CharsetError",
     "EmptyRecordError",
     "PageKind",
@@ -30,6 +33,7 @@ __all__ = [
     "listing_from_record",
     "page_kind",
     "parse_listing_html",
+    "platform_from_url",
     "unstorable_count",
     "url_id",
 ]

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select, update
 
 from wildtrace.errors import WildTraceError
-from wildtrace.link.judgements import VERDICTS, Judgement, Verdict
+from wildtrace.link import VERDICTS, Judgement, Verdict
 from wildtrace.store.repository import Store, listing_row_ids
 from wildtrace.store.tables import AccountRow, PlatformRow
 from wildtrace.store.tables_judgements import JudgementRow, NetworkAccountRow
 
 if TYPE_CHECKING:
-    from wildtrace.link.graph import AccountGraph
+    from wildtrace.link import AccountGraph
 
 
 @dataclass(frozen=True, slots=True)
