@@ -7,6 +7,10 @@ What is read: each entry of ``Listing.images`` that can be read WITHOUT the netw
  - an http(s) URL captured in the same WARC file as the listing (a ``response`` record whose
    WARC-Target-URI is that URL), e.g. when the crawler archived the images with the page.
 Anything else (an image only on the web) is skipped and counted: linking never fetches.
+
+WARC files are read through ``evidence.warc_read`` (the one WARC reader): bounded in memory,
+and a damaged or hostile record costs that record only; the images after it are still found.
+An image whose bytes do not match its own WARC digest is skipped like a missing one.
 """
 
 from __future__ import annotations
@@ -16,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
+from wildtrace.evidence.payload import digest_problem, record_payload
+from wildtrace.evidence.warc_read import parse_record, read_record_at, split_records
 from wildtrace.link import MAX_IMAGE_BYTES, hash_bytes
 from wildtrace.model import Listing
 
@@ -47,27 +50,39 @@ class _WarcImages:
             return None
         try:
             with open(warc_file, "rb") as stream:
-                stream.seek(offset)
-                for record in ArchiveIterator(stream):
-                    body: bytes = record.content_stream().read(MAX_IMAGE_BYTES + 1)
-                    return body
-        except (OSError, ArchiveLoadFailed):
+                raw = read_record_at(stream, offset)
+        except OSError:
             return None
-        return None
+        if raw.damage is not None or raw.target_uri != url:  # (a gzip member of several records)
+            return None
+        try:
+            record = parse_record(raw)
+            payload = record_payload(record, MAX_IMAGE_BYTES)
+        except Exception:  # warcio raises many kinds on malformed records
+            return None
+        if payload.unusable or digest_problem(record, payload):
+            return None
+        return payload.body
 
     @staticmethod
     def _build(warc_file: str) -> dict[str, int]:
+        """URL -> offset of every image response, read past damaged records (first one wins)."""
         index: dict[str, int] = {}
         try:
             with open(warc_file, "rb") as stream:
-                records = ArchiveIterator(stream)
-                for record in records:
-                    uri = record.rec_headers.get_header("WARC-Target-URI")
-                    kind = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
-                    if record.rec_type == "response" and uri and kind.startswith("image/"):
-                        index.setdefault(uri, records.get_record_offset())
-        except (OSError, ArchiveLoadFailed):
-            return {}
+                for raw in split_records(stream):
+                    uri = raw.target_uri
+                    if raw.damage is not None or raw.rec_type != "response" or not uri or uri in index:
+                        continue
+                    try:
+                        headers = parse_record(raw).http_headers
+                    except Exception:  # warcio raises many kinds on malformed records
+                        continue
+                    kind = headers.get_header("Content-Type", "") if headers is not None else ""
+                    if kind.startswith("image/"):
+                        index[uri] = raw.offset
+        except OSError:
+            return index
         return index
 
 
