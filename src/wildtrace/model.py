@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 #: Fields of a listing that detection and extraction read, in a fixed order.
@@ -37,6 +38,27 @@ class Capture:
     http_status: int | None = None
     warc_file: str | None = None
     warc_offset: int | None = None
+
+
+def capture_time(value: str | None) -> datetime | None:
+    """A capture's ``captured_at`` as an aware datetime (UTC when it names no zone), or
+    None when it is missing or not ISO 8601; captures are ordered by it, not by reading
+    (the store and the file path of ``link`` / ``network`` alike)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def captured_before(capture: Capture | None, than: Capture | None) -> bool:
+    """True when ``capture`` was taken before ``than``: both have a capture time and it is
+    earlier. Otherwise (no time on either, or the same time) the one read later counts."""
+    when = capture_time(capture.captured_at) if capture is not None else None
+    other = capture_time(than.captured_at) if than is not None else None
+    return when is not None and other is not None and when < other
 
 
 class ListingKey(NamedTuple):

@@ -28,7 +28,7 @@ from wildtrace.collect.photos import listing_photos
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, DEFAULT_SEED, AccountGraph, build_graph, link_listings
-from wildtrace.model import Analysis, Listing, ListingKey, Network, Origin, Page, Reject
+from wildtrace.model import Analysis, Listing, ListingKey, Network, Origin, Page, Reject, captured_before
 from wildtrace.output import listing_record, reject_row, scan_row
 from wildtrace.parse import CLEANED_KEY as REMOVED_CHARACTERS
 from wildtrace.pipeline import prepare
@@ -487,6 +487,18 @@ def _running(pid: int, start: object) -> bool:
     except PermissionError:
         pass  # another user's process: it exists
     return start is None or _process_start(pid) in (None, start)
+
+
+def latest_captures(pairs: Sequence[tuple[Listing, Analysis]]) -> list[tuple[Listing, Analysis]]:
+    """One pair per listing (``Listing.key``): the one of its latest capture by
+    ``captured_at``, as the store keeps it (``link`` / ``network`` on input files), in the
+    order listings were first read. Captures without a time keep reading order (the last read)."""
+    latest: dict[ListingKey, tuple[Listing, Analysis]] = {}
+    for listing, analysis in pairs:
+        kept = latest.get(listing.key)
+        if kept is None or not captured_before(listing.capture, kept[0].capture):
+            latest[listing.key] = (listing, analysis)
+    return list(latest.values())
 
 
 # -- linking the store -------------------------------------------------------------------------

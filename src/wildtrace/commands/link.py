@@ -29,7 +29,7 @@ from wildtrace.errors import WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
 from wildtrace.model import Analysis, Listing, Network
 from wildtrace.output import link_rows
-from wildtrace.scanning import ScanTotals, link_store, open_out
+from wildtrace.scanning import ScanTotals, latest_captures, link_store, open_out
 from wildtrace.store import open_store
 
 
@@ -69,7 +69,7 @@ def link(
                 )  # fmt: skip
                 rejects = rejects if totals.rejected else None
                 # several captures of one page are one listing: its latest capture counts
-                pairs = list({listing.key: (listing, analysis) for listing, analysis in pairs}.values())
+                pairs = latest_captures(pairs)
                 photos = listing_photos(listing for listing, _ in pairs).by_listing
                 network = link_listings(pairs, max_accounts, allow or (), photos=photos)
             else:

@@ -43,7 +43,7 @@ from wildtrace.link import (
     render,
 )
 from wildtrace.model import Analysis, Listing
-from wildtrace.scanning import ScanTotals, link_store
+from wildtrace.scanning import ScanTotals, latest_captures, link_store
 from wildtrace.store import judgements as stored
 from wildtrace.store import open_store
 
@@ -103,7 +103,7 @@ def network(
                 totals, rejects = ScanTotals(), rejects_path(None, "network")
                 scan_job(inputs, store=None, threshold=level, command="link", write_rows=False,
                          on_batch=found.extend, totals=totals, rejects=rejects, out=out)  # fmt: skip
-                pairs = list({listing.key: (listing, analysis) for listing, analysis in found}.values())
+                pairs = latest_captures(found)  # several captures of one page: its latest counts
                 photos = listing_photos(listing for listing, _ in pairs).by_listing
                 result = link_listings(pairs, max_accounts, allow or (), photos=photos)
                 graph = build_graph([listing for listing, _ in pairs], result, seed)

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.errors import AmbiguousListingError, StoreError
-from wildtrace.model import Analysis, Capture, Listing, ListingKey, Network, Reject
+from wildtrace.model import Analysis, Capture, Listing, ListingKey, Network, Reject, capture_time
 from wildtrace.parse import clean_text
 from wildtrace.store import rows
 from wildtrace.store.clean import json_dumps
@@ -148,18 +148,6 @@ class _Kept:
     shas: set[str]
     latest_sha: str | None
     latest_at: datetime | None
-
-
-def capture_time(value: str | None) -> datetime | None:
-    """A capture's ``captured_at`` as an aware datetime (UTC when it names no zone), or
-    None when it is missing or not ISO 8601; captures are ordered by it, not by reading."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _capture_order(captured_at: str | None, row_id: int) -> tuple[bool, datetime, int]:
