@@ -133,3 +133,24 @@ def test_a_header_bomb_and_a_damaged_member_before_the_photo_in_bounded_memory(t
     assert found == str(hash_bytes(photo)), done.stdout
     assert int(peak) < 150, f"peak memory {peak} MB"
     assert float(took) < 20, f"{float(took):.1f} s"
+
+
+def test_an_image_altered_after_capture_is_not_hashed(tmp_path: Path) -> None:
+    """Evidence first: an image whose bytes no longer match its own WARC digests is skipped,
+    never linked on; the intact image beside it is hashed."""
+    altered, intact = _jpeg(8), _jpeg(9)
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    for url, body in ((DAMAGED, altered), (AFTER, intact)):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
+        )
+    data = bytearray(buffer.getvalue())
+    at = bytes(data).index(altered) + len(altered) // 2
+    data[at] ^= 0x01  # same length, one bit changed inside the first image
+    warc = tmp_path / "altered.warc"
+    warc.write_bytes(bytes(data))
+    hashes = listing_photos([_listing(warc, DAMAGED, AFTER)])
+    assert hashes.by_listing == {"market:1": [(AFTER, hash_bytes(intact))]}
+    assert hashes.skipped == 1
