@@ -273,3 +273,31 @@ def test_export_of_a_damaged_record_names_it_and_still_writes_the_bundle(tmp_pat
     assert result.exit_code == 1, result.output  # the user must act, nothing crashed
     assert "MISMATCH" in result.output and "damaged gzip member" in " ".join(result.output.split())
     assert zipfile.is_zipfile(out)
+
+
+def test_a_forged_imported_warc_scanned_again_is_still_caught_by_its_first_import_entry(
+    tmp_path: Path, db_url: str
+) -> None:
+    path = tmp_path / "foreign.warc.gz"
+    offsets = foreign_warc(path, 3)
+    assert runner.invoke(cli.app, ["scan", str(path), "--db", db_url, "--workers", "1"]).exit_code == 0
+    original = hashlib.sha256(path.read_bytes()).hexdigest()
+    forge(path, offsets[1], offsets[2] - offsets[1], b"3.500.000", b"9.900.000")
+    forged = hashlib.sha256(path.read_bytes()).hexdigest()
+    # the forger scans the forged file again: a new, legitimate import entry logs the forged hash
+    assert runner.invoke(cli.app, ["scan", str(path), "--db", db_url, "--workers", "1"]).exit_code == 0
+    result = runner.invoke(cli.app, ["evidence", "verify", "--db", db_url])
+    assert result.exit_code == 1, result.output
+    flat = " ".join(result.output.split())
+    assert "file SHA-256 against custody entry 1 (import)" in flat
+    assert "file changed between imports: custody entry 1 at" in flat
+    assert original in flat and forged in flat
+
+
+def test_an_imported_file_scanned_twice_unchanged_verifies(tmp_path: Path, db_url: str) -> None:
+    path = tmp_path / "foreign.warc.gz"
+    foreign_warc(path, 2)
+    for _ in range(2):
+        assert runner.invoke(cli.app, ["scan", str(path), "--db", db_url, "--workers", "1"]).exit_code == 0
+    result = runner.invoke(cli.app, ["evidence", "verify", "--db", db_url])
+    assert result.exit_code == 0, result.output
