@@ -301,3 +301,31 @@ def test_an_imported_file_scanned_twice_unchanged_verifies(tmp_path: Path, db_ur
         assert runner.invoke(cli.app, ["scan", str(path), "--db", db_url, "--workers", "1"]).exit_code == 0
     result = runner.invoke(cli.app, ["evidence", "verify", "--db", db_url])
     assert result.exit_code == 0, result.output
+
+
+def test_export_sets_the_bundle_mode_without_touching_the_process_umask(
+    tmp_path: Path, db_url: str, monkeypatch: Any
+) -> None:
+    """Reading the umask by setting it is process-wide: a thread creating a file meanwhile (a web
+    app exporting) would get the wrong mode. The bundle still follows the umask."""
+    folder = tmp_path / "warcs"
+    captures = crawl(folder, db_url, 1)
+    out = tmp_path / "bundle.zip"
+    previous = os.umask(0o027)
+    calls: list[int] = []
+    real_umask = os.umask
+
+    def spy(mask: int) -> int:
+        calls.append(mask)
+        return real_umask(mask)
+
+    try:
+        monkeypatch.setattr(os, "umask", spy)
+        with open_store(db_url) as store:
+            export_bundle(store, captures[0].url, out)
+    finally:
+        monkeypatch.undo()
+        os.umask(previous)
+    assert calls == []  # the process umask was never changed, not even for a moment
+    assert out.stat().st_mode & 0o777 == 0o640  # 0o644 under umask 027
+    assert zipfile.is_zipfile(out)

@@ -156,11 +156,17 @@ def _warcinfo(subject: str, gzipped: bool, name: str) -> bytes:
     return buffer.getvalue()
 
 
-def _umask() -> int:
-    """The process umask (read by setting it, then put back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _umask() -> int | None:
+    """The process umask, read without changing it (``os.umask`` can only read by setting, which
+    races with other threads creating files), or None where the system does not show it."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:
@@ -320,9 +326,10 @@ def export_bundle(
                 os.fdopen(descriptor, "wb") as raw,
                 zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
             ):
+                mask = _umask()  # mkstemp makes 0600; the bundle is readable as any new file would be
+                os.fchmod(raw.fileno(), 0o644 & ~(0o022 if mask is None else mask))
                 for name in [*files, "datapackage.json", "manifest-sha256.txt"]:
                     bundle.write(root / name, name)
-            os.chmod(partial, 0o644 & ~_umask())
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)
