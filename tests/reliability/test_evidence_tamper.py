@@ -329,3 +329,22 @@ def test_export_sets_the_bundle_mode_without_touching_the_process_umask(
     assert calls == []  # the process umask was never changed, not even for a moment
     assert out.stat().st_mode & 0o777 == 0o640  # 0o644 under umask 027
     assert zipfile.is_zipfile(out)
+
+
+def test_a_damaged_record_raises_the_typed_error_from_errors_py_with_its_place(tmp_path: Path) -> None:
+    from wildtrace import errors
+    from wildtrace.evidence import export
+
+    path = tmp_path / "foreign.warc.gz"
+    offsets = foreign_warc(path, 2)
+    data = bytearray(path.read_bytes())
+    data[(offsets[0] + offsets[1]) // 2] ^= 0x55
+    path.write_bytes(bytes(data))
+    try:
+        export._read_record_bytes(path, offsets[0])
+    except errors.RecordUnreadableError as error:  # one class, defined once, in errors.py
+        assert (error.path, error.offset) == (str(path), offsets[0])
+        assert "damaged gzip member" in error.reason and str(error).startswith(f"{path} @ {offsets[0]}: ")
+    else:
+        raise AssertionError("a damaged record was read")
+    assert export.RecordUnreadableError is errors.RecordUnreadableError

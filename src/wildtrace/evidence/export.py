@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace import __version__
-from wildtrace.errors import StoreError, WildTraceError
+from wildtrace.errors import RecordUnreadableError, StoreError, WildTraceError
 from wildtrace.evidence.archive import Sha256WarcWriter, resolve_warc_path
 from wildtrace.evidence.custody import CustodyLog, default_actor
 from wildtrace.evidence.payload import record_payload
@@ -52,10 +52,6 @@ CSP = (
     f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'none'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-
-
-class RecordUnreadableError(WildTraceError):
-    """A capture's WARC record is damaged or too large to copy."""
 
 
 class ExportTargetError(WildTraceError):
@@ -135,7 +131,7 @@ def _read_record_bytes(path: Path, offset: int) -> tuple[bytes, bool, str | None
         raw = read_record_at(stream, offset)
         if raw.damage is not None or raw.end <= offset:
             why = raw.why or "not one whole record (a gzip member holding several?)"
-            raise RecordUnreadableError(f"{path} @ {offset}: {why}")
+            raise RecordUnreadableError(str(path), offset, why)
         stream.seek(offset)
         data = stream.read(raw.end - offset)
     record = parse_record(raw)
