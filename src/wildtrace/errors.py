@@ -71,3 +71,13 @@ class ModelFileError(ConfigError):
 class TrainingError(WildTraceError):
     """The examples given to ``wildtrace train`` cannot make a model (e.g. no positive or
     no negative example with lexicon evidence): the user gives other labels or sources."""
+
+
+class RecordUnreadableError(WildTraceError):
+    """A WARC record is damaged or too large to copy (an evidence export names it and goes on)."""
+
+    def __init__(self, path: str, offset: int, reason: str) -> None:
+        self.path = path
+        self.offset = offset
+        self.reason = reason
+        super().__init__(f"{path} @ {offset}: {reason}")

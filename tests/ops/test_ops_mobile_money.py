@@ -132,3 +132,29 @@ def test_a_long_text_costs_linear_time() -> None:
     started = time.process_time()
     assert mobile_money_services(text + " M-Pesa", KE) == ["M-Pesa"]
     assert time.process_time() - started < 1.0
+
+
+def test_a_service_named_only_in_the_title_makes_the_lead(tmp_path: Path, db_url: str) -> None:
+    listing = Listing(
+        id="T1",
+        platform="shop-demo",
+        seller="sT1",
+        url="https://s.example/T1",
+        title="Ivory bangle, M-Pesa only",
+        text=f"Raw ivory 3 kg. Call {KE}",
+    )
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "reference,date,country,commodity,quantity,unit,listings\n"
+        "S1,2025-03-01,KE,ivory,1,kg,https://s.example/T1\n",
+        encoding="utf-8",
+    )
+    with open_store(db_url) as store:
+        store.save_batch([(listing, analyze(listing))])
+        save_rows(store, "OP", read_seizures(path, today=date(2026, 1, 1)).rows)
+        report = build_report(store, "OP")
+    assert report is not None
+    leads = [
+        (lead["value"], lead["services"]) for lead in report["financial_leads"] if lead["type"] == "phone"
+    ]
+    assert leads == [(KE, ["M-Pesa"])]

@@ -273,3 +273,78 @@ def test_export_of_a_damaged_record_names_it_and_still_writes_the_bundle(tmp_pat
     assert result.exit_code == 1, result.output  # the user must act, nothing crashed
     assert "MISMATCH" in result.output and "damaged gzip member" in " ".join(result.output.split())
     assert zipfile.is_zipfile(out)
+
+
+def test_a_forged_imported_warc_scanned_again_is_still_caught_by_its_first_import_entry(
+    tmp_path: Path, db_url: str
+) -> None:
+    path = tmp_path / "foreign.warc.gz"
+    offsets = foreign_warc(path, 3)
+    assert runner.invoke(cli.app, ["scan", str(path), "--db", db_url, "--workers", "1"]).exit_code == 0
+    original = hashlib.sha256(path.read_bytes()).hexdigest()
+    forge(path, offsets[1], offsets[2] - offsets[1], b"3.500.000", b"9.900.000")
+    forged = hashlib.sha256(path.read_bytes()).hexdigest()
+    # the forger scans the forged file again: a new, legitimate import entry logs the forged hash
+    assert runner.invoke(cli.app, ["scan", str(path), "--db", db_url, "--workers", "1"]).exit_code == 0
+    result = runner.invoke(cli.app, ["evidence", "verify", "--db", db_url])
+    assert result.exit_code == 1, result.output
+    flat = " ".join(result.output.split())
+    assert "file SHA-256 against custody entry 1 (import)" in flat
+    assert "file changed between imports: custody entry 1 at" in flat
+    assert original in flat and forged in flat
+
+
+def test_an_imported_file_scanned_twice_unchanged_verifies(tmp_path: Path, db_url: str) -> None:
+    path = tmp_path / "foreign.warc.gz"
+    foreign_warc(path, 2)
+    for _ in range(2):
+        assert runner.invoke(cli.app, ["scan", str(path), "--db", db_url, "--workers", "1"]).exit_code == 0
+    result = runner.invoke(cli.app, ["evidence", "verify", "--db", db_url])
+    assert result.exit_code == 0, result.output
+
+
+def test_export_sets_the_bundle_mode_without_touching_the_process_umask(
+    tmp_path: Path, db_url: str, monkeypatch: Any
+) -> None:
+    """Reading the umask by setting it is process-wide: a thread creating a file meanwhile (a web
+    app exporting) would get the wrong mode. The bundle still follows the umask."""
+    folder = tmp_path / "warcs"
+    captures = crawl(folder, db_url, 1)
+    out = tmp_path / "bundle.zip"
+    previous = os.umask(0o027)
+    calls: list[int] = []
+    real_umask = os.umask
+
+    def spy(mask: int) -> int:
+        calls.append(mask)
+        return real_umask(mask)
+
+    try:
+        monkeypatch.setattr(os, "umask", spy)
+        with open_store(db_url) as store:
+            export_bundle(store, captures[0].url, out)
+    finally:
+        monkeypatch.undo()
+        os.umask(previous)
+    assert calls == []  # the process umask was never changed, not even for a moment
+    assert out.stat().st_mode & 0o777 == 0o640  # 0o644 under umask 027
+    assert zipfile.is_zipfile(out)
+
+
+def test_a_damaged_record_raises_the_typed_error_from_errors_py_with_its_place(tmp_path: Path) -> None:
+    from wildtrace import errors
+    from wildtrace.evidence import export
+
+    path = tmp_path / "foreign.warc.gz"
+    offsets = foreign_warc(path, 2)
+    data = bytearray(path.read_bytes())
+    data[(offsets[0] + offsets[1]) // 2] ^= 0x55
+    path.write_bytes(bytes(data))
+    try:
+        export._read_record_bytes(path, offsets[0])
+    except errors.RecordUnreadableError as error:  # one class, defined once, in errors.py
+        assert (error.path, error.offset) == (str(path), offsets[0])
+        assert "damaged gzip member" in error.reason and str(error).startswith(f"{path} @ {offsets[0]}: ")
+    else:
+        raise AssertionError("a damaged record was read")
+    assert export.RecordUnreadableError is errors.RecordUnreadableError

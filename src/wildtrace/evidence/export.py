@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace import __version__
-from wildtrace.errors import StoreError, WildTraceError
+from wildtrace.errors import RecordUnreadableError, StoreError, WildTraceError
 from wildtrace.evidence.archive import Sha256WarcWriter, resolve_warc_path
 from wildtrace.evidence.custody import CustodyLog, default_actor
 from wildtrace.evidence.payload import record_payload
@@ -52,10 +52,6 @@ CSP = (
     f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'none'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-
-
-class RecordUnreadableError(WildTraceError):
-    """A capture's WARC record is damaged or too large to copy."""
 
 
 class ExportTargetError(WildTraceError):
@@ -135,7 +131,7 @@ def _read_record_bytes(path: Path, offset: int) -> tuple[bytes, bool, str | None
         raw = read_record_at(stream, offset)
         if raw.damage is not None or raw.end <= offset:
             why = raw.why or "not one whole record (a gzip member holding several?)"
-            raise RecordUnreadableError(f"{path} @ {offset}: {why}")
+            raise RecordUnreadableError(str(path), offset, why)
         stream.seek(offset)
         data = stream.read(raw.end - offset)
     record = parse_record(raw)
@@ -156,11 +152,17 @@ def _warcinfo(subject: str, gzipped: bool, name: str) -> bytes:
     return buffer.getvalue()
 
 
-def _umask() -> int:
-    """The process umask (read by setting it, then put back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _umask() -> int | None:
+    """The process umask, read without changing it (``os.umask`` can only read by setting, which
+    races with other threads creating files), or None where the system does not show it."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:
@@ -320,9 +322,10 @@ def export_bundle(
                 os.fdopen(descriptor, "wb") as raw,
                 zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
             ):
+                mask = _umask()  # mkstemp makes 0600; the bundle is readable as any new file would be
+                os.fchmod(raw.fileno(), 0o644 & ~(0o022 if mask is None else mask))
                 for name in [*files, "datapackage.json", "manifest-sha256.txt"]:
                     bundle.write(root / name, name)
-            os.chmod(partial, 0o644 & ~_umask())
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)

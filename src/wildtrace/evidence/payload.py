@@ -251,6 +251,10 @@ def digest_problem(record: Any, payload: Payload | None) -> str:
     The payload digest is accepted over the stored body or the de-chunked one: tools differ
     on which the WARC standard means.
     """
+    # Recognised by their text, not by type, because warcio offers no typed form: its
+    # DigestChecker (made inside ArcWarcRecordLoader.parse_record_stream, no hook to replace it)
+    # only appends message strings ("block digest failed: ...", "payload digest failed ...");
+    # check_digests="raise" would only wrap the same text in a bare ArchiveLoadFailed.
     checker = getattr(record, "digest_checker", None)
     problems = [str(p) for p in (checker.problems if checker is not None else [])]
     if any(p.startswith("block digest failed") for p in problems):

@@ -11,7 +11,9 @@ What is checked, and why each check exists:
   matches its own digests;
 - each record against the chain-of-custody log, the tamper-evident copy: a crawled record's
   decoded SHA-256 (and, where logged, its WARC digests) must be the one in its ``capture``
-  entry, and an imported file must still have the SHA-256 of its latest ``import`` entry; a
+  entry, and an imported file must still have the SHA-256 of its first ``import`` entry (a
+  re-scan of a forged file logs the forged hash in a new entry, so the latest one proves
+  nothing); a path whose import entries disagree is named with both hashes and times; a
   record the log does not cover is reported. Rewriting the store's hash columns (after forging
   a record with correct WARC digests) therefore cannot make a forgery pass;
 - the stored ``WARC-Block-Digest`` of each crawled record;
@@ -36,7 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.errors import StoreError
 from wildtrace.evidence.archive import OPEN_SUFFIX, file_sha256, resolve_warc_path
-from wildtrace.evidence.custody import ChainReport, CustodyLog
+from wildtrace.evidence.custody import ChainReport, CustodyEntry, CustodyLog
 from wildtrace.evidence.payload import Payload, PayloadProblem, digest_problem, record_payload
 from wildtrace.evidence.warc_read import (
     Limits,
@@ -87,7 +89,7 @@ class _Custody:
     """What the custody log says: crawled records by (file name, offset), imports by real path."""
 
     captures: dict[tuple[str, int], tuple[int, dict[str, Any]]] = field(default_factory=dict)
-    imports: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    imports: dict[str, list[CustodyEntry]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, log: CustodyLog) -> _Custody:
@@ -97,8 +99,34 @@ class _Custody:
             if entry.action == "capture" and isinstance(detail.get("offset"), int):
                 custody.captures[(str(detail.get("warc_file", "")), detail["offset"])] = (entry.seq, detail)
             elif entry.action == "import" and "sha256" in detail:
-                custody.imports[entry.subject] = (entry.seq, detail)  # the latest import counts
+                custody.imports.setdefault(entry.subject, []).append(entry)  # in log order
         return custody
+
+    def import_mismatches(self, path: str, shown: str, digest: str) -> list[Mismatch]:
+        """The file at ``path`` against its FIRST import entry (what went in the first time; a
+        later entry may log a forgery re-scanned), and every later import entry whose SHA-256
+        differs from the first (the file changed between imports)."""
+        entries = self.imports.get(path)
+        if not entries:
+            return []
+        first = entries[0]
+        found: list[Mismatch] = []
+        if first.detail["sha256"] != digest:
+            found.append(
+                Mismatch(shown, None, None, f"file SHA-256 against custody entry {first.seq} (import)",
+                         str(first.detail["sha256"]), digest)
+            )  # fmt: skip
+        for later in entries[1:]:
+            if later.detail["sha256"] != first.detail["sha256"]:
+                found.append(
+                    Mismatch(
+                        shown, None, None,
+                        f"file changed between imports: custody entry {first.seq} at {first.at} "
+                        f"vs entry {later.seq} at {later.at}",
+                        str(first.detail["sha256"]), str(later.detail["sha256"]),
+                    )
+                )  # fmt: skip
+        return found
 
 
 @dataclass(slots=True)
@@ -185,15 +213,9 @@ def verify_evidence(
                 )
         known = records.get(recorded, {})
         report.records += len(known)
-        imported = custody.imports.get(os.path.realpath(recorded))
-        if imported is not None and imported[1]["sha256"] != digest:
-            report.mismatches.append(
-                Mismatch(
-                    str(path), None, None, f"file SHA-256 against custody entry {imported[0]} (import)",
-                    str(imported[1]["sha256"]), digest,
-                )
-            )  # fmt: skip
-        check = _Checker(path, Path(recorded).name, custody, imported is not None, report)
+        real = os.path.realpath(recorded)
+        report.mismatches.extend(custody.import_mismatches(real, str(path), digest))
+        check = _Checker(path, Path(recorded).name, custody, real in custody.imports, report)
         if expected_file is not None:
             check.walk(known)
         else:

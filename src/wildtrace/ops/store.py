@@ -516,6 +516,7 @@ def _financial(
                 AccountRow.seller,
                 ListingRow.id,
                 ListingRow.text,
+                ListingRow.title,
             )
             .join(ListingRow, ListingRow.id == SelectorRow.listing_id)
             .outerjoin(AccountRow, AccountRow.id == ListingRow.account_id)
@@ -525,14 +526,14 @@ def _financial(
         )
         rows = conn.execute(query).all()
         money: dict[int, set[str]] = {}
-        for kind, value, _, price, _, _, listing_id, _ in rows:
+        for kind, value, _, price, _, _, listing_id, _, _ in rows:
             amounts = money.setdefault(listing_id, set())
             if kind == "money":
                 amounts.add(value)
             if price:
                 amounts.add(price)
-        for kind, value, channel, _, platform, seller, listing_id, text in rows:
-            services = _mobile_money(channel, text, value) if kind == "phone" else ()
+        for kind, value, channel, _, platform, seller, listing_id, text, title in rows:
+            services = _mobile_money(channel, title, text, value) if kind == "phone" else ()
             if kind in financial_types or services:
                 amounts_seen = tuple(sorted(money.get(listing_id, ())))
                 found.append(
@@ -551,6 +552,7 @@ def _financial(
     return found, unresolved
 
 
-def _mobile_money(channel: str | None, text: str | None, phone: str) -> tuple[str, ...]:
-    """The mobile-money services the listing names (whole words, per country)."""
-    return tuple(mobile_money_services(f"{channel or ''} {text or ''}", phone))
+def _mobile_money(channel: str | None, title: str | None, text: str | None, phone: str) -> tuple[str, ...]:
+    """The mobile-money services the listing names (whole words, per country), in its title
+    ("Ivory, M-Pesa only") as well as its text."""
+    return tuple(mobile_money_services(f"{channel or ''}\n{title or ''}\n{text or ''}", phone))
