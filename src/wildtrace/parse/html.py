@@ -611,6 +611,7 @@ def _label_fields(tree: LexborHTMLParser, page_text: str, source: str) -> Fields
         if len(cell.text(deep=True) or "") <= 40:
             _labelled_value(cell, labelled)
     price = next((p for n in price_nodes if (p := _price_text(n))), None) or labelled.get("price")
+    seller_nodes.sort(key=lambda node: not _exactly_named(node, _SELLER_NAMES))  # stable
     seller = next((v for n in seller_nodes if (v := _seller_text(n))), None) or labelled.get("seller")
     if price is None or seller is None:
         for line in page_text.splitlines():
@@ -688,9 +689,32 @@ def _price_text(node: LexborNode) -> str | None:
     return value.strip() if value and any(c.isdigit() for c in value) else None
 
 
+#: Elements that hold a page's parts rather than a name: a "shop" element holding one of them
+#: with more than one line of text is a wrapper (``<div class="shop-container">``), not a seller.
+_WRAPPER_PARTS = "h1, h2, h3, h4, h5, h6, p, div, main, section, article, ul, ol, dl, table"
+_MAX_SELLER_CHARS = 100
+
+
+def _exactly_named(node: LexborNode, names: frozenset[str]) -> bool:
+    """Whether a whole class token, the id or the itemprop is one of ``names`` (``class="seller"``,
+    not ``class="shop-container"``)."""
+    attrs = node.attrs
+    tokens = [*(attrs.get("class") or "").split(), attrs.get("id") or "", attrs.get("itemprop") or ""]
+    return any(token.lower() in names for token in tokens)
+
+
 def _seller_text(node: LexborNode) -> str | None:
+    """The seller named by a seller-like element, or None when the element is a wrapper of the
+    page (its text would be a breadcrumb or the title, and every listing would share it)."""
+    if (node.tag or "") in ("main", "section", "article", "body", "html") or node.css_first("h1") is not None:
+        return None
+    text = " ".join(_block_text(node).split())
+    if len(text) > _MAX_SELLER_CHARS:
+        return None
     lines = _unlabelled_lines(node)
-    return lines[0] if lines and len(lines[0]) <= 100 else None
+    if len(lines) > 1 and node.css_first(_WRAPPER_PARTS) is not None:
+        return None
+    return lines[0] if lines and len(lines[0]) <= _MAX_SELLER_CHARS else None
 
 
 def _labelled_value(cell: LexborNode, found: dict[str, str]) -> None:
