@@ -32,6 +32,10 @@ from wildtrace.parse.record import (
 )
 
 Fields = dict[str, Any]
+#: ``Listing.extra`` key, set when a page without structured data shows several different
+#: hinted prices (a list of offers, or an item with related items): how many were seen. A page
+#: with exactly one is a listing (``parse.page.page_kind``).
+PRICE_HINTS_KEY = "price_hints"
 
 #: schema.org types that describe the thing on offer.
 _ITEM_TYPES = frozenset({"product", "individualproduct", "productmodel", "someproducts", "vehicle", "car"})
@@ -155,6 +159,7 @@ def parse_listing_html(
     if not all(any(fields.get(name) for _, fields in sources) for name in ("price", "seller")):
         sources.append(("labels", _label_fields(tree, page.get("text") or "", text)))
     sources.append(("page", page))
+    price_hints = sources[-2][1].pop(PRICE_HINTS_KEY, 0) if sources[-2][0] == "labels" else 0
     values: Fields = {}
     fields_from: dict[str, str] = {}
     for source, fields in sources:
@@ -176,6 +181,8 @@ def parse_listing_html(
     extra: dict[str, Any] = {"fields_from": fields_from} if fields_from else {}
     if removed:
         extra[CLEANED_KEY] = removed  # NUL from a JSON-LD escape: taken out, counted
+    if price_hints > 1 and fields_from.get("price") == "labels":
+        extra[PRICE_HINTS_KEY] = price_hints
     return Listing(
         id=listing_id,
         platform=platform_from_url(page_url),
@@ -610,7 +617,8 @@ def _label_fields(tree: LexborHTMLParser, page_text: str, source: str) -> Fields
             break
         if len(cell.text(deep=True) or "") <= 40:
             _labelled_value(cell, labelled)
-    price = next((p for n in price_nodes if (p := _price_text(n))), None) or labelled.get("price")
+    prices = [p for n in price_nodes if (p := _price_text(n))]
+    price = next(iter(prices), None) or labelled.get("price")
     seller_nodes.sort(key=lambda node: not _exactly_named(node, _SELLER_NAMES))  # stable
     seller = next((v for n in seller_nodes if (v := _seller_text(n))), None) or labelled.get("seller")
     if price is None or seller is None:
@@ -621,11 +629,13 @@ def _label_fields(tree: LexborHTMLParser, page_text: str, source: str) -> Fields
             if found is None:
                 continue
             kind = _label_kind(found.group(1))
-            if kind == "price" and price is None and any(c.isdigit() for c in found.group(2)):
-                price = found.group(2).strip()
+            if kind == "price" and any(c.isdigit() for c in found.group(2)):
+                prices.append(found.group(2).strip())
+                price = price or prices[-1]
             elif kind == "seller" and seller is None:
                 seller = found.group(2).strip()
-    return {"price": text_value(price), "seller": text_value(seller)}
+    hinted = {" ".join(p.split()) for p in (*prices, labelled.get("price") or "") if p}
+    return {"price": text_value(price), "seller": text_value(seller), PRICE_HINTS_KEY: len(hinted)}
 
 
 def _in_skipped(node: LexborNode) -> bool:
