@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -172,7 +172,7 @@ def parse_listing_html(
     if not (isinstance(declared_url, str) and declared_url.startswith(("http://", "https://"))):
         declared_url = None
     page_url = url or declared_url
-    images = tuple(dict.fromkeys(_absolute(page_url, src) for src in values.pop("images", ())))
+    images = tuple(dict.fromkeys(u for src in values.pop("images", ()) if (u := _image_url(page_url, src))))
     removed = sum(unstorable_count(value) for name, value in values.items() if name != "images")
     removed += _json_ld_nul_escapes(tree)  # cleaned as they were read (text_value)
     values = {name: clean_text(value) for name, value in values.items() if name != "images"}
@@ -815,10 +815,14 @@ def _prefer_full_text(values: Fields, fields_from: dict[str, str], page_text: An
         fields_from["text"] = "page"
 
 
-def _absolute(base: str | None, src: str) -> str:
-    if not base:
-        return src
+def _image_url(base: str | None, src: str) -> str | None:
+    """An image reference as an absolute http(s) URL, or None. A page is hostile input: a
+    ``file:`` URL, a bare path (``/etc/passwd`` on a page with no URL), ``data:`` or
+    ``javascript:`` must never reach a reader of local files (``collect.photos``)."""
+    src = src.strip()
     try:
-        return urljoin(base, src)
+        url = urljoin(base, src) if base else src
+        scheme = urlsplit(url).scheme.lower()
     except ValueError:
-        return src
+        return None
+    return url if scheme in ("http", "https") and "://" in url else None
