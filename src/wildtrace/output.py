@@ -50,14 +50,19 @@ def scan_row(listing: Listing, analysis: Analysis) -> dict[str, Any]:
 def _price_row(listing: Listing, analysis: Analysis) -> dict[str, Any] | None:
     """The listing's price as ``{amount, currency, raw}``: the money selector found in the price
     field (validated, currency by the listing's country), else what price-parser reads. A
-    listing without a price field takes its first money selector (from the title or text)."""
+    listing without a price field has taken its first money selector's text as its price
+    (``pipeline.with_price_fallback``, which the store sees too): that selector's value."""
     if not listing.price:
-        first = next((s for s in analysis.selectors if s.type == "money"), None)
-        if first is None:
-            return None
-        amount, _, currency = first.value.partition(" ")
-        return {"amount": _number(Decimal(amount)), "currency": currency or None, "raw": first.raw}
-    money = next((s for s in analysis.selectors if s.type == "money" and s.field == "price"), None)
+        return None
+    from_text = listing.extra.get("fields_from", {}).get("price") == "text"
+    money = next(
+        (
+            s
+            for s in analysis.selectors
+            if s.type == "money" and (s.field == "price" or (from_text and s.raw == listing.price))
+        ),
+        None,
+    )
     if money is not None:
         amount, _, currency = money.value.partition(" ")
         return {"amount": _number(Decimal(amount)), "currency": currency or None, "raw": listing.price}

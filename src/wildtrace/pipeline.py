@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 
 from wildtrace import __version__
@@ -17,7 +18,14 @@ from wildtrace.extract import EXTRACTOR_VERSION, extract
 from wildtrace.model import Analysis, Listing
 from wildtrace.parse import detect_language
 
-__all__ = ["DEFAULT_THRESHOLD", "analyze", "analyze_batch", "analyzer_version", "prepare"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "analyze",
+    "analyze_batch",
+    "analyzer_version",
+    "prepare",
+    "with_price_fallback",
+]
 
 #: Characters of a listing that language identification reads: enough to tell the
 #: language, and its cost grows with the length (it was a quarter of analyze's time).
@@ -58,6 +66,21 @@ def analyze(listing: Listing, threshold: float = DEFAULT_THRESHOLD) -> Analysis:
         # the threshold is part of the result (``flagged``): another threshold, another analysis
         analyzer_version=f"{analyzer_version()};threshold={threshold:g}",
     )
+
+
+def with_price_fallback(listing: Listing, analysis: Analysis) -> Listing:
+    """The listing as it is stored and written: one without a price takes the raw text of its
+    first money selector (found in the title or text, e.g. "giá chỉ 3.500.000đ"), and
+    ``extra["fields_from"]["price"]`` says so ("text"). One rule, so that the scan row and the
+    store give the same price (before, only the scan row had it and the stored price was null).
+    """
+    if listing.price:
+        return listing
+    money = next((s for s in analysis.selectors if s.type == "money"), None)
+    if money is None or not money.raw.strip():
+        return listing
+    fields_from = {**listing.extra.get("fields_from", {}), "price": "text"}
+    return replace(listing, price=money.raw, extra={**listing.extra, "fields_from": fields_from})
 
 
 def analyze_batch(

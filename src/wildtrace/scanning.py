@@ -31,7 +31,7 @@ from wildtrace.link import DEFAULT_MAX_ACCOUNTS, DEFAULT_SEED, AccountGraph, bui
 from wildtrace.model import Analysis, Listing, ListingKey, Network, Origin, Page, Reject, captured_before
 from wildtrace.output import listing_record, reject_row, scan_row
 from wildtrace.parse import CLEANED_KEY as REMOVED_CHARACTERS
-from wildtrace.pipeline import prepare
+from wildtrace.pipeline import prepare, with_price_fallback
 from wildtrace.runners import analyze_batches
 from wildtrace.store import RunStatus, SaveCounts, Store
 from wildtrace.store.judgements import active_judgements, save_network_accounts
@@ -162,7 +162,10 @@ def run_scan(
         _reject(totals, item, reject)
     listings = read_listings(files, totals, reject, options)
     for batch, analyses in analyze_batches(_batches(listings), threshold, workers):
-        pairs = list(zip(batch, analyses, strict=True))
+        pairs = [
+            (with_price_fallback(item, analysis), analysis)
+            for item, analysis in zip(batch, analyses, strict=True)
+        ]
         if store is not None:
             saved = store.save_batch(pairs)
             totals.saved += replace(saved, conflicts=())

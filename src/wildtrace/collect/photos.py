@@ -3,7 +3,9 @@ them with the core (``link.images.hash_bytes``), so that ``link_listings`` can l
 who post the same photo without ever touching a file itself.
 
 What is read: each entry of ``Listing.images`` that can be read WITHOUT the network:
- - a local file path (absolute, or relative to the folder of the file the listing came from);
+ - a local file path (absolute, or relative to the folder of the file the listing came from),
+   only for listings read from the analyst's own records (JSONL, CSV, XLSX): a page (an HTML
+   file, a WARC capture) is hostile input and must not make WildTrace read and hash local files;
  - an http(s) URL captured in the same WARC file as the listing (a ``response`` record whose
    WARC-Target-URI is that URL), e.g. when the crawler archived the images with the page.
 Anything else (an image only on the web) is skipped and counted: linking never fetches.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from wildtrace.collect.importers import input_format
 from wildtrace.evidence.payload import digest_problem, record_payload
 from wildtrace.evidence.warc_read import parse_record, read_record_at, split_records
 from wildtrace.link import MAX_IMAGE_BYTES, hash_bytes
@@ -93,7 +96,9 @@ def listing_photos(listings: Iterable[Listing]) -> PhotoHashes:
     cache: dict[str, int | None] = {}
     for listing in listings:
         for reference in listing.images:
-            key = f"{_warc_of(listing)}|{reference}"
+            # where a local path would be read from is part of the key: the same reference
+            # from a page (never read) or another record file's folder is another image
+            key = f"{_warc_of(listing)}|{_local_folder(listing) or ''}|{reference}"
             if key not in cache:
                 data = _read(listing, reference, warcs)
                 cache[key] = hash_bytes(data) if data is not None else None
@@ -110,19 +115,35 @@ def _warc_of(listing: Listing) -> str:
     return capture.warc_file or "" if capture is not None else ""
 
 
+#: Input formats whose records may name local image files (the analyst wrote them).
+_LOCAL_IMAGE_FORMATS = frozenset({"jsonl", "csv", "xlsx"})
+
+
+def _local_folder(listing: Listing) -> Path | None:
+    """The folder the listing's relative image paths are read from, or None when it may name
+    no local file: it came from a page (HTML file, WARC capture), not a record file."""
+    if listing.capture is not None or listing.origin is None:
+        return None
+    origin = Path(listing.origin.file)
+    return origin.parent if input_format(origin) in _LOCAL_IMAGE_FORMATS else None
+
+
 def _read(listing: Listing, reference: str, warcs: _WarcImages) -> bytes | None:
     scheme = urlparse(reference).scheme.lower()
     if scheme in ("http", "https"):
         warc = _warc_of(listing)
         return warcs.read(warc, reference) if warc else None
+    folder = _local_folder(listing)
+    if folder is None:
+        return None
     if scheme == "file":
         path = Path(unquote(urlparse(reference).path))
     elif scheme and len(scheme) > 1:  # data:, ftp:, ... (a one-letter scheme is a drive)
         return None
     else:
         path = Path(reference)
-        if not path.is_absolute() and listing.origin is not None:
-            path = Path(listing.origin.file).parent / path
+        if not path.is_absolute():
+            path = folder / path
     try:
         if not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
             return None

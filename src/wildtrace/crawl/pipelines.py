@@ -21,7 +21,7 @@ from wildtrace.crawl.session import CrawlSession
 from wildtrace.evidence.archive import ArchivedCapture, warc_date
 from wildtrace.model import Capture, Listing, ListingKey
 from wildtrace.parse import platform_from_url, url_id
-from wildtrace.pipeline import analyze
+from wildtrace.pipeline import analyze, with_price_fallback
 
 
 def capture_of(archived: ArchivedCapture, content_type: str | None) -> Capture:
@@ -85,6 +85,7 @@ class CapturePipeline:
         listing = replace(listing, capture=capture)
         before = stored_fields(session.store, listing.key)
         analysis = analyze(listing, self.threshold)
+        listing = with_price_fallback(listing, analysis)  # the price the scan row shows, stored
         counts = session.store.save_batch([(listing, analysis)])
         url = listing.url or "?"
         outcome = "new" if counts.new else "updated" if counts.updated else "unchanged"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -32,6 +32,10 @@ from wildtrace.parse.record import (
 )
 
 Fields = dict[str, Any]
+#: ``Listing.extra`` key, set when a page without structured data shows several different
+#: hinted prices (a list of offers, or an item with related items): how many were seen. A page
+#: with exactly one is a listing (``parse.page.page_kind``).
+PRICE_HINTS_KEY = "price_hints"
 
 #: schema.org types that describe the thing on offer.
 _ITEM_TYPES = frozenset({"product", "individualproduct", "productmodel", "someproducts", "vehicle", "car"})
@@ -155,6 +159,7 @@ def parse_listing_html(
     if not all(any(fields.get(name) for _, fields in sources) for name in ("price", "seller")):
         sources.append(("labels", _label_fields(tree, page.get("text") or "", text)))
     sources.append(("page", page))
+    price_hints = sources[-2][1].pop(PRICE_HINTS_KEY, 0) if sources[-2][0] == "labels" else 0
     values: Fields = {}
     fields_from: dict[str, str] = {}
     for source, fields in sources:
@@ -167,7 +172,7 @@ def parse_listing_html(
     if not (isinstance(declared_url, str) and declared_url.startswith(("http://", "https://"))):
         declared_url = None
     page_url = url or declared_url
-    images = tuple(dict.fromkeys(_absolute(page_url, src) for src in values.pop("images", ())))
+    images = tuple(dict.fromkeys(u for src in values.pop("images", ()) if (u := _image_url(page_url, src))))
     removed = sum(unstorable_count(value) for name, value in values.items() if name != "images")
     removed += _json_ld_nul_escapes(tree)  # cleaned as they were read (text_value)
     values = {name: clean_text(value) for name, value in values.items() if name != "images"}
@@ -176,6 +181,8 @@ def parse_listing_html(
     extra: dict[str, Any] = {"fields_from": fields_from} if fields_from else {}
     if removed:
         extra[CLEANED_KEY] = removed  # NUL from a JSON-LD escape: taken out, counted
+    if price_hints > 1 and fields_from.get("price") == "labels":
+        extra[PRICE_HINTS_KEY] = price_hints
     return Listing(
         id=listing_id,
         platform=platform_from_url(page_url),
@@ -610,7 +617,9 @@ def _label_fields(tree: LexborHTMLParser, page_text: str, source: str) -> Fields
             break
         if len(cell.text(deep=True) or "") <= 40:
             _labelled_value(cell, labelled)
-    price = next((p for n in price_nodes if (p := _price_text(n))), None) or labelled.get("price")
+    prices = [p for n in price_nodes if (p := _price_text(n))]
+    price = next(iter(prices), None) or labelled.get("price")
+    seller_nodes.sort(key=lambda node: not _exactly_named(node, _SELLER_NAMES))  # stable
     seller = next((v for n in seller_nodes if (v := _seller_text(n))), None) or labelled.get("seller")
     if price is None or seller is None:
         for line in page_text.splitlines():
@@ -620,11 +629,13 @@ def _label_fields(tree: LexborHTMLParser, page_text: str, source: str) -> Fields
             if found is None:
                 continue
             kind = _label_kind(found.group(1))
-            if kind == "price" and price is None and any(c.isdigit() for c in found.group(2)):
-                price = found.group(2).strip()
+            if kind == "price" and any(c.isdigit() for c in found.group(2)):
+                prices.append(found.group(2).strip())
+                price = price or prices[-1]
             elif kind == "seller" and seller is None:
                 seller = found.group(2).strip()
-    return {"price": text_value(price), "seller": text_value(seller)}
+    hinted = {" ".join(p.split()) for p in (*prices, labelled.get("price") or "") if p}
+    return {"price": text_value(price), "seller": text_value(seller), PRICE_HINTS_KEY: len(hinted)}
 
 
 def _in_skipped(node: LexborNode) -> bool:
@@ -688,9 +699,32 @@ def _price_text(node: LexborNode) -> str | None:
     return value.strip() if value and any(c.isdigit() for c in value) else None
 
 
+#: Elements that hold a page's parts rather than a name: a "shop" element holding one of them
+#: with more than one line of text is a wrapper (``<div class="shop-container">``), not a seller.
+_WRAPPER_PARTS = "h1, h2, h3, h4, h5, h6, p, div, main, section, article, ul, ol, dl, table"
+_MAX_SELLER_CHARS = 100
+
+
+def _exactly_named(node: LexborNode, names: frozenset[str]) -> bool:
+    """Whether a whole class token, the id or the itemprop is one of ``names`` (``class="seller"``,
+    not ``class="shop-container"``)."""
+    attrs = node.attrs
+    tokens = [*(attrs.get("class") or "").split(), attrs.get("id") or "", attrs.get("itemprop") or ""]
+    return any(token.lower() in names for token in tokens)
+
+
 def _seller_text(node: LexborNode) -> str | None:
+    """The seller named by a seller-like element, or None when the element is a wrapper of the
+    page (its text would be a breadcrumb or the title, and every listing would share it)."""
+    if (node.tag or "") in ("main", "section", "article", "body", "html") or node.css_first("h1") is not None:
+        return None
+    text = " ".join(_block_text(node).split())
+    if len(text) > _MAX_SELLER_CHARS:
+        return None
     lines = _unlabelled_lines(node)
-    return lines[0] if lines and len(lines[0]) <= 100 else None
+    if len(lines) > 1 and node.css_first(_WRAPPER_PARTS) is not None:
+        return None
+    return lines[0] if lines and len(lines[0]) <= _MAX_SELLER_CHARS else None
 
 
 def _labelled_value(cell: LexborNode, found: dict[str, str]) -> None:
@@ -781,10 +815,14 @@ def _prefer_full_text(values: Fields, fields_from: dict[str, str], page_text: An
         fields_from["text"] = "page"
 
 
-def _absolute(base: str | None, src: str) -> str:
-    if not base:
-        return src
+def _image_url(base: str | None, src: str) -> str | None:
+    """An image reference as an absolute http(s) URL, or None. A page is hostile input: a
+    ``file:`` URL, a bare path (``/etc/passwd`` on a page with no URL), ``data:`` or
+    ``javascript:`` must never reach a reader of local files (``collect.photos``)."""
+    src = src.strip()
     try:
-        return urljoin(base, src)
+        url = urljoin(base, src) if base else src
+        scheme = urlsplit(url).scheme.lower()
     except ValueError:
-        return src
+        return None
+    return url if scheme in ("http", "https") and "://" in url else None

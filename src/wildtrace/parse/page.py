@@ -15,7 +15,7 @@ from enum import StrEnum
 from urllib.parse import parse_qsl, urlsplit
 
 from wildtrace.model import Listing
-from wildtrace.parse.html import has_text
+from wildtrace.parse.html import PRICE_HINTS_KEY, has_text
 
 
 class PageKind(StrEnum):
@@ -78,6 +78,15 @@ def is_structured_listing(listing: Listing) -> bool:
     )
 
 
+def has_one_hinted_price(listing: Listing) -> bool:
+    """Whether the listing's price came from the page's own hints (a price-named element, a
+    "Price:" label) and the page showed no other price: a plain page offering one item, as
+    a shop without structured data serves it (``/ivory-bangle-12.html``, ``/view.php?id=12``)."""
+    fields_from = listing.extra.get("fields_from", {})
+    hints = listing.extra.get(PRICE_HINTS_KEY, 1)
+    return bool(listing.price) and fields_from.get("price") == "labels" and hints == 1
+
+
 def offers_on_page(html: str | bytes) -> int:
     """How many product marks (JSON-LD ``Product`` objects, microdata Product scopes) the page
     holds, or 2 for a page that declares itself a list (ItemList, SearchResultsPage ...)."""
@@ -94,7 +103,9 @@ def page_kind(url: str | None, listing: Listing, html: str | bytes | None = None
     A URL shaped like one item (``/item/…``, ``/product/…``) is a listing. A page holding
     several offers (or declaring itself a list) is a search page, or a seller's page when its
     URL says so. A page whose fields came from structured data is a listing. Otherwise the URL
-    decides: search, seller, home, or other. A page without text is never a listing.
+    decides: search, seller, home; then a page showing exactly one hinted price (a plain shop
+    page) or whose URL ends in an item number is a listing, and any other is other. A page
+    without text is never a listing.
     """
     parts = urlsplit(url or "")
     path = parts.path or "/"
@@ -116,7 +127,9 @@ def page_kind(url: str | None, listing: Listing, html: str | bytes | None = None
         return PageKind.HOME
     if kind is not PageKind.OTHER or not has_text(listing):
         return kind
-    return PageKind.LISTING if _ITEM_ID_END.search(path) else PageKind.OTHER
+    if has_one_hinted_price(listing) or _ITEM_ID_END.search(path):
+        return PageKind.LISTING
+    return PageKind.OTHER
 
 
 def _query(query: str) -> list[tuple[str, str]]:
