@@ -82,9 +82,6 @@ class SaveCounts:
     older: int = 0
     #: Listings whose text held characters the databases cannot store (NUL), removed.
     cleaned: int = 0
-    #: Always empty since listings are keyed by (platform, id): no listing is refused any
-    #: more. Kept so that callers written against it still work; do not rely on it.
-    conflicts: tuple[Listing, ...] = ()
 
     @property
     def stored(self) -> int:
@@ -97,7 +94,6 @@ class SaveCounts:
             self.unchanged + other.unchanged,
             self.older + other.older,
             self.cleaned + other.cleaned,
-            self.conflicts + other.conflicts,
         )
 
 
