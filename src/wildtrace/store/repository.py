@@ -62,6 +62,15 @@ UNKNOWN_PLATFORM = ""
 T = TypeVar("T")
 
 
+class _Raced(NamedTuple):
+    """Inserts that found their listing stored by another writer meanwhile: ``taken`` became
+    updates, ``skipped`` wrote no fields (``older`` of them: an older capture, kept as evidence)."""
+
+    taken: int
+    skipped: int
+    older: int
+
+
 class _Pending(NamedTuple):
     """A listing about to be written, with its analysis and content hash."""
 
@@ -407,9 +416,10 @@ class Store:
         ]
         ids = {key: item.row_id for key, item in stored.items()}
         if inserts or updates:
-            written, taken = self._write_listings(conn, inserts, updates)
+            written, raced = self._write_listings(conn, inserts, updates)
             ids.update(written)
-            new, updated = new - taken, updated + taken
+            new, updated = new - raced.taken - raced.skipped, updated + raced.taken
+            unchanged, older = unchanged + raced.skipped, older + raced.older
         if evidence:
             insert_ignore(
                 conn,
@@ -423,9 +433,10 @@ class Store:
         conn: Connection,
         inserts: list[_Pending],
         updates: list[tuple[int, _Pending]],
-    ) -> tuple[dict[ListingKey, int], int]:
-        """Write listing rows and their details; returns the row ids by key, and how many
-        inserts found their listing just stored by another writer (and became updates)."""
+    ) -> tuple[dict[ListingKey, int], _Raced]:
+        """Write listing rows and their details; returns the row ids by key, and what became
+        of inserts whose listing another writer stored meanwhile: a newer capture updates it,
+        an older one (by ``captured_at``) is kept as evidence only, as in ``_save``."""
         now = _now()
         written = [item.listing for item in inserts] + [item.listing for _, item in updates]
         platform_ids, account_ids = self._resolve_accounts(conn, written)
@@ -441,7 +452,7 @@ class Store:
             return value
 
         ids: dict[ListingKey, int] = {}
-        taken = 0
+        taken = skipped = older = 0
         if inserts:
             params = [
                 {**values(listing, digest), "uid": listing.id, "first_seen": now}
@@ -451,11 +462,27 @@ class Store:
             for row_id, platform_id, uid in _insert_new_listings(conn, params):
                 ids[ListingKey(names[platform_id], uid)] = row_id
             raced = [item for item in inserts if item.listing.key not in ids]
-            if raced:  # stored by another writer since we looked: update what it stored
-                taken = len(raced)
+            if raced:  # stored by another writer since we looked: order by capture as _save does
                 inserts = [item for item in inserts if item.listing.key in ids]
                 now_stored = _stored_listings(conn, [item.listing.key for item in raced], lock=True)
-                updates = updates + [(now_stored[item.listing.key].row_id, item) for item in raced]
+                kept = _stored_captures(conn, now_stored)
+                evidence: list[dict[str, Any]] = []
+                for item in raced:
+                    key, capture = item.listing.key, item.listing.capture
+                    row_id, known = now_stored[key].row_id, kept.get(key)
+                    ids[key] = row_id
+                    if capture is not None and known is not None:
+                        if capture.sha256 in known.shas and capture.sha256 != known.latest_sha:
+                            skipped += 1  # an earlier capture already kept
+                            continue
+                        if capture.sha256 not in known.shas and _is_older(capture, known):
+                            skipped += 1
+                            older += 1  # evidence only: the other writer's fields are newer
+                            evidence.append({**rows.capture_values(capture), "listing_id": row_id})
+                            continue
+                    taken += 1
+                    updates = [*updates, (row_id, item)]
+                insert_ignore(conn, CaptureRow, evidence)
         if updates:
             conn.execute(
                 update(ListingRow).where(ListingRow.id == bindparam("row_id")),
@@ -473,7 +500,7 @@ class Store:
             now,
             updated={row_id for row_id, _ in updates},
         )
-        return ids, taken
+        return ids, _Raced(taken, skipped, older)
 
     def _write_details(
         self,
