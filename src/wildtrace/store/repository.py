@@ -29,7 +29,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.errors import AmbiguousListingError, StoreError
-from wildtrace.model import Analysis, Capture, Listing, ListingKey, Network, Reject, capture_time
+from wildtrace.model import (
+    Analysis,
+    Capture,
+    Listing,
+    ListingKey,
+    Network,
+    Reject,
+    capture_time,
+    parse_listing_key,
+)
 from wildtrace.parse import clean_text
 from wildtrace.store import rows
 from wildtrace.store.clean import json_dumps
@@ -639,18 +648,19 @@ class Store:
     # -- one listing, by the name a user gives ---------------------------------------------
 
     def listing_keys(self, ref: str) -> list[ListingKey]:
-        """The stored listings ``ref`` can name: the one whose key is ``platform:id``, and
-        every listing whose plain id is ``ref`` (on any platform), oldest first."""
+        """The stored listings ``ref`` can name, oldest first: a plain id names it on every
+        platform; ``platform:id`` (or ``:id``, no platform) names that key (see ``_named_in``)."""
         with self.read_connection(f"look up listing {ref!r}") as conn:
             return [key for key, _ in _listings_named(conn, ref)]
 
     def resolve_listing(self, ref: str) -> ListingKey | None:
         """The one stored listing ``ref`` names (``platform:id``, or a plain id used on one
         platform only); None when none. Raises AmbiguousListingError, naming the
-        candidates, when a plain id is used on several platforms."""
+        candidates so that each names one listing (``:id`` for no platform), when a plain
+        id is used on several platforms."""
         keys = self.listing_keys(ref)
         if len(keys) > 1:
-            raise AmbiguousListingError(ref, [str(key) for key in keys])
+            raise AmbiguousListingError(ref, [str(key) if key.platform else f":{key.id}" for key in keys])
         return keys[0] if keys else None
 
     def stored_listing(self, key: ListingKey) -> Listing | None:
@@ -989,18 +999,32 @@ def _get_or_create(
 
 def _listings_named(conn: Connection, ref: str) -> list[tuple[ListingKey, int]]:
     """(key, row id) of the listings ``ref`` can name (see ``Store.listing_keys``)."""
-    uids = {ref} | {ref[at + 1 :] for at, char in enumerate(ref) if char == ":"}
-    query = (
-        select(PlatformRow.name, ListingRow.uid, ListingRow.id)
-        .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-        .where(ListingRow.uid.in_(sorted(uids)))
-        .order_by(ListingRow.id)
-    )
-    return [
-        (ListingKey(platform, uid), row_id)
-        for platform, uid, row_id in conn.execute(query)
-        if uid == ref or str(ListingKey(platform, uid)) == ref
-    ]
+    return _named_in(conn, [ref])[ref]
+
+
+def _named_in(conn: Connection, refs: Sequence[str]) -> dict[str, list[tuple[ListingKey, int]]]:
+    """The listings each reference can name, oldest first; the one rule behind
+    ``resolve_listing`` and ``listing_row_ids``. A plain id (no ':') names that id on every
+    platform. Anything else is read as a key (``parse_listing_key``: ``platform:id``, or
+    ``:id`` for no platform) and names that listing; when none has that key, every listing
+    whose id is the whole reference (ids once written with their platform prefix)."""
+    keys = {ref: parse_listing_key(ref) for ref in refs}
+    uids = sorted(set(refs) | {key.id for key in keys.values()})
+    stored: dict[str, list[tuple[ListingKey, int]]] = {}
+    for chunk in _chunks(uids):
+        query = (
+            select(PlatformRow.name, ListingRow.uid, ListingRow.id)
+            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+            .where(ListingRow.uid.in_(chunk))
+        )
+        for platform, uid, row_id in conn.execute(query):
+            stored.setdefault(uid, []).append((ListingKey(platform, uid), row_id))
+    named: dict[str, list[tuple[ListingKey, int]]] = {}
+    for ref, key in keys.items():
+        by_id = sorted(stored.get(ref, []), key=lambda item: item[1])
+        exact = [item for item in stored.get(key.id, []) if item[0] == key] if ":" in ref else []
+        named[ref] = exact or by_id
+    return named
 
 
 def listing_row_ids(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
@@ -1020,30 +1044,11 @@ def listing_row_ids(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
 
 
 def _listing_ids(conn: Connection, names: Sequence[str]) -> dict[str, int]:
-    """Row ids of listings named by ``str(Listing.key)`` (``platform:id``, or the id of a
-    listing that names no platform), or by a plain id that only one platform uses."""
-    wanted = set(names)
-    uids: set[str] = set()
-    for name in wanted:  # the id is the name, or what follows any of its colons
-        uids.add(name)
-        uids.update(name[at + 1 :] for at, char in enumerate(name) if char == ":")
-    ids: dict[str, int] = {}
-    by_uid: dict[str, list[int]] = {}
-    for chunk in _chunks(sorted(uids)):
-        query = (
-            select(PlatformRow.name, ListingRow.uid, ListingRow.id)
-            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-            .where(ListingRow.uid.in_(chunk))
-        )
-        for platform, uid, row_id in conn.execute(query):
-            name = str(ListingKey(platform, uid))
-            if name in wanted:
-                ids[name] = row_id
-            by_uid.setdefault(uid, []).append(row_id)
-    for name in wanted - ids.keys():
-        if len(found := by_uid.get(name, [])) == 1:
-            ids[name] = found[0]
-    return ids
+    """Row ids of the listings named by ``names`` under the rule of ``resolve_listing``
+    (``_named_in``); a name that names several listings is left out, as one naming none."""
+    return {
+        name: found[0][1] for name, found in _named_in(conn, sorted(set(names))).items() if len(found) == 1
+    }
 
 
 def _grouped(
