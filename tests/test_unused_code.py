@@ -22,8 +22,8 @@ MIGRATIONS = "store/migrations/versions/"
 
 def _unused_functions(root: Path = SRC) -> list[str]:
     """Top-level functions of ``src`` that no code in ``src`` refers to: a reference is an
-    AST name (a call, a callback, an ``__all__`` re-export's import) or an attribute, never a
-    mention in a comment or docstring, and never the definition itself."""
+    AST name (a call, a callback) or attribute, or an entry of a package's ``__all__``; never
+    a mention in a comment, a docstring or another string, nor the definition itself."""
     trees = {path: ast.parse(path.read_text("utf-8")) for path in sorted(root.rglob("*.py"))}
     used: set[str] = set()
     for tree in trees.values():
@@ -32,8 +32,10 @@ def _unused_functions(root: Path = SRC) -> list[str]:
                 used.add(node.id)
             elif isinstance(node, ast.Attribute):
                 used.add(node.attr)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
-                used.add(node.value)  # getattr(module, "name"), entry points named in strings
+            elif isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+            ):  # a package's declared API (``__all__``), not any string that happens to match
+                used.update(item.value for item in ast.walk(node.value) if isinstance(item, ast.Constant))
     unused = []
     for path, tree in trees.items():
         for node in tree.body:
@@ -61,8 +63,10 @@ def test_public_api_exemptions_are_documented() -> None:
 
 
 def test_a_function_named_only_in_a_comment_or_docstring_counts_as_unused(tmp_path: Path) -> None:
-    """The rule itself: a mention in prose is no use (``_drop_conflicts`` once passed so)."""
+    """The rule itself: a mention in prose or in a string is no use (``_drop_conflicts``
+    once passed so, and the demo site's ``main`` by an HTML tag list)."""
     prose = 'def helper() -> None:\n    """Called by nobody; see helper."""\n\n\n# helper kept\n'
-    code = "def used() -> None: ...\n\n\nCALLBACK = used\n"
+    code = "def used() -> None: ...\n\n\nCALLBACK = used\nTAGS = ('helper', 'main')\n"
+    code += "\n\ndef exported() -> None: ...\n\n\n__all__ = ['exported']\n"
     (tmp_path / "a.py").write_text(prose + code, "utf-8")
     assert _unused_functions(tmp_path) == ["a.py: helper"]
