@@ -360,7 +360,8 @@ class Store:
         added to its evidence unless already there; a capture older (``captured_at``) than
         the one the stored listing shows is kept as evidence without changing its fields.
         Several processes may save overlapping batches at once: a listing another writer
-        stored first is updated, never duplicated, and a deadlock is retried.
+        stored first is updated by the same capture-time rule (an older capture only adds
+        evidence), never duplicated, and a deadlock is retried.
         """
         for listing, analysis in pairs:
             if analysis.listing_id != listing.id:
