@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
+from urllib.parse import unquote
 
 #: Fields of a listing that detection and extraction read, in a fixed order.
 TEXT_FIELDS: tuple[str, ...] = ("title", "text", "seller_info", "price", "location", "seller", "url")
@@ -72,8 +73,22 @@ class ListingKey(NamedTuple):
     id: str
 
     def __str__(self) -> str:
-        """``platform:id``, or the plain id when the listing names no platform."""
-        return f"{self.platform}:{self.id}" if self.platform else self.id
+        """The key's text form, which ``parse_listing_key`` reads back: ``platform:id``, or
+        the plain id when the listing names no platform. It is one-to-one: a platform-less
+        id holding ':' is written ``:id`` (``:ebay:123``, not the ``ebay:123`` of the id
+        123 on ebay), and ':' and '%' in a platform (an IPv6 host) as ``%3A`` and ``%25``."""
+        if self.platform:
+            return f"{self.platform.replace('%', '%25').replace(':', '%3A')}:{self.id}"
+        return f":{self.id}" if ":" in self.id else self.id
+
+
+def parse_listing_key(text: str) -> ListingKey:
+    """The key ``text`` (``str(ListingKey)``) is the form of: split on the first ':', an
+    empty platform meaning none; text without ':' is a platform-less id."""
+    platform, colon, uid = text.partition(":")
+    if not colon:
+        return ListingKey("", text)
+    return ListingKey(unquote(platform), uid)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -168,8 +168,7 @@ def run_scan(
         ]
         if store is not None:
             saved = store.save_batch(pairs)
-            totals.saved += replace(saved, conflicts=())
-            pairs = _drop_conflicts(pairs, saved.conflicts, totals, reject)
+            totals.saved += saved
             if unsaved:
                 store.save_rejects(run_id, unsaved)
         unsaved.clear()
@@ -191,26 +190,6 @@ def run_scan(
     if on_progress is not None:
         on_progress(totals.files, totals.read)
     return totals
-
-
-def _drop_conflicts(
-    pairs: list[tuple[Listing, Analysis]],
-    conflicts: tuple[Listing, ...],
-    totals: ScanTotals,
-    reject: Callable[[Reject], None],
-) -> list[tuple[Listing, Analysis]]:
-    """Turn listings the store refused into rejects. Since listings are keyed by (platform,
-    id) the store refuses none (``SaveCounts.conflicts`` stays empty); kept for callers."""
-    if not conflicts:
-        return pairs
-    refused = {id(listing) for listing in conflicts}
-    for listing in conflicts:
-        totals.read -= 1
-        reason = (f"id {listing.id!r} is already stored for a listing of another platform; "
-                  "ids must be unique across platforms (prefix them with the platform)")  # fmt: skip
-        raw = json.dumps(listing_record(listing), ensure_ascii=False)
-        _reject(totals, Reject(listing.origin or Origin(""), reason, raw), reject)
-    return [pair for pair in pairs if id(pair[0]) not in refused]
 
 
 def _batches(listings: Iterator[Listing]) -> Iterator[list[Listing]]:

@@ -29,7 +29,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.errors import AmbiguousListingError, StoreError
-from wildtrace.model import Analysis, Capture, Listing, ListingKey, Network, Reject, capture_time
+from wildtrace.model import (
+    Analysis,
+    Capture,
+    Listing,
+    ListingKey,
+    Network,
+    Reject,
+    capture_time,
+    parse_listing_key,
+)
 from wildtrace.parse import clean_text
 from wildtrace.store import rows
 from wildtrace.store.clean import json_dumps
@@ -62,6 +71,15 @@ UNKNOWN_PLATFORM = ""
 T = TypeVar("T")
 
 
+class _Raced(NamedTuple):
+    """Inserts that found their listing stored by another writer meanwhile: ``taken`` became
+    updates, ``skipped`` wrote no fields (``older`` of them: an older capture, kept as evidence)."""
+
+    taken: int
+    skipped: int
+    older: int
+
+
 class _Pending(NamedTuple):
     """A listing about to be written, with its analysis and content hash."""
 
@@ -82,9 +100,6 @@ class SaveCounts:
     older: int = 0
     #: Listings whose text held characters the databases cannot store (NUL), removed.
     cleaned: int = 0
-    #: Always empty since listings are keyed by (platform, id): no listing is refused any
-    #: more. Kept so that callers written against it still work; do not rely on it.
-    conflicts: tuple[Listing, ...] = ()
 
     @property
     def stored(self) -> int:
@@ -97,7 +112,6 @@ class SaveCounts:
             self.unchanged + other.unchanged,
             self.older + other.older,
             self.cleaned + other.cleaned,
-            self.conflicts + other.conflicts,
         )
 
 
@@ -346,7 +360,8 @@ class Store:
         added to its evidence unless already there; a capture older (``captured_at``) than
         the one the stored listing shows is kept as evidence without changing its fields.
         Several processes may save overlapping batches at once: a listing another writer
-        stored first is updated, never duplicated, and a deadlock is retried.
+        stored first is updated by the same capture-time rule (an older capture only adds
+        evidence), never duplicated, and a deadlock is retried.
         """
         for listing, analysis in pairs:
             if analysis.listing_id != listing.id:
@@ -411,9 +426,10 @@ class Store:
         ]
         ids = {key: item.row_id for key, item in stored.items()}
         if inserts or updates:
-            written, taken = self._write_listings(conn, inserts, updates)
+            written, raced = self._write_listings(conn, inserts, updates)
             ids.update(written)
-            new, updated = new - taken, updated + taken
+            new, updated = new - raced.taken - raced.skipped, updated + raced.taken
+            unchanged, older = unchanged + raced.skipped, older + raced.older
         if evidence:
             insert_ignore(
                 conn,
@@ -427,9 +443,10 @@ class Store:
         conn: Connection,
         inserts: list[_Pending],
         updates: list[tuple[int, _Pending]],
-    ) -> tuple[dict[ListingKey, int], int]:
-        """Write listing rows and their details; returns the row ids by key, and how many
-        inserts found their listing just stored by another writer (and became updates)."""
+    ) -> tuple[dict[ListingKey, int], _Raced]:
+        """Write listing rows and their details; returns the row ids by key, and what became
+        of inserts whose listing another writer stored meanwhile: a newer capture updates it,
+        an older one (by ``captured_at``) is kept as evidence only, as in ``_save``."""
         now = _now()
         written = [item.listing for item in inserts] + [item.listing for _, item in updates]
         platform_ids, account_ids = self._resolve_accounts(conn, written)
@@ -445,7 +462,7 @@ class Store:
             return value
 
         ids: dict[ListingKey, int] = {}
-        taken = 0
+        taken = skipped = older = 0
         if inserts:
             params = [
                 {**values(listing, digest), "uid": listing.id, "first_seen": now}
@@ -455,11 +472,27 @@ class Store:
             for row_id, platform_id, uid in _insert_new_listings(conn, params):
                 ids[ListingKey(names[platform_id], uid)] = row_id
             raced = [item for item in inserts if item.listing.key not in ids]
-            if raced:  # stored by another writer since we looked: update what it stored
-                taken = len(raced)
+            if raced:  # stored by another writer since we looked: order by capture as _save does
                 inserts = [item for item in inserts if item.listing.key in ids]
                 now_stored = _stored_listings(conn, [item.listing.key for item in raced], lock=True)
-                updates = updates + [(now_stored[item.listing.key].row_id, item) for item in raced]
+                kept = _stored_captures(conn, now_stored)
+                evidence: list[dict[str, Any]] = []
+                for item in raced:
+                    key, capture = item.listing.key, item.listing.capture
+                    row_id, known = now_stored[key].row_id, kept.get(key)
+                    ids[key] = row_id
+                    if capture is not None and known is not None:
+                        if capture.sha256 in known.shas and capture.sha256 != known.latest_sha:
+                            skipped += 1  # an earlier capture already kept
+                            continue
+                        if capture.sha256 not in known.shas and _is_older(capture, known):
+                            skipped += 1
+                            older += 1  # evidence only: the other writer's fields are newer
+                            evidence.append({**rows.capture_values(capture), "listing_id": row_id})
+                            continue
+                    taken += 1
+                    updates = [*updates, (row_id, item)]
+                insert_ignore(conn, CaptureRow, evidence)
         if updates:
             conn.execute(
                 update(ListingRow).where(ListingRow.id == bindparam("row_id")),
@@ -477,7 +510,7 @@ class Store:
             now,
             updated={row_id for row_id, _ in updates},
         )
-        return ids, taken
+        return ids, _Raced(taken, skipped, older)
 
     def _write_details(
         self,
@@ -616,18 +649,19 @@ class Store:
     # -- one listing, by the name a user gives ---------------------------------------------
 
     def listing_keys(self, ref: str) -> list[ListingKey]:
-        """The stored listings ``ref`` can name: the one whose key is ``platform:id``, and
-        every listing whose plain id is ``ref`` (on any platform), oldest first."""
+        """The stored listings ``ref`` can name, oldest first: a plain id names it on every
+        platform; ``platform:id`` (or ``:id``, no platform) names that key (see ``_named_in``)."""
         with self.read_connection(f"look up listing {ref!r}") as conn:
             return [key for key, _ in _listings_named(conn, ref)]
 
     def resolve_listing(self, ref: str) -> ListingKey | None:
         """The one stored listing ``ref`` names (``platform:id``, or a plain id used on one
         platform only); None when none. Raises AmbiguousListingError, naming the
-        candidates, when a plain id is used on several platforms."""
+        candidates so that each names one listing (``:id`` for no platform), when a plain
+        id is used on several platforms."""
         keys = self.listing_keys(ref)
         if len(keys) > 1:
-            raise AmbiguousListingError(ref, [str(key) for key in keys])
+            raise AmbiguousListingError(ref, [str(key) if key.platform else f":{key.id}" for key in keys])
         return keys[0] if keys else None
 
     def stored_listing(self, key: ListingKey) -> Listing | None:
@@ -966,18 +1000,32 @@ def _get_or_create(
 
 def _listings_named(conn: Connection, ref: str) -> list[tuple[ListingKey, int]]:
     """(key, row id) of the listings ``ref`` can name (see ``Store.listing_keys``)."""
-    uids = {ref} | {ref[at + 1 :] for at, char in enumerate(ref) if char == ":"}
-    query = (
-        select(PlatformRow.name, ListingRow.uid, ListingRow.id)
-        .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-        .where(ListingRow.uid.in_(sorted(uids)))
-        .order_by(ListingRow.id)
-    )
-    return [
-        (ListingKey(platform, uid), row_id)
-        for platform, uid, row_id in conn.execute(query)
-        if uid == ref or str(ListingKey(platform, uid)) == ref
-    ]
+    return _named_in(conn, [ref])[ref]
+
+
+def _named_in(conn: Connection, refs: Sequence[str]) -> dict[str, list[tuple[ListingKey, int]]]:
+    """The listings each reference can name, oldest first; the one rule behind
+    ``resolve_listing`` and ``listing_row_ids``. A plain id (no ':') names that id on every
+    platform. Anything else is read as a key (``parse_listing_key``: ``platform:id``, or
+    ``:id`` for no platform) and names that listing; when none has that key, every listing
+    whose id is the whole reference (ids once written with their platform prefix)."""
+    keys = {ref: parse_listing_key(ref) for ref in refs}
+    uids = sorted(set(refs) | {key.id for key in keys.values()})
+    stored: dict[str, list[tuple[ListingKey, int]]] = {}
+    for chunk in _chunks(uids):
+        query = (
+            select(PlatformRow.name, ListingRow.uid, ListingRow.id)
+            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+            .where(ListingRow.uid.in_(chunk))
+        )
+        for platform, uid, row_id in conn.execute(query):
+            stored.setdefault(uid, []).append((ListingKey(platform, uid), row_id))
+    named: dict[str, list[tuple[ListingKey, int]]] = {}
+    for ref, key in keys.items():
+        by_id = sorted(stored.get(ref, []), key=lambda item: item[1])
+        exact = [item for item in stored.get(key.id, []) if item[0] == key] if ":" in ref else []
+        named[ref] = exact or by_id
+    return named
 
 
 def listing_row_ids(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
@@ -997,30 +1045,11 @@ def listing_row_ids(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
 
 
 def _listing_ids(conn: Connection, names: Sequence[str]) -> dict[str, int]:
-    """Row ids of listings named by ``str(Listing.key)`` (``platform:id``, or the id of a
-    listing that names no platform), or by a plain id that only one platform uses."""
-    wanted = set(names)
-    uids: set[str] = set()
-    for name in wanted:  # the id is the name, or what follows any of its colons
-        uids.add(name)
-        uids.update(name[at + 1 :] for at, char in enumerate(name) if char == ":")
-    ids: dict[str, int] = {}
-    by_uid: dict[str, list[int]] = {}
-    for chunk in _chunks(sorted(uids)):
-        query = (
-            select(PlatformRow.name, ListingRow.uid, ListingRow.id)
-            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-            .where(ListingRow.uid.in_(chunk))
-        )
-        for platform, uid, row_id in conn.execute(query):
-            name = str(ListingKey(platform, uid))
-            if name in wanted:
-                ids[name] = row_id
-            by_uid.setdefault(uid, []).append(row_id)
-    for name in wanted - ids.keys():
-        if len(found := by_uid.get(name, [])) == 1:
-            ids[name] = found[0]
-    return ids
+    """Row ids of the listings named by ``names`` under the rule of ``resolve_listing``
+    (``_named_in``); a name that names several listings is left out, as one naming none."""
+    return {
+        name: found[0][1] for name, found in _named_in(conn, sorted(set(names))).items() if len(found) == 1
+    }
 
 
 def _grouped(

@@ -525,13 +525,3 @@ class DemoHandler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
         self.close_connection = True
-
-
-def main(port: int = 8765, limit: int | None = None) -> None:
-    """Serve until Ctrl-C (``wildtrace demo-site``)."""
-    site = DemoSite(limit)
-    server = site.make_server("127.0.0.1", port)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
