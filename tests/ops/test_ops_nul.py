@@ -75,6 +75,6 @@ def test_the_rejects_file_is_written_when_storing_fails(tmp_path: Path) -> None:
         app,
         ["ops", "import", str(source), "--operation", "OP", "--db", unreachable, "--rejects", str(rejects)],
     )
-    assert done.exit_code == 2, done.output
+    assert done.exit_code == 4, done.output  # a database error, not a usage error
     with rejects.open(encoding="utf-8", newline="") as handle:
         assert [r["row"] for r in csv.DictReader(handle)] == ["12"]
