@@ -60,6 +60,14 @@ WorkersOpt = Annotated[
     typer.Option("--workers", "-j", min=1,
                  help="Processes that analyze listings [default: one per core, at most 4]."),
 ]  # fmt: skip
+MaxAccountsOpt = Annotated[
+    int,
+    typer.Option("--max-accounts", min=1, help="Hold back a selector shared by more accounts than this."),
+]
+AllowOpt = Annotated[
+    list[str] | None,
+    typer.Option("--allow", help="Link through this selector value even if widely shared."),
+]
 ThresholdOpt = Annotated[
     float | None,
     typer.Option("--threshold", min=0.0, max=1.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from wildtrace.collect.photos import listing_photos
 from wildtrace.commands.common import (
     EXIT_REJECTED,
+    AllowOpt,
     DbOpt,
     InputsArg,
+    MaxAccountsOpt,
     ThresholdOpt,
     WorkersOpt,
     console,
@@ -40,14 +43,8 @@ def link(
         typer.Option("--out", "-o", help="Write one JSON object per listing ('-' for stdout)."),
     ] = None,
     db: DbOpt = None,
-    max_accounts: Annotated[
-        int,
-        typer.Option("--max-accounts", min=1, help="Hold back a selector shared by more accounts than this."),
-    ] = DEFAULT_MAX_ACCOUNTS,
-    allow: Annotated[
-        list[str] | None,
-        typer.Option("--allow", help="Link through this selector value even if widely shared."),
-    ] = None,
+    max_accounts: MaxAccountsOpt = DEFAULT_MAX_ACCOUNTS,
+    allow: AllowOpt = None,
     threshold: ThresholdOpt = None,
     workers: WorkersOpt = None,
 ) -> None:
@@ -61,17 +58,12 @@ def link(
             level = resolve_threshold(threshold)
             rejects: Path | None = None
             if inputs:
-                pairs: list[tuple[Listing, Analysis]] = []
-                totals, rejects = ScanTotals(), rejects_path(out, "link")
-                scan_job(
-                    inputs, out=out, store=None, threshold=level, workers=workers, command="link",
-                    write_rows=False, on_batch=pairs.extend, totals=totals, rejects=rejects,
+                rejects = rejects_path(out, "link")
+                pairs, network, totals = link_files(
+                    inputs, out=out, rejects=rejects, threshold=level, workers=workers,
+                    max_accounts=max_accounts, allow=allow or (),
                 )  # fmt: skip
                 rejects = rejects if totals.rejected else None
-                # several captures of one page are one listing: its latest capture counts
-                pairs = latest_captures(pairs)
-                photos = listing_photos(listing for listing, _ in pairs).by_listing
-                network = link_listings(pairs, max_accounts, allow or (), photos=photos)
             else:
                 with open_store(db) as store:
                     linked = link_store(store, max_accounts, allow or ())
@@ -90,6 +82,32 @@ def link(
     if rejects is not None:
         console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects))}[/]", markup=True)
         raise typer.Exit(EXIT_REJECTED)
+
+
+def link_files(
+    inputs: list[Path],
+    *,
+    out: Path | None,
+    rejects: Path,
+    threshold: float,
+    workers: int | None,
+    max_accounts: int,
+    allow: Sequence[str],
+) -> tuple[list[tuple[Listing, Analysis]], Network, ScanTotals]:
+    """Read, analyse (nothing stored) and link INPUT files, for ``link`` and ``network``.
+
+    Several captures of one page are one listing: its latest capture counts. The photos are
+    read here, at the edge, and passed to linking. ``out`` is only checked against the inputs.
+    """
+    found: list[tuple[Listing, Analysis]] = []
+    totals = ScanTotals()
+    scan_job(
+        inputs, out=out, store=None, threshold=threshold, workers=workers, command="link",
+        write_rows=False, on_batch=found.extend, totals=totals, rejects=rejects,
+    )  # fmt: skip
+    pairs = latest_captures(found)
+    photos = listing_photos(listing for listing, _ in pairs).by_listing
+    return pairs, link_listings(pairs, max_accounts, allow, photos=photos), totals
 
 
 def print_network_summary(listings: list[Listing], network: Network) -> None:

@@ -20,15 +20,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.commands.common import (
     EXIT_REJECTED,
+    AllowOpt,
     DbOpt,
+    MaxAccountsOpt,
     console,
     failure,
     interrupted_status,
     rejects_path,
-    scan_job,
     sigterm_as_interrupt,
 )
 from wildtrace.commands.common import fail as _fail
+from wildtrace.commands.link import link_files
 from wildtrace.errors import WildTraceError
 from wildtrace.link import (
     DEFAULT_MAX_ACCOUNTS,
@@ -39,11 +41,9 @@ from wildtrace.link import (
     Verdict,
     build_graph,
     key_accounts,
-    link_listings,
     render,
 )
-from wildtrace.model import Analysis, Listing
-from wildtrace.scanning import ScanTotals, latest_captures, link_store
+from wildtrace.scanning import ScanTotals, link_store
 from wildtrace.store import judgements as stored
 from wildtrace.store import open_store
 
@@ -74,14 +74,8 @@ def network(
         typer.Option("--format", "-f", help="gexf, graphml or json (default: from the suffix of --out)."),
     ] = None,
     db: DbOpt = None,
-    max_accounts: Annotated[
-        int,
-        typer.Option("--max-accounts", min=1, help="Hold back a selector shared by more accounts than this."),
-    ] = DEFAULT_MAX_ACCOUNTS,
-    allow: Annotated[
-        list[str] | None,
-        typer.Option("--allow", help="Link through this selector value even if widely shared."),
-    ] = None,
+    max_accounts: MaxAccountsOpt = DEFAULT_MAX_ACCOUNTS,
+    allow: AllowOpt = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the community detection.")] = DEFAULT_SEED,
     top: Annotated[int, typer.Option("--top", min=0, help="Key accounts to print.")] = 10,
 ) -> None:
@@ -90,22 +84,17 @@ def network(
     Without INPUT, the store's listings are linked with the analysts' judgements, and the
     network and its analysis are saved in the store.
     """
-    from wildtrace.collect.photos import listing_photos  # the images are read here, not in link
-
     chosen = _format(out, fmt)
     try:
         with sigterm_as_interrupt():
             if inputs:
                 from wildtrace.config import threshold as resolve_threshold
 
-                found: list[tuple[Listing, Analysis]] = []
-                level = resolve_threshold(None)
-                totals, rejects = ScanTotals(), rejects_path(None, "network")
-                scan_job(inputs, store=None, threshold=level, command="link", write_rows=False,
-                         on_batch=found.extend, totals=totals, rejects=rejects, out=out)  # fmt: skip
-                pairs = latest_captures(found)  # several captures of one page: its latest counts
-                photos = listing_photos(listing for listing, _ in pairs).by_listing
-                result = link_listings(pairs, max_accounts, allow or (), photos=photos)
+                rejects = rejects_path(None, "network")
+                pairs, result, totals = link_files(
+                    inputs, out=out, rejects=rejects, threshold=resolve_threshold(None), workers=None,
+                    max_accounts=max_accounts, allow=allow or (),
+                )  # fmt: skip
                 graph = build_graph([listing for listing, _ in pairs], result, seed)
             else:
                 totals = ScanTotals()
