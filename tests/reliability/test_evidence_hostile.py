@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hostile_warc import header_bomb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
@@ -95,18 +96,6 @@ def test_a_wrong_content_length_costs_one_record(tmp_path: Path) -> None:
     assert len([r for r in results if isinstance(r, Reject)]) == 1
 
 
-def _header_bomb(line_bytes: int) -> bytes:
-    """One gzip member whose WARC header line inflates to ``line_bytes`` bytes."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    out = [compressor.compress(b"WARC/1.0\r\nWARC-Type: response\r\nX-Bomb: ")]
-    block = b"A" * (1 << 20)
-    for _ in range(line_bytes >> 20):
-        out.append(compressor.compress(block))
-    out.append(compressor.compress(b"\r\nContent-Length: 0\r\n\r\n\r\n"))
-    out.append(compressor.flush())
-    return b"".join(out)
-
-
 def _peak_rss_reading(path: Path) -> tuple[int, float, str]:
     """(peak resident MB, seconds, summary) of reading ``path`` in a fresh process.
 
@@ -140,7 +129,7 @@ def _peak_rss_reading(path: Path) -> tuple[int, float, str]:
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory read from /proc (Linux)")
 def test_a_header_line_inflating_to_a_gigabyte_is_rejected_in_bounded_memory(tmp_path: Path) -> None:
     good, _ = warc_bytes(2, gzip=True)
-    bomb = _header_bomb(1 << 30)
+    bomb = header_bomb(1 << 30)
     assert len(bomb) < 2_000_000  # ~1 MB on disk
     path = tmp_path / "bomb.warc.gz"
     path.write_bytes(good + bomb + good)

@@ -9,10 +9,10 @@ import io
 import os
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
+from hostile_warc import header_bomb
 from PIL import Image, ImageDraw
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -57,18 +57,6 @@ def _damaged(member: bytes) -> bytes:
     return bytes(flipped)
 
 
-def _header_bomb(line_bytes: int) -> bytes:
-    """One gzip member whose WARC header line inflates to ``line_bytes`` bytes (~1 MB on disk per GB)."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    out = [compressor.compress(b"WARC/1.0\r\nWARC-Type: response\r\nX-Bomb: ")]
-    block = b"A" * (1 << 20)
-    for _ in range(line_bytes >> 20):
-        out.append(compressor.compress(block))
-    out.append(compressor.compress(b"\r\nContent-Length: 0\r\n\r\n\r\n"))
-    out.append(compressor.flush())
-    return b"".join(out)
-
-
 def _listing(warc: Path, *images: str) -> Listing:
     capture = Capture(url="https://market.test/item/1", sha256="0" * 64, warc_file=str(warc))
     return Listing(id="1", platform="market", seller="s1", images=images, capture=capture)
@@ -104,7 +92,7 @@ def test_garbage_in_an_uncompressed_warc_before_the_photo_is_skipped(tmp_path: P
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory read from /proc (Linux)")
 def test_a_header_bomb_and_a_damaged_member_before_the_photo_in_bounded_memory(tmp_path: Path) -> None:
     photo = _jpeg(5)
-    bomb = _header_bomb(1 << 30)
+    bomb = header_bomb(1 << 30)
     assert len(bomb) < 2_000_000
     warc = tmp_path / "bomb.warc.gz"
     warc.write_bytes(_image_record(BEFORE, _jpeg(6)) + bomb + _damaged(_image_record(DAMAGED, _jpeg(7)))
