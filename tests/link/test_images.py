@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import random
 from pathlib import Path
-from typing import Any
 
 import pytest
+from link_helpers import link_listings
 from PIL import Image, ImageDraw
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -17,25 +16,7 @@ from warcio.warcwriter import WARCWriter
 from wildtrace.collect.photos import listing_photos
 from wildtrace.link import MAX_DISTANCE, hash_bytes, photo_groups
 from wildtrace.link import link_listings as link_listings_by_key
-from wildtrace.model import Analysis, Capture, Detection, Listing, Network, Origin
-
-
-def _by_id(network: Network) -> Network:
-    """Linking names listings by key (``platform:id``); every listing in these tests has an
-    id of its own, so the network is read back by id (keys are checked in test_resolve)."""
-    def plain(key: str) -> str:
-        return key.rpartition(":")[2]
-
-    return Network(
-        {plain(key): cluster for key, cluster in network.clusters.items()},
-        tuple(dataclasses.replace(link, source=plain(link.source), target=plain(link.target))
-              for link in network.links),
-        network.held_back,
-    )  # fmt: skip
-
-
-def link_listings(*args: Any, **kwargs: Any) -> Network:
-    return _by_id(link_listings_by_key(*args, **kwargs))
+from wildtrace.model import Analysis, Capture, Detection, Listing, Origin
 
 DETECTION = Detection(score=0.9, flagged=True)
 

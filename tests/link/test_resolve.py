@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
-from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from link_helpers import link_listings
 
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of
 from wildtrace.link import link_listings as link_listings_by_key
 from wildtrace.model import Analysis, Detection, HeldBack, Link, Listing, Network, Selector
-
-
-def _by_id(network: Network) -> Network:
-    """Linking names listings by key (``platform:id``); every listing in these tests has an
-    id of its own, so the network is read back by id (keys are checked in test_resolve)."""
-    def plain(key: str) -> str:
-        return key.rpartition(":")[2]
-
-    return Network(
-        {plain(key): cluster for key, cluster in network.clusters.items()},
-        tuple(dataclasses.replace(link, source=plain(link.source), target=plain(link.target))
-              for link in network.links),
-        network.held_back,
-    )  # fmt: skip
-
-
-def link_listings(*args: Any, **kwargs: Any) -> Network:
-    return _by_id(link_listings_by_key(*args, **kwargs))
 
 DETECTION = Detection(score=0.9, flagged=True)
 PHONE = "+84912345678"
