@@ -106,3 +106,27 @@ def network_accounts() -> Callable[[Any], list[dict[str, object]]]:
             return [dict(found._mapping) for found in conn.execute(query)]
 
     return load
+
+
+def _refuse_inserts(db_url: str, table: str, message: str = "disk quota exceeded") -> None:
+    """Make the database itself refuse every insert into ``table`` (a trigger, on both
+    engines): a real database failure for the tests of how commands report one."""
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            if engine.dialect.name == "sqlite":
+                conn.execute(text(f"CREATE TRIGGER refuse BEFORE INSERT ON {table} "
+                                  f"BEGIN SELECT RAISE(ABORT, '{message}'); END"))  # fmt: skip
+            else:
+                conn.execute(text("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                                  f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"))  # fmt: skip
+                conn.execute(text(f"CREATE TRIGGER refuse BEFORE INSERT ON {table} "
+                                  "FOR EACH ROW EXECUTE FUNCTION refuse()"))  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def refuse_inserts() -> Callable[..., None]:
+    """``refuse_inserts(db_url, table)``: the database refuses every insert into ``table``."""
+    return _refuse_inserts

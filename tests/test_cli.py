@@ -11,12 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.console import Console
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -556,23 +556,15 @@ def test_link_on_the_store_saves_the_network_analysis_too(tmp_path: Path, networ
     assert groups["ngavoi_hn"] == groups["Ivory Art"] != groups["dress_shop"]
 
 
-def test_a_database_error_mid_run_is_not_a_usage_error(tmp_path: Path, db_url: str) -> None:
+def test_a_database_error_mid_run_is_not_a_usage_error(
+    tmp_path: Path, db_url: str, refuse_inserts: Callable[..., None]
+) -> None:
     """Finding 19: the database refusing a write exits 4 with its own message, and the run is
     closed as interrupted (a real refusal: a trigger in the database, on both engines)."""
     source = write_jsonl(tmp_path / "in.jsonl", GOOD)
     assert runner.invoke(cli.app, ["scan", str(write_jsonl(tmp_path / "first.jsonl", GOOD[:1])),
                                    "--db", db_url]).exit_code == 0  # fmt: skip
-    engine = create_engine(db_url)
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON listings "
-                              "BEGIN SELECT RAISE(ABORT, 'disk quota exceeded'); END"))  # fmt: skip
-        else:
-            conn.execute(text("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
-                              "$$ BEGIN RAISE EXCEPTION 'disk quota exceeded'; END $$"))  # fmt: skip
-            conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON listings "
-                              "FOR EACH ROW EXECUTE FUNCTION refuse()"))  # fmt: skip
-    engine.dispose()
+    refuse_inserts(db_url, "listings")
     result = runner.invoke(cli.app, ["scan", str(source), "--db", db_url])
     assert result.exit_code == 4, result.output
     assert "database error:" in result.stderr and "disk quota exceeded" in result.stderr

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from wildtrace import cli
@@ -165,22 +164,14 @@ def test_network_from_files(tmp_path: Path) -> None:
     assert nx.read_graphml(out).number_of_edges() == 1
 
 
-def test_a_database_refusing_a_judgement_is_a_database_error_not_a_usage_error(db_url: str) -> None:
+def test_a_database_refusing_a_judgement_is_a_database_error_not_a_usage_error(
+    db_url: str, refuse_inserts: Callable[..., None]
+) -> None:
     """Finding 19 for the commands beside scan (judge, ops, evidence, crawl): a database
     that refuses a write exits 4 with its own words, not 2 ("usage or configuration")."""
     with open_store(db_url) as store:
         store.save_batch(_pairs())
-    engine = create_engine(db_url)
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON judgements "
-                              "BEGIN SELECT RAISE(ABORT, 'disk quota exceeded'); END"))  # fmt: skip
-        else:
-            conn.execute(text("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
-                              "$$ BEGIN RAISE EXCEPTION 'disk quota exceeded'; END $$"))  # fmt: skip
-            conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON judgements "
-                              "FOR EACH ROW EXECUTE FUNCTION refuse()"))  # fmt: skip
-    engine.dispose()
+    refuse_inserts(db_url, "judgements")
     result = runner.invoke(cli.app, ["judge", "confirm", "chotot:khac", "chotot:ngavoi88",
                                      "--by", "ana", "--db", db_url])  # fmt: skip
     assert result.exit_code == 4, result.output
