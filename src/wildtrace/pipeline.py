@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import cache
 
 from wildtrace import __version__
-from wildtrace.detect import DEFAULT_THRESHOLD, default_lexicon, default_model, detect, detection_data_files
+from wildtrace.detect import DEFAULT_THRESHOLD, default_lexicon, detect, detection_data_files, model_in_use
 from wildtrace.extract import EXTRACTOR_VERSION, extract
 from wildtrace.model import Analysis, Listing
 from wildtrace.parse import detect_language
@@ -33,14 +33,23 @@ LANGUAGE_SAMPLE = 400
 
 
 @cache
-def analyzer_version() -> str:
-    """The package version plus a digest of the detection data, so that stored analyses
-    made with another lexicon are recognised as stale and recomputed."""
+def detection_data_digest() -> str:
+    """A digest of the detection data files (lexicon, taxa, a user's CITES checklist) and
+    of the extraction rules: read once per process."""
     digest = hashlib.sha256()
-    # lexicon, taxa, the learned model and a user's CITES checklist, when given
     for path in detection_data_files():
         digest.update(path.read_bytes())
     digest.update(f"extract {EXTRACTOR_VERSION}".encode())  # new selector rules: re-extract too
+    return digest.hexdigest()
+
+
+def analyzer_version() -> str:
+    """The package version plus a digest of the detection data and of the model in use
+    (its SHA-256), so that stored analyses made with another lexicon or another model (a
+    newly trained or activated one) are recognised as stale and recomputed, once."""
+    model = model_in_use()
+    digest = hashlib.sha256(detection_data_digest().encode())
+    digest.update(b"model " + (model.digest if model is not None else "none").encode())
     return f"{__version__}+{digest.hexdigest()[:10]}"
 
 
@@ -50,7 +59,7 @@ def prepare() -> str:
     (WILDTRACE_DETECTOR_MODEL, WILDTRACE_CITES_CHECKLIST) stops it at once with the file and
     the reason, before a run is recorded or a worker started, not at the first listing."""
     default_lexicon()
-    default_model()
+    model_in_use()
     return analyzer_version()
 
 
@@ -83,8 +92,6 @@ def with_price_fallback(listing: Listing, analysis: Analysis) -> Listing:
     return replace(listing, price=money.raw, extra={**listing.extra, "fields_from": fields_from})
 
 
-def analyze_batch(
-    listings: Iterable[Listing], threshold: float = DEFAULT_THRESHOLD
-) -> list[Analysis]:
+def analyze_batch(listings: Iterable[Listing], threshold: float = DEFAULT_THRESHOLD) -> list[Analysis]:
     """``analyze`` over many listings, in order."""
     return [analyze(listing, threshold) for listing in listings]

@@ -6,8 +6,28 @@ evidence, reading the terms together with the words around them, and gives a
 calibrated probability. Without evidence the listing keeps the lexicon's low score.
 """
 
-from wildtrace.detect.detector import LEXICON_ONLY, FieldHits, detect, find_hits, has_evidence, lexicon_logit
-from wildtrace.detect.learned import MODEL_ENV, LearnedModel, default_model, detection_data_files
+from wildtrace.detect.detector import (
+    LEXICON_ONLY,
+    READS_WITHOUT_EVIDENCE,
+    FieldHits,
+    detect,
+    find_hits,
+    has_evidence,
+    lexicon_logit,
+)
+from wildtrace.detect.learned import (
+    FEATURE_VERSION,
+    MODEL_ENV,
+    N_FEATURES,
+    LearnedModel,
+    default_model,
+    detection_data_files,
+    install_model,
+    installed_model_bytes,
+    matrix,
+    model_in_use,
+    model_threshold,
+)
 from wildtrace.detect.lexicon import COMMODITIES, Lexicon, Term, default_lexicon
 from wildtrace.detect.score import DEFAULT_THRESHOLD
 from wildtrace.detect.training import (
@@ -17,13 +37,17 @@ from wildtrace.detect.training import (
     demo_labelled,
     labelled_rows,
     train,
+    vectorise,
 )
 
 __all__ = [
     "COMMODITIES",
     "DEFAULT_THRESHOLD",
+    "FEATURE_VERSION",
     "LEXICON_ONLY",
     "MODEL_ENV",
+    "N_FEATURES",
+    "READS_WITHOUT_EVIDENCE",
     "FieldHits",
     "Labelled",
     "LearnedModel",
@@ -38,7 +62,13 @@ __all__ = [
     "detection_data_files",
     "find_hits",
     "has_evidence",
+    "install_model",
+    "installed_model_bytes",
     "labelled_rows",
     "lexicon_logit",
+    "matrix",
+    "model_in_use",
+    "model_threshold",
     "train",
+    "vectorise",
 ]

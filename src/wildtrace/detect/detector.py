@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from wildtrace.detect.learned import LearnedModel, default_model, features
+from wildtrace.detect.learned import LearnedModel, features, model_in_use
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
 from wildtrace.detect.matcher import TermHit, default_matcher
 from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, drop_negated, fuse
@@ -19,6 +19,9 @@ _DETECT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("url", "sell
 _EVASION_FIELDS = frozenset({"title", "text"})
 #: Say "no learned model" explicitly (tests, training); the default is the packaged one.
 LEXICON_ONLY = "lexicon-only"
+#: Set in a model's meta by ``wildtrace train --db`` when reviewers labelled offers with no
+#: lexicon evidence: such a model reads every listing, not only those naming a term.
+READS_WITHOUT_EVIDENCE = "reads_without_evidence"
 
 
 FieldHits = list[tuple[str, list[TermHit]]]
@@ -53,15 +56,19 @@ def detect(
 ) -> Detection:
     """Score one listing and explain the score (terms, commodities, taxa, cues).
 
-    ``model``: None = the active learned model (packaged, or $WILDTRACE_DETECTOR_MODEL),
+    ``model``: None = the model in use (``learned.model_in_use``: $WILDTRACE_DETECTOR_MODEL,
+    the store's active model, or the packaged one),
     ``LEXICON_ONLY`` = the additive lexicon score alone, or a ``LearnedModel``.
 
-    The model only re-scores listings with surviving lexicon evidence, so a flagged
-    listing always names the commodity of a matched term."""
+    The model re-scores listings with surviving lexicon evidence; one trained on reviewers'
+    labels of offers that name no lexicon term (``READS_WITHOUT_EVIDENCE``) scores every
+    listing. Commodities and taxa always come from matched terms only."""
     raw, kept = find_hits(listing, language)
     lexical = fuse(listing, kept, default_lexicon(), threshold)
-    learned = default_model() if model is None else model
-    if not isinstance(learned, LearnedModel) or not has_evidence(kept):
+    learned = model_in_use() if model is None else model
+    if not isinstance(learned, LearnedModel):
+        return lexical
+    if not has_evidence(kept) and not learned.meta.get(READS_WITHOUT_EVIDENCE):
         return lexical
     vector = features(listing, raw, kept, lexicon_logit(lexical.score))
     score = round(learned.probability(vector), 4)

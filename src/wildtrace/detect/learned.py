@@ -21,6 +21,7 @@ every commodity and taxon in the output traces to a match.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -223,6 +224,9 @@ class LearnedModel:
     platt_a: float
     platt_b: float
     meta: dict[str, Any]
+    #: SHA-256 of the bytes the model was read from ("" for a model just fitted): part of
+    #: the analyzer version, so that stored analyses go stale when the model changes.
+    digest: str = ""
 
     def probability(self, vector: dict[int, float]) -> float:
         """Calibrated probability that the listing offers (or asks for) a product."""
@@ -254,51 +258,63 @@ class LearnedModel:
 
     @classmethod
     def load(cls, path: Path) -> LearnedModel:
-        """The model in ``path``; a file that is not one (unreadable, not an ``.npz`` of
-        ``to_bytes``, damaged, made for other features) raises ``ModelFileError``."""
+        """The model in the file ``path``; see ``from_bytes``."""
         try:
-            with np.load(path, allow_pickle=False) as data:
-                if not isinstance(data, np.lib.npyio.NpzFile):
-                    raise ModelFileError(str(path), "not a detector model: not an .npz archive")
-                members = data.zip.infolist() if data.zip is not None else []
+            if path.stat().st_size > MAX_MODEL_ARRAY_BYTES:
+                raise ModelFileError(str(path), "not a detector model: the file is far too large")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ModelFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        return cls.from_bytes(data, str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, shown: str) -> LearnedModel:
+        """The model in ``data`` (a file's bytes, or a model stored in the database), named
+        ``shown`` in errors; bytes that are not a model (not an ``.npz`` of ``to_bytes``,
+        damaged, made for other features) raise ``ModelFileError``."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                if not isinstance(archive, np.lib.npyio.NpzFile):
+                    raise ModelFileError(shown, "not a detector model: not an .npz archive")
+                members = archive.zip.infolist() if archive.zip is not None else []
                 if any(member.file_size > MAX_MODEL_ARRAY_BYTES for member in members):
-                    raise ModelFileError(str(path), "not a detector model: an array is far too large")
-                missing = sorted({"index", "value", "scalars", "meta"} - set(data.files))
+                    raise ModelFileError(shown, "not a detector model: an array is far too large")
+                missing = sorted({"index", "value", "scalars", "meta"} - set(archive.files))
                 if missing:
-                    raise ModelFileError(str(path), f"not a detector model: no {', '.join(missing)} array")
-                meta = json.loads(str(data["meta"]))
+                    raise ModelFileError(shown, f"not a detector model: no {', '.join(missing)} array")
+                meta = json.loads(str(archive["meta"]))
                 if not isinstance(meta, dict):
-                    raise ModelFileError(str(path), "not a detector model: its meta is not an object")
+                    raise ModelFileError(shown, "not a detector model: its meta is not an object")
                 if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_features") != N_FEATURES:
                     raise ModelFileError(
-                        str(path),
+                        shown,
                         f"made for other features (version {meta.get('feature_version')!r}, this "
                         f"WildTrace reads version {FEATURE_VERSION}); train it again with `wildtrace train`",
                     )
-                index, value = np.asarray(data["index"]), np.asarray(data["value"])
-                scalars = np.asarray(data["scalars"], dtype=np.float64)
+                index, value = np.asarray(archive["index"]), np.asarray(archive["value"])
+                scalars = np.asarray(archive["scalars"], dtype=np.float64)
             if index.ndim != 1 or index.shape != value.shape or not np.issubdtype(index.dtype, np.integer):
-                raise ModelFileError(str(path), "damaged: its index and value arrays do not match")
+                raise ModelFileError(shown, "damaged: its index and value arrays do not match")
             if index.size and (int(index.min()) < 0 or int(index.max()) >= N_FEATURES):
-                raise ModelFileError(str(path), f"damaged: feature index outside 0..{N_FEATURES - 1}")
+                raise ModelFileError(shown, f"damaged: feature index outside 0..{N_FEATURES - 1}")
             if scalars.shape != (3,) or not np.isfinite(scalars).all() or not np.isfinite(value).all():
-                raise ModelFileError(str(path), "damaged: intercept or calibration missing or not finite")
+                raise ModelFileError(shown, "damaged: intercept or calibration missing or not finite")
         except ModelFileError:
             raise
         except OSError as exc:
-            raise ModelFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+            raise ModelFileError(shown, f"cannot read: {exc.strerror or exc}") from exc
         except Exception as exc:
             # BadZipFile, zlib.error, EOFError, ValueError, SyntaxError and tokenize.TokenError
             # (a damaged array header) were all seen by fuzzing; numpy's words ("pickled data",
             # "bad CRC", "load it unsafely") mislead here: to the user they all mean that this
             # file is not a model WildTrace can read
             raise ModelFileError(
-                str(path), f"not a detector model made by `wildtrace train` ({type(exc).__name__})"
+                shown, f"not a detector model made by `wildtrace train` ({type(exc).__name__})"
             ) from exc
         weights = np.zeros(N_FEATURES, dtype=np.float32)
         weights[index] = value
         intercept, platt_a, platt_b = (float(x) for x in scalars)
-        return cls(weights, intercept, platt_a, platt_b, meta)
+        return cls(weights, intercept, platt_a, platt_b, meta, hashlib.sha256(data).hexdigest())
 
 
 def matrix(vectors: Iterable[dict[int, float]]) -> Any:
@@ -372,7 +388,9 @@ def active_model_path() -> Path | None:
 
 @cache
 def default_model() -> LearnedModel | None:
-    """The active model (see ``active_model_path``), or None: lexicon scores only."""
+    """The model named by files: $WILDTRACE_DETECTOR_MODEL, else the packaged one (see
+    ``active_model_path``), or None: lexicon scores only. ``model_in_use`` is what
+    ``detect`` uses (it also knows the store's active model)."""
     path = active_model_path()
     if path is None:
         return None
@@ -385,11 +403,51 @@ def default_model() -> LearnedModel | None:
         raise ModelFileError(error.path, reason, setting=None) from error
 
 
+#: The model installed by ``install_model`` (the store's active one) and its bytes.
+_installed: tuple[bytes, LearnedModel] | None = None
+
+
+def install_model(data: bytes | None, shown: str = "the store's active model") -> None:
+    """Use the model in ``data`` (the store's active model, or the bytes a worker process
+    was started with) wherever $WILDTRACE_DETECTOR_MODEL names no file; None goes back to
+    the packaged model. The store adapter calls it; ``detect`` only reads the result."""
+    global _installed
+    if data is None:
+        _installed = None
+        return
+    if _installed is not None and _installed[0] == data:
+        return
+    _installed = (data, LearnedModel.from_bytes(data, shown))
+
+
+def installed_model_bytes() -> bytes | None:
+    """The bytes given to ``install_model`` (passed on to worker processes), or None."""
+    return None if _installed is None else _installed[0]
+
+
+def model_in_use() -> LearnedModel | None:
+    """The model ``detect`` uses, by one rule of precedence: the file named by
+    $WILDTRACE_DETECTOR_MODEL, else the model installed from the store (its active model),
+    else the packaged model; None when there is none (lexicon scores only)."""
+    if _installed is not None and not os.environ.get(MODEL_ENV):
+        return _installed[1]
+    return default_model()
+
+
+def model_threshold() -> float | None:
+    """The threshold chosen when the model in use was trained on reviewer labels (its F1
+    on out-of-fold predictions), or None: the packaged model leaves it to the default."""
+    model = model_in_use()
+    value = None if model is None else model.meta.get("threshold")
+    return float(value) if isinstance(value, int | float) else None
+
+
 def detection_data_files() -> list[Path]:
-    """Every file whose content changes what ``detect`` answers (for the analyzer version)."""
+    """Every data file whose content changes what ``detect`` answers (for the analyzer
+    version); the model counts by its digest (``model_in_use().digest``), wherever it is from."""
     from wildtrace.detect.lexicon import checklist_path
 
     data = Path(str(resources.files("wildtrace.detect") / "data"))
     files = [data / "lexicon.csv", data / "taxa.csv", data / "everyday_nouns.csv"]
-    files += [path for path in (active_model_path(), checklist_path()) if path is not None]
+    files += [path for path in (checklist_path(),) if path is not None]
     return files

@@ -16,6 +16,8 @@ The store is the one door to the database: other stages call these, not the tabl
   transaction can hold, ``insert_ignore`` (INSERT ... ON CONFLICT DO NOTHING) where another
   writer may hold them already, ``listing_row_ids(conn, refs)`` for references to listings
   (``platform:id``, plain id, URL).
+- Opening a store installs its active detector model (``store.models``) for this process:
+  what is analysed into a store is analysed with its model (unless WILDTRACE_DETECTOR_MODEL).
 - Every value written is cleaned of text the engines cannot hold (``clean.py``, by the core's
   rule ``parse.clean_text``), the same on SQLite and PostgreSQL.
 
@@ -36,7 +38,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wildtrace.errors import StoreError
-from wildtrace.store import tables_evidence, tables_judgements, tables_operations  # noqa: F401
+from wildtrace.store import tables_evidence, tables_judgements, tables_models, tables_operations  # noqa: F401
 from wildtrace.store.engine import create_store_engine, migrate
 from wildtrace.store.repository import (
     RunInfo,
@@ -91,4 +93,13 @@ def open_store(url: str | None = None) -> Store:
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StoreError(f"{shown}: cannot open or migrate the database: {exc}") from exc
-    return Store(engine)
+    store = Store(engine)
+    try:
+        # everything that analyses into this store uses its active detector model
+        from wildtrace.store.models import use_active_model
+
+        use_active_model(store)
+    except BaseException:
+        engine.dispose()
+        raise
+    return store
