@@ -20,16 +20,24 @@ from wildtrace.errors import ConfigError, WildTraceError
 from wildtrace.model import Listing
 from wildtrace.pipeline import analyze, analyzer_version
 from wildtrace.runners import analyze_batches
-from wildtrace.store import open_store
-from wildtrace.store.models import activate_model, active_model, get_model, list_models, save_model
+from wildtrace.store import Store, open_store
+from wildtrace.store.models import (
+    StoredModel,
+    activate_model,
+    active_model,
+    get_model,
+    list_models,
+    save_model,
+)
 from wildtrace.store.tables_models import ModelRow
 
 IVORY = Listing(id="a", title="Carved ivory bangle", text="Real ivory, 300 USD, DM me", price="300 USD")
 
 
-def _save(store, score: float, threshold: float = 0.4, activate: bool = True):  # type: ignore[no-untyped-def]
-    return save_model(store, constant_model(score, threshold), threshold=threshold, by="tester",
-                      metrics={"cv": {"precision": 0.9, "recall": 0.8, "f1": 0.85}}, activate=activate)  # fmt: skip
+def _save(store: Store, score: float, threshold: float = 0.4, activate: bool = True) -> StoredModel:
+    metrics = {"cv": {"precision": 0.9, "recall": 0.8, "f1": 0.85}}
+    model = constant_model(score, threshold)
+    return save_model(store, model, threshold=threshold, by="tester", metrics=metrics, activate=activate)
 
 
 def test_models_are_kept_listed_and_activated_one_at_a_time(db_url: str) -> None:
