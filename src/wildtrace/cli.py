@@ -65,6 +65,9 @@ app.command("train")(train_commands.train)
 from wildtrace.commands import model as model_commands  # noqa: E402
 
 app.add_typer(model_commands.app, name="model")
+from wildtrace.commands import review as review_commands  # noqa: E402
+
+app.add_typer(review_commands.app, name="review")
 # --- registered commands: end ---
 
 

@@ -6,6 +6,7 @@ evidence, reading the terms together with the words around them, and gives a
 calibrated probability. Without evidence the listing keeps the lexicon's low score.
 """
 
+from wildtrace.detect.active import Candidate, QueueChoice, QueueShares, choose_queue
 from wildtrace.detect.detector import (
     LEXICON_ONLY,
     READS_WITHOUT_EVIDENCE,
@@ -28,7 +29,20 @@ from wildtrace.detect.learned import (
     model_in_use,
     model_threshold,
 )
-from wildtrace.detect.lexicon import COMMODITIES, Lexicon, Term, default_lexicon
+from wildtrace.detect.lexicon import COMMODITIES, EVIDENCE_KINDS, Lexicon, Term, default_lexicon
+from wildtrace.detect.review import (
+    LABEL_SOURCES,
+    LABEL_VERDICTS,
+    Label,
+    LabelSource,
+    LabelVerdict,
+    PairAgreement,
+    VerdictError,
+    agreement,
+    consensus,
+    latest_per_reviewer,
+    parse_verdict,
+)
 from wildtrace.detect.score import DEFAULT_THRESHOLD
 from wildtrace.detect.training import (
     Labelled,
@@ -43,16 +57,30 @@ from wildtrace.detect.training import (
 __all__ = [
     "COMMODITIES",
     "DEFAULT_THRESHOLD",
+    "EVIDENCE_KINDS",
     "FEATURE_VERSION",
+    "LABEL_SOURCES",
+    "LABEL_VERDICTS",
     "LEXICON_ONLY",
     "MODEL_ENV",
     "N_FEATURES",
     "READS_WITHOUT_EVIDENCE",
+    "Candidate",
     "FieldHits",
+    "Label",
+    "LabelSource",
+    "LabelVerdict",
     "Labelled",
     "LearnedModel",
     "Lexicon",
+    "PairAgreement",
+    "QueueChoice",
+    "QueueShares",
     "Term",
+    "VerdictError",
+    "agreement",
+    "choose_queue",
+    "consensus",
     "corpus_examples",
     "default_lexicon",
     "default_model",
@@ -65,10 +93,12 @@ __all__ = [
     "install_model",
     "installed_model_bytes",
     "labelled_rows",
+    "latest_per_reviewer",
     "lexicon_logit",
     "matrix",
     "model_in_use",
     "model_threshold",
+    "parse_verdict",
     "train",
     "vectorise",
 ]

@@ -38,7 +38,13 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wildtrace.errors import StoreError
-from wildtrace.store import tables_evidence, tables_judgements, tables_models, tables_operations  # noqa: F401
+from wildtrace.store import (  # noqa: F401
+    tables_evidence,
+    tables_judgements,
+    tables_models,
+    tables_operations,
+    tables_review,
+)
 from wildtrace.store.engine import create_store_engine, migrate
 from wildtrace.store.repository import (
     RunInfo,
