@@ -96,6 +96,11 @@ def corpus_training_examples() -> list[Labelled]:
     return corpus_examples("train") + demo_examples("train")
 
 
+def cache_folder() -> Path:
+    """Where the corpus's features are cached: WILDTRACE_HOME/cache."""
+    return wildtrace_home() / "cache"
+
+
 def _corpus_key(examples: Sequence[Labelled]) -> str:
     from wildtrace.pipeline import detection_data_digest
 
@@ -113,7 +118,7 @@ def corpus_features(cache: Path | None = None) -> CorpusFeatures:
     from scipy.sparse import csr_matrix
 
     examples = corpus_training_examples()
-    folder = (wildtrace_home() / "cache") if cache is None else cache
+    folder = cache_folder() if cache is None else cache
     path = folder / f"corpus-features-{_corpus_key(examples)}.npz"
     try:
         with np.load(path, allow_pickle=False) as saved:
