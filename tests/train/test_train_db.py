@@ -60,7 +60,8 @@ def _labelled_store(db: str, tmp_path: Path, *, code_words: bool = False) -> dic
     scanned = CliRunner().invoke(app, ["scan", str(source), "--db", db, "--workers", "1"])
     assert scanned.exit_code == 0, scanned.output
     with open_store(db) as store:
-        added = add_labels(store, [NewLabel(key, "yes" if label else "no", "rev") for key, label in truth.items()])
+        verdicts = [NewLabel(key, "yes" if label else "no", "rev") for key, label in truth.items()]
+        added = add_labels(store, verdicts)
         assert not added.unresolved, added.unresolved
     return truth
 
@@ -83,7 +84,8 @@ def test_train_on_the_store_saves_activates_and_reanalyses(db_url: str, tmp_path
     assert len(versions) == 1 and versions.pop().endswith(f";threshold={threshold:g}")
     # the loop's last step: scan again, flagged by the new model and threshold
     out = tmp_path / "final.jsonl"
-    rescan = CliRunner().invoke(app, ["scan", str(tmp_path / "listings.jsonl"), "--db", db_url, "--out", str(out)])
+    again = ["scan", str(tmp_path / "listings.jsonl"), "--db", db_url, "--out", str(out)]
+    rescan = CliRunner().invoke(app, again)
     assert rescan.exit_code == 0, rescan.output
     assert "0 updated, 70 unchanged" in rescan.stderr  # re-analysed once, by train
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -114,13 +116,15 @@ def test_labels_of_offers_without_a_lexicon_term_teach_the_model_to_read_them(tm
 
 
 @pytest.mark.parametrize("verdicts", [[], ["yes"] * 6, ["yes", "no", "no", "no"]])
-def test_labels_that_cannot_make_a_model_are_a_clear_error(db_url: str, tmp_path: Path, verdicts: list[str]) -> None:
+def test_labels_that_cannot_make_a_model_are_a_clear_error(
+    db_url: str, tmp_path: Path, verdicts: list[str]
+) -> None:
     held = demo_examples("heldout")[: max(1, len(verdicts))]
     source = tmp_path / "few.jsonl"
     source.write_text("".join(json.dumps(listing_record(e.listing)) + "\n" for e in held), encoding="utf-8")
     assert CliRunner().invoke(app, ["scan", str(source), "--db", db_url]).exit_code == 0
     with open_store(db_url) as store:
-        add_labels(store, [NewLabel(e.listing.id, v, "rev") for e, v in zip(held, verdicts)])
+        add_labels(store, [NewLabel(e.listing.id, v, "rev") for e, v in zip(held, verdicts, strict=False)])
     result = CliRunner().invoke(app, ["train", "--db", db_url])
     assert result.exit_code == 2
     assert "at least 2 'yes' and 2 'no' labels" in result.stderr

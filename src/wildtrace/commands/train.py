@@ -15,13 +15,19 @@ from wildtrace.errors import WildTraceError
 def train(
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Where to write the model (.npz) [default: detector.npz; with "
-                     "--db, the store only]."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the model (.npz) [default: detector.npz; with --db, the store only].",
+        ),
     ] = None,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Learn from the reviewer labels in this store (database URL or SQLite "
-                     "file) and keep the model there."),
+        typer.Option(
+            "--db",
+            help="Learn from the reviewer labels in this store (database URL or SQLite "
+            "file) and keep the model there.",
+        ),
     ] = None,
     activate: Annotated[
         bool, typer.Option(help="With --db: make the new model the store's active one.")
@@ -124,8 +130,8 @@ def _train_on_store(
             console.print(
                 f"labels: {counts['yes']} yes, {counts['no']} no (each weighs "
                 f"{retrained.metrics['label_weight']:g} corpus rows); {retrained.metrics['folds']}-fold "
-                f"cross-validation on the labels: precision {cv['precision']:.2f}, recall {cv['recall']:.2f}, "
-                f"F1 {cv['f1']:.2f} at threshold {retrained.threshold:.4g}"
+                f"cross-validation on the labels: precision {cv['precision']:.2f}, "
+                f"recall {cv['recall']:.2f}, F1 {cv['f1']:.2f} at threshold {retrained.threshold:.4g}"
             )
             state = "active" if activate else "saved, not active (`wildtrace model activate`)"
             console.print(f"model {saved.version} ({saved.digest[:12]}) {state} in {store.url}")
