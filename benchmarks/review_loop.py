@@ -56,7 +56,7 @@ def read_labelled(path: Path) -> list[dict[str, object]]:
                 fields = {name: item.get(name) for name in ("title", "text", "price")}
                 rows.append({"id": str(item.get("id") or n), **fields, "label": int(label)})
         return rows
-    with path.open(encoding="utf-8", newline="") as probe:
+    with path.open(encoding="latin-1", newline="") as probe:
         header = probe.readline()
     if "text_stop_stem" in header:
         with path.open(encoding="latin-1", newline="") as handle:
