@@ -158,3 +158,19 @@ def test_stats_per_verdict_reviewer_and_agreement(db: str) -> None:
     assert "ana: labelled 4 (yes 2, no 1, unsure 1)" in stdout
     # 3 shared: agree on 2; ana yes 2/3, ben yes 1/3: expected 2/9 + 2/9 = 4/9; kappa (2/3-4/9)/(5/9) = 0.4
     assert "ana and ben: 3, 67%, kappa 0.40" in stdout
+
+
+def test_a_corrected_rejects_file_imports_as_it_stands(db: str, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "id,verdict,note\nbazaar.example:1,yes,\nbazaar.example:2,perhaps,=1+1\n", encoding="utf-8"
+    )
+    assert review("import", str(labels), "--by", "ana", "--db", db)[0] == 1
+    rejects = tmp_path / "labels.csv.rejects.csv"
+    assert "'=1+1" in rejects.read_text("utf-8")  # guarded against spreadsheets
+    rejects.write_text(rejects.read_text("utf-8").replace("perhaps", "no"), encoding="utf-8")
+    code, _, err = review("import", str(rejects), "--by", "ana", "--db", db)
+    assert code == 0, err
+    with open_store(db) as store:
+        fixed = label_history(store, "bazaar.example:2")
+    assert [(x.verdict, x.note) for x in fixed] == [("no", "=1+1")]

@@ -17,10 +17,11 @@ The choice is deterministic for a given seed and set of listings; a listing is c
 
 from __future__ import annotations
 
+import heapq
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 QueueReason = Literal["uncertain", "confident yes", "confident no", "explore"]
 
@@ -82,12 +83,14 @@ def _spread(ranked: Sequence[Candidate], count: int, threshold: float) -> list[C
     return chosen
 
 
-def _confident(side: list[Candidate], count: int, share: float, rng: random.Random) -> list[Candidate]:
-    """``count`` at random among the most confident ``share`` of one side (``side`` is
-    ordered most confident first), so the same extremes are not shown every round."""
+def _confident(
+    side: list[Candidate], count: int, share: float, rng: random.Random, order: Callable[[Candidate], Any]
+) -> list[Candidate]:
+    """``count`` at random among the most confident ``share`` of one side (``order``: most
+    confident first), so that the same extremes are not shown every round."""
     if count <= 0 or not side:
         return []
-    top = side[: max(count, round(len(side) * share))]
+    top = heapq.nsmallest(max(count, round(len(side) * share)), side, key=order)
     return rng.sample(top, min(count, len(top)))
 
 
@@ -104,7 +107,7 @@ def choose_queue(
     if limit <= 0:
         return []
     rng = random.Random(seed)
-    pool = sorted(candidates, key=lambda c: c.key)
+    pool = list(candidates)
     taken: set[str] = set()
     confident = round(limit * shares.confident)
     explore_count = round(limit * shares.explore)
@@ -112,24 +115,26 @@ def choose_queue(
     def free(items: Iterable[Candidate]) -> list[Candidate]:
         return [c for c in items if c.key not in taken]
 
-    yes_side = sorted((c for c in pool if c.score >= threshold), key=lambda c: (-c.score, c.key))
-    no_side = sorted((c for c in pool if c.score < threshold and c.evidence), key=lambda c: (c.score, c.key))
+    def margin(c: Candidate) -> tuple[float, str]:
+        return abs(c.score - threshold), c.key
+
+    yes_side = [c for c in pool if c.score >= threshold]
+    no_side = [c for c in pool if c.score < threshold and c.evidence]
     if not no_side:  # no lexicon match below the threshold: the confident no's are any low score
-        no_side = sorted((c for c in pool if c.score < threshold), key=lambda c: (c.score, c.key))
-    sure_yes = _confident(yes_side, (confident + 1) // 2, shares.confident_pool, rng)
+        no_side = [c for c in pool if c.score < threshold]
+    share = shares.confident_pool
+    sure_yes = _confident(yes_side, (confident + 1) // 2, share, rng, lambda c: (-c.score, c.key))
     taken.update(c.key for c in sure_yes)
-    sure_no = _confident(free(no_side), confident // 2, shares.confident_pool, rng)
+    sure_no = _confident(free(no_side), confident // 2, share, rng, lambda c: (c.score, c.key))
     taken.update(c.key for c in sure_no)
-    unmatched = free(c for c in pool if not c.evidence)
+    unmatched = sorted(free(c for c in pool if not c.evidence), key=lambda c: c.key)
     explore = rng.sample(unmatched, min(explore_count, len(unmatched)))
     taken.update(c.key for c in explore)
 
     wanted = limit - len(taken)
-    ranked = sorted(free(pool), key=lambda c: (abs(c.score - threshold), c.key))
-    uncertain = _spread(ranked[: wanted * max(shares.pool, 1)], wanted, threshold)
-    taken.update(c.key for c in uncertain)
-    if len(uncertain) < wanted:  # fewer kinds than places: the nearest of the rest
-        uncertain += free(ranked)[: wanted - len(uncertain)]
+    nearest = heapq.nsmallest(wanted * max(shares.pool, 1), free(pool), key=margin)
+    uncertain = _spread(nearest, wanted, threshold)
+    # fewer than ``wanted`` only when ``nearest`` holds every candidate left: nothing to add
     return (
         [QueueChoice(c, "uncertain") for c in uncertain]
         + [QueueChoice(c, "confident yes") for c in sure_yes]

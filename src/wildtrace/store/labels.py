@@ -243,28 +243,41 @@ def training_labels(store: Store) -> list[ReviewedListing]:
 def queue_candidates(store: Store, page: int = QUEUE_PAGE) -> Iterator[list[Candidate]]:
     """The analysed listings no one has labelled yet, as the queue chooses among them, a
     page at a time (no connection is held between pages)."""
-    evidence = exists().where(MatchRow.listing_id == ListingRow.id, MatchRow.kind.in_(sorted(EVIDENCE_KINDS)))
     last = 0
     while True:
         query = (
             select(ListingRow.id, PlatformRow.name, ListingRow.uid, AnalysisRow.score, AnalysisRow.language,
-                   AnalysisRow.commodities, evidence.label("evidence"))
+                   AnalysisRow.commodities)
             .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
             .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
-            .where(ListingRow.id > last, ~exists().where(LabelRow.listing_id == ListingRow.id))
+            # the bound on both ids lets PostgreSQL start both index scans at the page
+            .where(ListingRow.id > last, AnalysisRow.listing_id > last)
+            .where(~exists().where(LabelRow.listing_id == ListingRow.id))
             .order_by(ListingRow.id)
             .limit(page)
         )  # fmt: skip
         with store.read_connection("read the listings to review") as conn:
             found = conn.execute(query).all()
+            matched = _with_evidence(conn, [row[0] for row in found])
         if not found:
             return
         yield [
             Candidate(_key_text(platform, uid), float(score), platform, language, tuple(commodities or ()),
-                      bool(has_evidence))
-            for _, platform, uid, score, language, commodities, has_evidence in found
+                      row_id in matched)
+            for row_id, platform, uid, score, language, commodities in found
         ]  # fmt: skip
         last = found[-1][0]
+
+
+def _with_evidence(conn: Connection, row_ids: Sequence[int]) -> set[int]:
+    """Which of the listings (ids in ascending order) the lexicon found a product, species or
+    code word in: one range scan of the page's matches, not a lookup per listing."""
+    if not row_ids:
+        return set()
+    query = select(MatchRow.listing_id).where(
+        MatchRow.listing_id.between(row_ids[0], row_ids[-1]), MatchRow.kind.in_(sorted(EVIDENCE_KINDS))
+    )
+    return {row_id for (row_id,) in conn.execute(query)} & set(row_ids)
 
 
 def queue_listings(store: Store, keys: Sequence[str]) -> dict[str, QueueListing]:
