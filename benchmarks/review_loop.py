@@ -127,6 +127,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--random-seeds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--arms", default="queue,random", help="queue, random or both (comma-separated)")
     args = parser.parse_args()
 
     rows = read_labelled(args.labelled)
@@ -156,7 +157,8 @@ def main() -> None:
         # the queue arm, exactly as a script drives the commands
         labelled: list[str] = []
         queue_rows = []
-        for round_ in range(1, args.rounds + 1):
+        arms = set(args.arms.split(","))
+        for round_ in range(1, args.rounds + 1 if "queue" in arms else 1):
             queue = work / f"queue-{round_}.jsonl"
             invoke(["review", "queue", "--limit", str(args.per_round), "--out", str(queue), "--db", db])
             chosen = [
@@ -175,7 +177,7 @@ def main() -> None:
                   f"wall, {cpu:.1f} s CPU [{cv.split(':', 1)[-1].strip()}]")  # fmt: skip
 
         # the random arm: the same numbers of labels, chosen at random
-        for round_ in range(1, args.rounds + 1):
+        for round_ in range(1, args.rounds + 1 if "random" in arms else 1):
             count = round_ * args.per_round
             scores = []
             for seed in range(args.random_seeds):
@@ -196,10 +198,10 @@ def main() -> None:
             )
         walls = [row[4] for row in queue_rows]
         cpus = [row[5] for row in queue_rows]
-        print(
-            f"train --db on {len(truth):,} stored listings: median {statistics.median(walls):.1f} s wall, "
-            f"{statistics.median(cpus):.1f} s CPU in this process (max {max(walls):.1f} s wall)"
-        )
+        if walls:
+            median_wall, median_cpu = statistics.median(walls), statistics.median(cpus)
+            print(f"train --db on {len(truth):,} stored listings: median {median_wall:.1f} s wall, "
+                  f"{median_cpu:.1f} s CPU with its workers (max {max(walls):.1f} s wall)")  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
