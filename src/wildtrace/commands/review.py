@@ -246,6 +246,8 @@ def label_rows(
     from wildtrace.store.labels import NewLabel
 
     columns = {column_key(name): index for index, name in reversed(list(enumerate(table.header)))}
+    if "verdict" not in columns and "label" in columns:  # a labels file of `wildtrace train --labels`
+        columns["verdict"] = columns["label"]
     missing = [name for name in ("id", "verdict") if name not in columns]
     if missing:
         where = f"{file}:{table.header_line}" if table.header else str(file)

@@ -35,7 +35,7 @@ from wildtrace.store.tables import AccountRow, AnalysisRow, ListingRow, MatchRow
 from wildtrace.store.tables_review import LabelRow
 
 #: Candidates per page when the queue reads the store (one short connection per page).
-QUEUE_PAGE = 5000
+QUEUE_PAGE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
