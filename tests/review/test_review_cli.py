@@ -193,3 +193,8 @@ def test_import_reads_excel_and_a_label_column(db: str, tmp_path: Path) -> None:
             ("bazaar.example:1", "yes", "tusk"),
             ("bazaar.example:3", "no", ""),
         }
+
+
+def test_queue_of_an_empty_store_says_what_to_do(tmp_path: Path) -> None:
+    code, stdout, err = review("queue", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert code == 0 and stdout == "" and "nothing to review" in err
