@@ -186,22 +186,6 @@ def label_history(store: Store, listing: str | None = None) -> list[Label]:
         return [_label(row) for row in conn.execute(query)]
 
 
-def latest_labels(store: Store) -> list[Label]:
-    """The labels that count: each reviewer's latest of each listing."""
-    return latest_per_reviewer(label_history(store))
-
-
-def labelled_listing_ids(store: Store) -> set[str]:
-    """The listings (``str(Listing.key)``) that carry any label, ``unsure`` included."""
-    query = (
-        select(PlatformRow.name, ListingRow.uid)
-        .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-        .where(exists().where(LabelRow.listing_id == ListingRow.id))
-    )
-    with store.read_connection("read the labelled listings") as conn:
-        return {_key_text(platform, uid) for platform, uid in conn.execute(query)}
-
-
 def training_labels(store: Store) -> list[ReviewedListing]:
     """Every listing whose reviewers agree (``detect.review.consensus``), with its fields,
     language and commodities, oldest listing first; listings without consensus are left out."""
