@@ -10,14 +10,13 @@ import pytest
 from review_helpers import store_listings
 from sqlalchemy import inspect
 
+from wildtrace.detect import latest_per_reviewer
 from wildtrace.errors import WildTraceError
 from wildtrace.store import Store, open_store
 from wildtrace.store.labels import (
     NewLabel,
     add_labels,
     label_history,
-    labelled_listing_ids,
-    latest_labels,
     queue_candidates,
     queue_listings,
     training_labels,
@@ -52,7 +51,7 @@ def test_every_label_is_kept_and_the_latest_of_a_reviewer_wins(store: Store) -> 
         ("ben", "unsure"),
     ]
     assert history[0].note == "looked like a toy" and history[0].at.tzinfo is not None
-    latest = {(label.by, label.verdict) for label in latest_labels(store)}
+    latest = {(label.by, label.verdict) for label in latest_per_reviewer(label_history(store))}
     assert latest == {("ana", "yes"), ("ben", "unsure")}
     assert [label.verdict for label in label_history(store, "bazaar.example:1")] == ["no", "yes", "unsure"]
     assert label_history(store, "bazaar.example:2") == []
@@ -72,7 +71,7 @@ def test_listings_are_named_as_users_name_them_and_unknown_ones_are_not_stored(s
     assert set(added.unresolved) == {"1", "bazaar.example:99"}
     assert "several platforms" in added.unresolved["1"] and "forum.example:1" in added.unresolved["1"]
     assert "no listing 'bazaar.example:99'" in added.unresolved["bazaar.example:99"]
-    assert labelled_listing_ids(store) == {"bazaar.example:2", "forum.example:4"}
+    assert {label.listing for label in label_history(store)} == {"bazaar.example:2", "forum.example:4"}
 
 
 @pytest.mark.parametrize(

@@ -174,3 +174,27 @@ def test_a_corrected_rejects_file_imports_as_it_stands(db: str, tmp_path: Path) 
     with open_store(db) as store:
         fixed = label_history(store, "bazaar.example:2")
     assert [(x.verdict, x.note) for x in fixed] == [("no", "=1+1")]
+
+
+def test_import_reads_excel_and_a_label_column(db: str, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [("ID", "Label", "Note"), ("bazaar.example:1", 1, "tusk"), ("bazaar.example:3", 0, None)]:
+        sheet.append(row)
+    path = tmp_path / "labels.xlsx"
+    book.save(path)
+    code, _, err = review("import", str(path), "--by", "ana", "--db", db)
+    assert code == 0, err
+    with open_store(db) as store:
+        assert {(x.listing, x.verdict, x.note) for x in label_history(store)} == {
+            ("bazaar.example:1", "yes", "tusk"),
+            ("bazaar.example:3", "no", ""),
+        }
+
+
+def test_queue_of_an_empty_store_says_what_to_do(tmp_path: Path) -> None:
+    code, stdout, err = review("queue", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert code == 0 and stdout == "" and "nothing to review" in err

@@ -88,6 +88,10 @@ def queue(
                     sink.write(json.dumps(queue_row(choice, item, level), ensure_ascii=False) + "\n")
     except WildTraceError as exc:
         raise failure(exc) from exc
+    if not candidates:
+        console.print("nothing to review: every analysed listing in the store is labelled, or none is "
+                      "stored yet (`wildtrace scan FILE --db URL` stores them)")  # fmt: skip
+        return
     reasons = Counter(choice.reason for choice in chosen)
     parts = ", ".join(f"{n} {reason}" for reason, n in reasons.items())
     console.print(f"{len(chosen):,} listings to review ({parts or 'none'}) of {len(candidates):,} "
@@ -246,6 +250,8 @@ def label_rows(
     from wildtrace.store.labels import NewLabel
 
     columns = {column_key(name): index for index, name in reversed(list(enumerate(table.header)))}
+    if "verdict" not in columns and "label" in columns:  # a labels file of `wildtrace train --labels`
+        columns["verdict"] = columns["label"]
     missing = [name for name in ("id", "verdict") if name not in columns]
     if missing:
         where = f"{file}:{table.header_line}" if table.header else str(file)

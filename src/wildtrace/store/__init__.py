@@ -16,6 +16,10 @@ The store is the one door to the database: other stages call these, not the tabl
   transaction can hold, ``insert_ignore`` (INSERT ... ON CONFLICT DO NOTHING) where another
   writer may hold them already, ``listing_row_ids(conn, refs)`` for references to listings
   (``platform:id``, plain id, URL).
+- Reviewers' labels (``store.labels``): ``add_labels`` (every verdict a new row; a reviewer's
+  latest counts), ``label_history``, ``training_labels`` (the consensus per
+  listing, with its fields, for the trainer), ``queue_candidates`` / ``queue_listings`` (what
+  ``review queue`` chooses among and shows).
 - Opening a store installs its active detector model (``store.models``) for this process:
   what is analysed into a store is analysed with its model (unless WILDTRACE_DETECTOR_MODEL).
 - Every value written is cleaned of text the engines cannot hold (``clean.py``, by the core's

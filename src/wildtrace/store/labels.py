@@ -35,7 +35,7 @@ from wildtrace.store.tables import AccountRow, AnalysisRow, ListingRow, MatchRow
 from wildtrace.store.tables_review import LabelRow
 
 #: Candidates per page when the queue reads the store (one short connection per page).
-QUEUE_PAGE = 5000
+QUEUE_PAGE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,22 +184,6 @@ def label_history(store: Store, listing: str | None = None) -> list[Label]:
                 return []
             query = query.where(LabelRow.listing_id == row_id)
         return [_label(row) for row in conn.execute(query)]
-
-
-def latest_labels(store: Store) -> list[Label]:
-    """The labels that count: each reviewer's latest of each listing."""
-    return latest_per_reviewer(label_history(store))
-
-
-def labelled_listing_ids(store: Store) -> set[str]:
-    """The listings (``str(Listing.key)``) that carry any label, ``unsure`` included."""
-    query = (
-        select(PlatformRow.name, ListingRow.uid)
-        .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-        .where(exists().where(LabelRow.listing_id == ListingRow.id))
-    )
-    with store.read_connection("read the labelled listings") as conn:
-        return {_key_text(platform, uid) for platform, uid in conn.execute(query)}
 
 
 def training_labels(store: Store) -> list[ReviewedListing]:
