@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from store_write import DEFAULT_PG, postgresql_database, sqlite_database
 
 from wildtrace.pipeline import prepare
-from wildtrace.scanning import run_scan
+from wildtrace.scanning import scan_inputs
 from wildtrace.store import open_store
 
 
@@ -52,11 +52,14 @@ def _children_cpu() -> float:
 
 
 def scan_once(source: Path, url: str, workers: int, rows: Path) -> Run:
-    """One scan into a fresh store; workers' CPU is counted when the pool ends (in run_scan)."""
-    with open_store(url) as store, rows.open("w", encoding="utf-8") as out:
+    """One scan job (as the scan command runs it: run record, custody, rows, rejects) into a
+    fresh store; the workers' CPU is counted when their pool ends, inside the job."""
+    with open_store(url) as store:
         wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
-        totals = run_scan([source], threshold=0.5, out=out, store=store, workers=workers)
+        outcome = scan_inputs([source], threshold=0.5, rejects_path=rows.with_suffix(".rejects.jsonl"),
+                              store=store, out=rows, workers=workers)  # fmt: skip
         run = Run(time.perf_counter() - wall, time.process_time() - cpu, _children_cpu() - children)
+    totals = outcome.totals
     if totals.read == 0 or totals.saved.new != totals.read:
         raise SystemExit(f"scan stored {totals.saved.new} of {totals.read} listings read")
     return run

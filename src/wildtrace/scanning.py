@@ -13,6 +13,7 @@ stored listings are recognised and left unchanged).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -191,6 +192,23 @@ def run_scan(
     return totals
 
 
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cycle collector, tuned for the run: what is loaded already (lexicon, models)
+    is frozen out of its scans, and it runs after 50,000 new objects instead of 700. A
+    scan allocates a dozen objects per listing and frees nearly all of them by reference
+    counting, so the default collector spent 20-30% of the parent's time finding nothing
+    (``benchmarks/scan_throughput.py``). Workers forked meanwhile inherit the setting."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def _batches(listings: Iterator[Listing]) -> Iterator[list[Listing]]:
     """Batches of BATCH_SIZE; a listing whose id is already in the batch (a new capture
     of the same page) starts a new one, so each capture is stored in order."""
@@ -303,7 +321,7 @@ def scan_inputs(
             log_imports(store, found.files, outcome.run_id)
         if on_files is not None:
             on_files(len(found.files))
-        with open_out(out) as sink, rejects:
+        with open_out(out) as sink, rejects, fewer_collections():
 
             def reject(item: Reject) -> None:
                 rejects.write(item)
