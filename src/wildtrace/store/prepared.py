@@ -64,12 +64,16 @@ def converted_rows(
     """Rows as the driver takes them (see ``_converters``; ``dialect`` None for COPY), their
     text storable. Columns that ``table`` does not have are passed as they are."""
     converters = _converters(table, tuple(columns), dialect)
-    if any(convert is not None for convert in converters):
-        values = [
-            tuple(value if convert is None or value is None else convert(value)
-                  for value, convert in zip(row, converters, strict=True))
-            for row in values
-        ]  # fmt: skip
+    converting = [(index, convert) for index, convert in enumerate(converters) if convert is not None]
+    if converting:
+        converted = []
+        for row in values:
+            items = list(row)
+            for index, convert in converting:
+                if items[index] is not None:
+                    items[index] = convert(items[index])
+            converted.append(tuple(items))
+        values = converted
     return storable_rows(values)
 
 
