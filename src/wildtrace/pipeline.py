@@ -8,18 +8,29 @@ listings and threshold always give the same analyses.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 from wildtrace import __version__
-from wildtrace.detect import DEFAULT_THRESHOLD, default_lexicon, default_model, detect, detection_data_files
+from wildtrace.detect import (
+    DEFAULT_THRESHOLD,
+    default_lexicon,
+    default_matcher,
+    default_model,
+    detect,
+    detection_data_files,
+)
 from wildtrace.extract import EXTRACTOR_VERSION, extract
-from wildtrace.model import Analysis, Listing
+from wildtrace.model import TEXT_FIELDS, Analysis, Listing
 from wildtrace.parse import detect_language
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "AnalysisCache",
+    "analysis_cache",
     "analyze",
     "analyze_batch",
     "analyzer_version",
@@ -54,8 +65,86 @@ def prepare() -> str:
     return analyzer_version()
 
 
+#: Analyses remembered per process: many listings repeat a template (a seller's stock text,
+#: a re-post with a new id), and a repeat is answered without analysing it again.
+ANALYSIS_CACHE_SIZE = 4096
+
+
+def detection_owner() -> tuple[Any, ...]:
+    """What the cached analyses were made with: the lexicon, its matcher, the learned model
+    and the analyzer version (the digest of the data files). When any of them is another
+    object, the analysis cache is emptied. The one place that says which data an analysis
+    depends on (a function that installs a model must make ``default_model`` answer it)."""
+    return default_lexicon(), default_matcher(), default_model(), analyzer_version()
+
+
+class AnalysisCache:
+    """A bounded LRU map from what ``analyze`` reads of a listing (every field but the id,
+    and the threshold) to its analysis. The key is the fields themselves, not a digest
+    of them: a tuple of the listing's own strings hashes at C speed and cannot collide."""
+
+    def __init__(self, size: int = ANALYSIS_CACHE_SIZE) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._owner: tuple[Any, ...] | None = None
+        self._entries: OrderedDict[tuple[Any, ...], Analysis] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every analysis (and the counts)."""
+        self._entries.clear()
+        self._owner = None
+        self.hits = self.misses = 0
+
+    def check_owner(self) -> None:
+        """Empty the cache when the detection data or model changed since it was filled."""
+        owner = detection_owner()
+        # by identity: each part is built once per process and cached, so a new object means
+        # new data (comparing a lexicon's thousands of terms on every batch would cost)
+        if self._owner is None or any(new is not old for new, old in zip(owner, self._owner, strict=True)):
+            self._entries.clear()
+            self._owner = owner
+
+    def analyze(self, listing: Listing, threshold: float) -> Analysis:
+        """The analysis of ``listing``, from the cache when its fields were seen before."""
+        key = (*(getattr(listing, name) for name in _ANALYSED_FIELDS), threshold)
+        found = self._entries.get(key)
+        if found is not None:
+            self.hits += 1
+            self._entries.move_to_end(key)
+            return found if found.listing_id == listing.id else replace(found, listing_id=listing.id)
+        self.misses += 1
+        analysis = _analyze(listing, threshold)
+        self._entries[key] = analysis
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        return analysis
+
+
+#: What ``analyze`` reads of a listing: its text fields and its platform (the region of
+#: phone numbers). Everything else (id, dates, images, capture) does not change the analysis.
+_ANALYSED_FIELDS = (*TEXT_FIELDS, "platform")
+
+
+@cache
+def analysis_cache() -> AnalysisCache:
+    """This process's analysis cache."""
+    return AnalysisCache()
+
+
 def analyze(listing: Listing, threshold: float = DEFAULT_THRESHOLD) -> Analysis:
-    """Detect, explain and extract for one listing."""
+    """Detect, explain and extract for one listing (answered from the analysis cache when
+    a listing with the same fields was analysed with the same data and threshold)."""
+    cache = analysis_cache()
+    cache.check_owner()
+    return cache.analyze(listing, threshold)
+
+
+def _analyze(listing: Listing, threshold: float) -> Analysis:
+    """``analyze`` without the cache."""
     sample = " ".join(filter(None, (listing.title, listing.text, listing.seller_info)))
     language = detect_language(sample[:LANGUAGE_SAMPLE])
     return Analysis(
@@ -83,8 +172,8 @@ def with_price_fallback(listing: Listing, analysis: Analysis) -> Listing:
     return replace(listing, price=money.raw, extra={**listing.extra, "fields_from": fields_from})
 
 
-def analyze_batch(
-    listings: Iterable[Listing], threshold: float = DEFAULT_THRESHOLD
-) -> list[Analysis]:
+def analyze_batch(listings: Iterable[Listing], threshold: float = DEFAULT_THRESHOLD) -> list[Analysis]:
     """``analyze`` over many listings, in order."""
-    return [analyze(listing, threshold) for listing in listings]
+    cache = analysis_cache()
+    cache.check_owner()
+    return [cache.analyze(listing, threshold) for listing in listings]

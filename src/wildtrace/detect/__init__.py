@@ -9,6 +9,7 @@ calibrated probability. Without evidence the listing keeps the lexicon's low sco
 from wildtrace.detect.detector import LEXICON_ONLY, FieldHits, detect, find_hits, has_evidence, lexicon_logit
 from wildtrace.detect.learned import MODEL_ENV, LearnedModel, default_model, detection_data_files
 from wildtrace.detect.lexicon import COMMODITIES, Lexicon, Term, default_lexicon
+from wildtrace.detect.matcher import default_matcher
 from wildtrace.detect.score import DEFAULT_THRESHOLD
 from wildtrace.detect.training import (
     Labelled,
@@ -31,6 +32,7 @@ __all__ = [
     "Term",
     "corpus_examples",
     "default_lexicon",
+    "default_matcher",
     "default_model",
     "demo_held_out",
     "demo_labelled",
