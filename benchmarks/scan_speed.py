@@ -34,7 +34,7 @@ from dataclasses import replace
 from wildtrace.collect import read_file
 from wildtrace.commands.demo import demo_inputs
 from wildtrace.detect import find_hits, has_evidence, lexicon_logit
-from wildtrace.detect.learned import default_model, features
+from wildtrace.detect.learned import default_model, features_batch
 from wildtrace.detect.lexicon import default_lexicon
 from wildtrace.detect.score import fuse
 from wildtrace.extract import extract
@@ -125,9 +125,13 @@ def stages(listings: list[Listing], runs: int, total: float) -> None:
     def learned() -> None:
         if model is None:
             return
-        for item, (raw, kept), detection in zip(listings, hits, lexical, strict=True):
-            if has_evidence(kept):
-                model.probability(features(item, raw, kept, lexicon_logit(detection.score)))
+        inputs = [
+            (item, raw, kept, lexicon_logit(detection.score))
+            for item, (raw, kept), detection in zip(listings, hits, lexical, strict=True)
+            if has_evidence(kept)
+        ]
+        for vector in features_batch(inputs):
+            model.probability(vector)
 
     parts = {
         "language (script, function words, py3langid)": lambda: [detect_language(s) for s in samples],

@@ -17,7 +17,7 @@ from wildtrace.detect.learned import packaged_model_path
 from wildtrace.model import Listing
 from wildtrace.pipeline import (
     AnalysisCache,
-    _analyze,
+    _analyze_batch,
     analysis_cache,
     analyze,
     analyze_batch,
@@ -46,14 +46,14 @@ def test_a_repeated_listing_is_answered_from_the_cache_with_its_own_id() -> None
     cache = analysis_cache()
     assert (cache.hits, cache.misses) == (1, 1)
     assert again.listing_id == "b"
-    assert replace(again, listing_id="a") == first == _analyze(OFFER, 0.5)
+    assert replace(again, listing_id="a") == first == _analyze_batch([OFFER], 0.5)[0]
 
 
 def test_any_analysed_field_changes_the_key() -> None:
     analyze(OFFER)
     for name, value in [("title", "Sừng tê"), ("platform", "shopee-demo"), ("price", "5tr"), ("url", "x")]:
         changed = replace(OFFER, **{name: value})
-        assert analyze(changed) == _analyze(changed, 0.5)
+        assert analyze(changed) == _analyze_batch([changed], 0.5)[0]
     assert analysis_cache().hits == 0
 
 
@@ -69,11 +69,19 @@ def test_the_cache_keeps_only_the_most_recent_listings() -> None:
     cache.check_owner()
     listings = [replace(OFFER, title=f"Sừng tê giác {i}") for i in range(3)]
     for item in listings:
-        cache.analyze(item, 0.5)
-    cache.analyze(listings[0], 0.5)  # pushed out by the third
+        cache.analyze([item], 0.5)
+    cache.analyze([listings[0]], 0.5)  # pushed out by the third
     assert (cache.hits, cache.misses, len(cache)) == (0, 4, 2)
-    cache.analyze(listings[2], 0.5)
+    cache.analyze([listings[2]], 0.5)
     assert cache.hits == 1
+
+
+def test_a_repeat_within_one_batch_is_analysed_once() -> None:
+    batch = [OFFER, replace(OFFER, id="b"), replace(OFFER, title="Sừng tê"), replace(OFFER, id="c")]
+    analyses = analyze_batch(batch)
+    assert (analysis_cache().hits, analysis_cache().misses) == (2, 2)
+    assert [a.listing_id for a in analyses] == ["a", "b", "a", "c"]
+    assert analyses == [_analyze_batch([item], 0.5)[0] for item in batch]
 
 
 def test_a_new_lexicon_empties_the_cache() -> None:
@@ -126,4 +134,4 @@ def test_cached_analyses_equal_fresh_ones(title: str, text: str, seller_info: st
     listing = Listing(id="x", title=title or None, text=text or None, seller_info=seller_info or None)
     batch = [replace(listing, id=f"x{i}") for i in range(repeats)]
     for item, analysis in zip(batch, analyze_batch(batch), strict=True):
-        assert analysis == _analyze(item, 0.5)
+        assert analysis == _analyze_batch([item], 0.5)[0]

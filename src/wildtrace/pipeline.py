@@ -20,7 +20,7 @@ from wildtrace.detect import (
     default_lexicon,
     default_matcher,
     default_model,
-    detect,
+    detect_batch,
     detection_data_files,
 )
 from wildtrace.extract import EXTRACTOR_VERSION, extract
@@ -108,20 +108,36 @@ class AnalysisCache:
             self._entries.clear()
             self._owner = owner
 
-    def analyze(self, listing: Listing, threshold: float) -> Analysis:
-        """The analysis of ``listing``, from the cache when its fields were seen before."""
-        key = (*(getattr(listing, name) for name in _ANALYSED_FIELDS), threshold)
-        found = self._entries.get(key)
-        if found is not None:
-            self.hits += 1
-            self._entries.move_to_end(key)
-            return found if found.listing_id == listing.id else replace(found, listing_id=listing.id)
-        self.misses += 1
-        analysis = _analyze(listing, threshold)
-        self._entries[key] = analysis
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-        return analysis
+    def analyze(self, listings: list[Listing], threshold: float) -> list[Analysis]:
+        """The analyses of ``listings``, in order: those whose fields were seen before (in
+        an earlier batch or earlier in this one) from the cache, the others analysed
+        together (``_analyze_batch``)."""
+        keys = [(*(getattr(listing, name) for name in _ANALYSED_FIELDS), threshold) for listing in listings]
+        entries = self._entries
+        known: dict[tuple[Any, ...], Analysis] = {}
+        new: dict[tuple[Any, ...], Listing] = {}
+        for key, listing in zip(keys, listings, strict=True):
+            if key in known or key in new:
+                continue
+            found = entries.get(key)
+            if found is None:
+                new[key] = listing
+            else:
+                entries.move_to_end(key)
+                known[key] = found
+        self.misses += len(new)
+        self.hits += len(listings) - len(new)
+        for key, analysis in zip(new, _analyze_batch(list(new.values()), threshold), strict=True):
+            known[key] = entries[key] = analysis
+        while len(entries) > self.size:
+            entries.popitem(last=False)
+        out = []
+        for key, listing in zip(keys, listings, strict=True):
+            analysis = known[key]
+            out.append(
+                analysis if analysis.listing_id == listing.id else replace(analysis, listing_id=listing.id)
+            )
+        return out
 
 
 #: What ``analyze`` reads of a listing: its text fields and its platform (the region of
@@ -138,23 +154,29 @@ def analysis_cache() -> AnalysisCache:
 def analyze(listing: Listing, threshold: float = DEFAULT_THRESHOLD) -> Analysis:
     """Detect, explain and extract for one listing (answered from the analysis cache when
     a listing with the same fields was analysed with the same data and threshold)."""
-    cache = analysis_cache()
-    cache.check_owner()
-    return cache.analyze(listing, threshold)
+    return analyze_batch([listing], threshold)[0]
 
 
-def _analyze(listing: Listing, threshold: float) -> Analysis:
-    """``analyze`` without the cache."""
-    sample = " ".join(filter(None, (listing.title, listing.text, listing.seller_info)))
-    language = detect_language(sample[:LANGUAGE_SAMPLE])
-    return Analysis(
-        listing_id=listing.id,
-        detection=detect(listing, language, threshold),
-        selectors=extract(listing, language),
-        language=language,
-        # the threshold is part of the result (``flagged``): another threshold, another analysis
-        analyzer_version=f"{analyzer_version()};threshold={threshold:g}",
-    )
+def _analyze_batch(listings: list[Listing], threshold: float) -> list[Analysis]:
+    """``analyze_batch`` without the cache: the language of each listing, the detections
+    of all (their learned features computed together), the selectors of each."""
+    languages = [
+        detect_language(" ".join(filter(None, (item.title, item.text, item.seller_info)))[:LANGUAGE_SAMPLE])
+        for item in listings
+    ]
+    detections = detect_batch(listings, languages, threshold)
+    # the threshold is part of the result (``flagged``): another threshold, another analysis
+    version = f"{analyzer_version()};threshold={threshold:g}"
+    return [
+        Analysis(
+            listing_id=listing.id,
+            detection=detection,
+            selectors=extract(listing, language),
+            language=language,
+            analyzer_version=version,
+        )
+        for listing, language, detection in zip(listings, languages, detections, strict=True)
+    ]
 
 
 def with_price_fallback(listing: Listing, analysis: Analysis) -> Listing:
@@ -176,4 +198,4 @@ def analyze_batch(listings: Iterable[Listing], threshold: float = DEFAULT_THRESH
     """``analyze`` over many listings, in order."""
     cache = analysis_cache()
     cache.check_owner()
-    return [cache.analyze(listing, threshold) for listing in listings]
+    return cache.analyze(list(listings), threshold)

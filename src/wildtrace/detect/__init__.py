@@ -6,7 +6,15 @@ evidence, reading the terms together with the words around them, and gives a
 calibrated probability. Without evidence the listing keeps the lexicon's low score.
 """
 
-from wildtrace.detect.detector import LEXICON_ONLY, FieldHits, detect, find_hits, has_evidence, lexicon_logit
+from wildtrace.detect.detector import (
+    LEXICON_ONLY,
+    FieldHits,
+    detect,
+    detect_batch,
+    find_hits,
+    has_evidence,
+    lexicon_logit,
+)
 from wildtrace.detect.learned import MODEL_ENV, LearnedModel, default_model, detection_data_files
 from wildtrace.detect.lexicon import COMMODITIES, Lexicon, Term, default_lexicon
 from wildtrace.detect.matcher import default_matcher
@@ -37,6 +45,7 @@ __all__ = [
     "demo_held_out",
     "demo_labelled",
     "detect",
+    "detect_batch",
     "detection_data_files",
     "find_hits",
     "has_evidence",

@@ -4,9 +4,10 @@ explanation; the learned model (``learned``) re-scores listings with lexicon evi
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
-from wildtrace.detect.learned import LearnedModel, default_model, features
+from wildtrace.detect.learned import FeatureInput, LearnedModel, default_model, features_batch
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
 from wildtrace.detect.matcher import TermHit, default_matcher
 from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, drop_negated, fuse
@@ -58,11 +59,30 @@ def detect(
 
     The model only re-scores listings with surviving lexicon evidence, so a flagged
     listing always names the commodity of a matched term."""
-    raw, kept = find_hits(listing, language)
-    lexical = fuse(listing, kept, default_lexicon(), threshold)
+    return detect_batch([listing], [language], threshold, model)[0]
+
+
+def detect_batch(
+    listings: Sequence[Listing],
+    languages: Sequence[str | None],
+    threshold: float = DEFAULT_THRESHOLD,
+    model: LearnedModel | str | None = None,
+) -> list[Detection]:
+    """``detect`` over many listings (with the language of each): the learned model's
+    features of the whole batch are computed together (see ``learned.features_batch``)."""
     learned = default_model() if model is None else model
-    if not isinstance(learned, LearnedModel) or not has_evidence(kept):
-        return lexical
-    vector = features(listing, raw, kept, lexicon_logit(lexical.score))
-    score = round(learned.probability(vector), 4)
-    return replace(lexical, score=score, flagged=score >= threshold)
+    lexicon = default_lexicon()
+    detections: list[Detection] = []
+    to_score: list[tuple[int, FeatureInput]] = []
+    for index, (listing, language) in enumerate(zip(listings, languages, strict=True)):
+        raw, kept = find_hits(listing, language)
+        lexical = fuse(listing, kept, lexicon, threshold)
+        detections.append(lexical)
+        if isinstance(learned, LearnedModel) and has_evidence(kept):
+            to_score.append((index, (listing, raw, kept, lexicon_logit(lexical.score))))
+    if isinstance(learned, LearnedModel) and to_score:
+        vectors = features_batch([item for _, item in to_score])
+        for (index, _), vector in zip(to_score, vectors, strict=True):
+            score = round(learned.probability(vector), 4)
+            detections[index] = replace(detections[index], score=score, flagged=score >= threshold)
+    return detections
