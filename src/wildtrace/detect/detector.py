@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from wildtrace.detect.learned import FeatureInput, LearnedModel, default_model, features_batch
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
-from wildtrace.detect.matcher import TermHit, default_matcher
+from wildtrace.detect.matcher import TermHit, TermMatcher, default_matcher
 from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, drop_negated, fuse
 from wildtrace.model import TEXT_FIELDS, Detection, Listing
 
@@ -29,11 +30,29 @@ def find_hits(listing: Listing, language: str | None = None) -> tuple[FieldHits,
     """The lexicon terms of every detection field: all of them, and those left once
     negated terms and terms inside a look-alike phrase ("ivory" in "ivory coast") go."""
     matcher = default_matcher()
-    raw = [
-        (name, matcher.find(listing.field_text(name), language, evasions=name in _EVASION_FIELDS))
-        for name in _DETECT_FIELDS
-    ]
-    return raw, [(name, drop_covered(drop_negated(hits))) for name, hits in raw]
+    raw: FieldHits = []
+    kept: FieldHits = []
+    for name in _DETECT_FIELDS:
+        text = listing.field_text(name)
+        found, left = _field_hits(matcher, text, language, name in _EVASION_FIELDS) if text else ((), ())
+        raw.append((name, list(found)))
+        kept.append((name, list(left)))
+    return raw, kept
+
+
+#: Field texts whose hits are remembered: a seller's stock text, a shop's info line or a
+#: city recur from listing to listing, and matching is a quarter of an analysis.
+FIELD_MEMO_SIZE = 8192
+
+
+@lru_cache(maxsize=FIELD_MEMO_SIZE)
+def _field_hits(
+    matcher: TermMatcher, text: str, language: str | None, evasions: bool
+) -> tuple[tuple[TermHit, ...], tuple[TermHit, ...]]:
+    """The hits of one field's text, and those left once negated and covered ones go. Keyed
+    by the matcher itself, so a new lexicon (a new matcher) never reads an old answer."""
+    hits = matcher.find(text, language, evasions=evasions)
+    return tuple(hits), tuple(drop_covered(drop_negated(hits)))
 
 
 def has_evidence(field_hits: FieldHits) -> bool:
