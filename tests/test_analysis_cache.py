@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wildtrace.detect import MODEL_ENV, LearnedModel, default_lexicon, default_model
+from wildtrace.detect.detector import _field_hits, find_hits
 from wildtrace.detect.learned import packaged_model_path
-from wildtrace.model import Listing
+from wildtrace.model import REMEMBERED_TEXT_CHARS, Listing
 from wildtrace.pipeline import (
     AnalysisCache,
     _analyze_batch,
@@ -135,3 +136,13 @@ def test_cached_analyses_equal_fresh_ones(title: str, text: str, seller_info: st
     batch = [replace(listing, id=f"x{i}") for i in range(repeats)]
     for item, analysis in zip(batch, analyze_batch(batch), strict=True):
         assert analysis == _analyze_batch([item], 0.5)[0]
+
+
+def test_a_listing_with_a_very_long_field_is_analysed_but_not_remembered() -> None:
+    long = replace(OFFER, text="Sừng tê giác. " * (REMEMBERED_TEXT_CHARS // 10))
+    first, again = analyze_batch([long, replace(long, id="b")])
+    assert len(analysis_cache()) == 0
+    assert first == _analyze_batch([long], 0.5)[0] and again.listing_id == "b"
+    hits_before = _field_hits.cache_info().currsize
+    find_hits(long, "vi")
+    assert _field_hits.cache_info().currsize == hits_before

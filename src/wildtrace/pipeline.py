@@ -24,7 +24,7 @@ from wildtrace.detect import (
     detection_data_files,
 )
 from wildtrace.extract import EXTRACTOR_VERSION, extract
-from wildtrace.model import TEXT_FIELDS, Analysis, Listing
+from wildtrace.model import REMEMBERED_TEXT_CHARS, TEXT_FIELDS, Analysis, Listing
 from wildtrace.parse import detect_language
 
 __all__ = [
@@ -116,8 +116,12 @@ class AnalysisCache:
         entries = self._entries
         known: dict[tuple[Any, ...], Analysis] = {}
         new: dict[tuple[Any, ...], Listing] = {}
-        for key, listing in zip(keys, listings, strict=True):
+        for index, (key, listing) in enumerate(zip(keys, listings, strict=True)):
             if key in known or key in new:
+                continue
+            if any(isinstance(value, str) and len(value) > REMEMBERED_TEXT_CHARS for value in key):
+                keys[index] = key = (_NOT_REMEMBERED, index)  # analysed, never stored
+                new[key] = listing
                 continue
             found = entries.get(key)
             if found is None:
@@ -128,7 +132,9 @@ class AnalysisCache:
         self.misses += len(new)
         self.hits += len(listings) - len(new)
         for key, analysis in zip(new, _analyze_batch(list(new.values()), threshold), strict=True):
-            known[key] = entries[key] = analysis
+            known[key] = analysis
+            if key[0] is not _NOT_REMEMBERED:
+                entries[key] = analysis
         while len(entries) > self.size:
             entries.popitem(last=False)
         out = []
@@ -143,6 +149,8 @@ class AnalysisCache:
 #: What ``analyze`` reads of a listing: its text fields and its platform (the region of
 #: phone numbers). Everything else (id, dates, images, capture) does not change the analysis.
 _ANALYSED_FIELDS = (*TEXT_FIELDS, "platform")
+#: The key of a listing with a field too long to remember (REMEMBERED_TEXT_CHARS).
+_NOT_REMEMBERED = object()
 
 
 @cache

@@ -12,7 +12,7 @@ from wildtrace.detect.learned import FeatureInput, LearnedModel, default_model, 
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
 from wildtrace.detect.matcher import TermHit, TermMatcher, default_matcher
 from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, drop_negated, fuse
-from wildtrace.model import TEXT_FIELDS, Detection, Listing
+from wildtrace.model import REMEMBERED_TEXT_CHARS, TEXT_FIELDS, Detection, Listing
 
 #: Fields where lexicon terms count (a URL or seller name naming "ivory" is not an offer).
 _DETECT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("url", "seller", "price"))
@@ -32,9 +32,16 @@ def find_hits(listing: Listing, language: str | None = None) -> tuple[FieldHits,
     matcher = default_matcher()
     raw: FieldHits = []
     kept: FieldHits = []
+    found: tuple[TermHit, ...]
+    left: tuple[TermHit, ...]
     for name in _DETECT_FIELDS:
         text = listing.field_text(name)
-        found, left = _field_hits(matcher, text, language, name in _EVASION_FIELDS) if text else ((), ())
+        if not text:
+            found, left = (), ()
+        elif len(text) <= REMEMBERED_TEXT_CHARS:
+            found, left = _field_hits(matcher, text, language, name in _EVASION_FIELDS)
+        else:
+            found, left = _field_hits.__wrapped__(matcher, text, language, name in _EVASION_FIELDS)
         raw.append((name, list(found)))
         kept.append((name, list(left)))
     return raw, kept

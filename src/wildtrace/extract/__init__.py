@@ -19,7 +19,7 @@ from wildtrace.extract.places import find_places, location_places
 from wildtrace.extract.quantities import find_quantities
 from wildtrace.extract.regions import guess_region
 from wildtrace.extract.wallets import find_wallets
-from wildtrace.model import TEXT_FIELDS, Listing, Selector
+from wildtrace.model import REMEMBERED_TEXT_CHARS, TEXT_FIELDS, Listing, Selector
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "to_usd"]
 
@@ -65,7 +65,8 @@ def extract(listing: Listing, language: str | None = None) -> tuple[Selector, ..
         text = listing.field_text(field)
         if not text:
             continue
-        for selector in _field_selectors(text, field, region):
+        remembered = _field_selectors if len(text) <= REMEMBERED_TEXT_CHARS else _field_selectors.__wrapped__
+        for selector in remembered(text, field, region):
             found.setdefault((selector.type, selector.value), selector)
     if listing.price:
         for selector in find_money(listing.price, "price", region, price_field=True):
