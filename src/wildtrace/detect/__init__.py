@@ -12,6 +12,7 @@ from wildtrace.detect.detector import (
     READS_WITHOUT_EVIDENCE,
     FieldHits,
     detect,
+    detect_batch,
     find_hits,
     has_evidence,
     lexicon_logit,
@@ -30,6 +31,7 @@ from wildtrace.detect.learned import (
     model_threshold,
 )
 from wildtrace.detect.lexicon import COMMODITIES, EVIDENCE_KINDS, Lexicon, Term, default_lexicon
+from wildtrace.detect.matcher import default_matcher
 from wildtrace.detect.review import (
     LABEL_SOURCES,
     LABEL_VERDICTS,
@@ -83,10 +85,12 @@ __all__ = [
     "consensus",
     "corpus_examples",
     "default_lexicon",
+    "default_matcher",
     "default_model",
     "demo_held_out",
     "demo_labelled",
     "detect",
+    "detect_batch",
     "detection_data_files",
     "find_hits",
     "has_evidence",

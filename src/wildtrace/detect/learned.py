@@ -93,14 +93,33 @@ _WORD_BUCKETS = _BucketCache("W:")
 _BIGRAM_BUCKETS = _BucketCache("B:")
 
 
-def features(
-    listing: Listing,
-    raw: Sequence[tuple[str, list[TermHit]]],
-    kept: Sequence[tuple[str, list[TermHit]]],
-    lexicon_logit: float,
-) -> dict[int, float]:
+FieldHits = Sequence[tuple[str, list[TermHit]]]
+#: What the features of one listing are made from: the listing, all its lexicon hits, those
+#: left after negation and look-alike phrases, and the log-odds of its lexicon score.
+FeatureInput = tuple[Listing, FieldHits, FieldHits, float]
+
+
+def features(listing: Listing, raw: FieldHits, kept: FieldHits, lexicon_logit: float) -> dict[int, float]:
     """Hashed feature vector of one listing (bucket -> value) from all its lexicon hits
     (``raw``) and those left after negation and look-alike phrases (``kept``)."""
+    return features_batch([(listing, raw, kept, lexicon_logit)])[0]
+
+
+def features_batch(inputs: Sequence[FeatureInput]) -> list[dict[int, float]]:
+    """``features`` of many listings: the character n-grams of the whole batch are hashed
+    in one vectorised pass (the costliest part when done gram by gram)."""
+    lexical = [_lexical_features(*item) for item in inputs]
+    grams = char_gram_buckets([windows for _, windows in lexical])
+    return [
+        _with_text(item[0], out, windows, buckets)
+        for item, (out, windows), buckets in zip(inputs, lexical, grams, strict=True)
+    ]
+
+
+def _lexical_features(
+    listing: Listing, raw: FieldHits, kept: FieldHits, lexicon_logit: float
+) -> tuple[dict[int, float], list[str]]:
+    """The lexicon features of one listing, and the folded windows around its evidence."""
     out: dict[int, float] = {}
 
     def put(token: str, value: float = 1.0) -> None:
@@ -150,7 +169,15 @@ def features(
     put("L:price", 1.0 if listing.price else 0.0)
     put("L:lexicon_logit", lexicon_logit / 5.0)
     put("L:bias_evidence")
-    # text n-grams, l2-normalised as a block so long texts do not shout
+    return out, windows
+
+
+def _with_text(
+    listing: Listing, out: dict[int, float], windows: list[str], grams: list[int]
+) -> dict[int, float]:
+    """``out`` plus the text n-grams: words and bigrams of the listing's start and of the
+    windows, and the windows' character n-grams (``grams``, from ``char_gram_buckets``),
+    l2-normalised as a block so long texts do not shout."""
     text_tokens: dict[int, float] = {}
     # the start of the listing, and the words around the evidence wherever it stands (a
     # seller cannot push the offer out of view by padding the text)
@@ -163,17 +190,7 @@ def features(
         text_tokens.update(dict.fromkeys(map(word_buckets.__getitem__, words), 1.0))
         bigrams = map(_BIGRAM.format, words, words[1:])
         text_tokens.update(dict.fromkeys(map(bigram_buckets.__getitem__, bigrams), 1.0))
-    # every distinct 2- to 4-gram once (a bucket is set to 1.0, so repeats change nothing)
-    grams = {
-        window[start : start + size]
-        for window in windows
-        for size in (2, 3, 4)
-        for start in range(len(window) - size + 1)
-    }
-    # hashed directly: after the set, each n-gram is hashed once, and CRC-32 of a short
-    # string costs less than a cache lookup (measured)
-    for gram in grams:
-        text_tokens[zlib.crc32(("C:" + gram).encode("utf-8")) & _MASK] = 1.0
+    text_tokens.update(dict.fromkeys(grams, 1.0))
     if text_tokens:
         scale = 1.0 / math.sqrt(len(text_tokens))
         # every text value is 1.0, so each adds ``scale``: added in one update, summed
@@ -182,6 +199,82 @@ def features(
         for key in scaled.keys() & out.keys():
             scaled[key] = out[key] + scale
         out.update(scaled)
+    return out
+
+
+#: Character n-gram sizes read in the windows around evidence.
+GRAM_SIZES = (2, 3, 4)
+_GRAM_PREFIX = b"C:"
+
+
+def _crc_table() -> np.ndarray[Any, np.dtype[np.uint32]]:
+    """The byte table of CRC-32 (the reflected polynomial 0xEDB88320 that zlib uses)."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> 1) ^ np.uint32(0xEDB88320), table >> 1).astype(np.uint32)
+    return table
+
+
+_CRC = _crc_table()
+#: The CRC register after the prefix "C:" (zlib inverts the register before and after).
+_CRC_AFTER_PREFIX = np.uint32(zlib.crc32(_GRAM_PREFIX) ^ 0xFFFFFFFF)
+
+
+def char_gram_buckets(windows_per_listing: Sequence[Sequence[str]]) -> list[list[int]]:
+    """For each listing, the bucket of every character 2-, 3- and 4-gram inside each of its
+    windows (a gram that repeats gives its bucket again): the buckets that
+    ``zlib.crc32(("C:" + gram).encode("utf-8")) & _MASK`` gives, computed for every gram
+    of the whole batch at once with numpy (a few dozen array operations per batch instead
+    of a Python call per gram). A gram of n characters continues the CRC of its first
+    n - 1 characters by the UTF-8 bytes of its last one, so each size costs one step."""
+    windows = [window for group in windows_per_listing for window in group]
+    text = "".join(windows)
+    size = len(text)
+    out: list[list[int]] = [[] for _ in windows_per_listing]
+    if size < min(GRAM_SIZES):
+        return out
+    pad = max(GRAM_SIZES)
+    # the UTF-8 bytes of every character, one row per byte position, and how many it has;
+    # padded with characters of no bytes, so that a gram running past the end reads nothing
+    count: np.ndarray[Any, np.dtype[np.uint8]] | None = None
+    if text.isascii():
+        utf8 = np.zeros((1, size + pad), dtype=np.uint32)
+        utf8[0, :size] = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    else:
+        points = np.zeros(size + pad, dtype=np.uint32)
+        points[:size] = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        count = (points >= 0x80).astype(np.uint8) + (points >= 0x800) + (points >= 0x10000) + 1
+        count[size:] = 0
+        tail = count.astype(np.int32) - 1  # continuation bytes after the lead byte
+        utf8 = np.empty((int(count.max()), size + pad), dtype=np.uint32)
+        lead = np.choose(count, [0, 0, 0xC0, 0xE0, 0xF0]).astype(np.uint32)
+        utf8[0] = np.where(tail > 0, lead | (points >> (6 * np.maximum(tail, 0))), points)
+        for j in range(1, utf8.shape[0]):  # continuation byte j: 0x80 | the next 6 bits
+            utf8[j] = 0x80 | ((points >> (6 * np.maximum(tail - j, 0))) & 0x3F)
+    # the end of each character's window (a gram must not run into the next window) and
+    # the listing it belongs to
+    lengths = np.fromiter(map(len, windows), dtype=np.intp, count=len(windows))
+    limit = np.repeat(np.cumsum(lengths), lengths)
+    per_listing = np.fromiter((len(group) for group in windows_per_listing), dtype=np.intp)
+    owner = np.repeat(np.repeat(np.arange(len(windows_per_listing), dtype=np.int64), per_listing), lengths)
+    position = np.arange(size)
+    register = np.full(size, _CRC_AFTER_PREFIX, dtype=np.uint32)
+    found = []  # per gram size: the buckets of its complete grams, and their listings
+    for offset in range(pad):
+        for j in range(utf8.shape[0]):
+            step = _CRC[(register ^ utf8[j, offset : offset + size]) & 0xFF] ^ (register >> 8)
+            register = step if count is None else np.where(count[offset : offset + size] > j, step, register)
+        if offset + 1 in GRAM_SIZES:
+            complete = position + offset + 1 <= limit
+            bucket = (register[complete] ^ np.uint32(0xFFFFFFFF)) & np.uint32(_MASK)
+            found.append((bucket.tolist(), owner[complete]))
+    # split each size's buckets by listing (they are in text order, so by listing too);
+    # repeats are left to the caller's dict, which drops them faster than a sort would
+    listings = np.arange(len(windows_per_listing) + 1)
+    for buckets, owners in found:
+        bounds = np.searchsorted(owners, listings).tolist()
+        for index in range(len(windows_per_listing)):
+            out[index] += buckets[bounds[index] : bounds[index + 1]]
     return out
 
 
@@ -235,9 +328,10 @@ class LearnedModel:
             index = np.fromiter(vector.keys(), dtype=np.intp, count=len(vector))
             values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
             products = self.weights[index].astype(np.float64) * values
-            # accumulate adds one term after the other, in the vector's order: the very
-            # sum a Python loop gives (a pairwise sum would differ in the last bits)
-            decision += float(np.add.accumulate(products)[-1])
+            # the correctly rounded sum, whatever the order of the vector's keys (the order
+            # of a set of n-grams once changed from process to process, and with it the
+            # last bits of a running sum)
+            decision += math.fsum(products.tolist())
         logit = -(self.platt_a * float(decision) + self.platt_b)
         if logit < -30:
             return 0.0
