@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.collect.photos import listing_photos
 from wildtrace.commands.common import (
     EXIT_REJECTED,
     AllowOpt,
@@ -26,14 +24,14 @@ from wildtrace.commands.common import (
     rejects_path,
     scan_job,
     sigterm_as_interrupt,
+    stopping_errors,
 )
 from wildtrace.config import threshold as resolve_threshold
-from wildtrace.errors import WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
-from wildtrace.model import Analysis, Listing, Network
-from wildtrace.output import link_rows
-from wildtrace.scanning import ScanTotals, latest_captures, link_store, open_out
-from wildtrace.store import open_store
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of
+
+if TYPE_CHECKING:
+    from wildtrace.model import Analysis, Listing, Network
+    from wildtrace.scanning import ScanTotals
 
 
 def link(
@@ -53,6 +51,10 @@ def link(
     With INPUT files, they are read and analyzed (nothing is stored). Without, the
     listings in the store are linked and the network is saved there.
     """
+    from wildtrace.output import link_rows
+    from wildtrace.scanning import link_store, open_out
+    from wildtrace.store import open_store
+
     try:
         with sigterm_as_interrupt():
             level = resolve_threshold(threshold)
@@ -77,7 +79,7 @@ def link(
             print_network_summary(listings, network)
     except KeyboardInterrupt as stop:
         raise typer.Exit(interrupted_status(stop)) from None
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     if rejects is not None:
         console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects))}[/]", markup=True)
@@ -99,6 +101,10 @@ def link_files(
     Several captures of one page are one listing: its latest capture counts. The photos are
     read here, at the edge, and passed to linking. ``out`` is only checked against the inputs.
     """
+    from wildtrace.collect.photos import listing_photos
+    from wildtrace.link import link_listings
+    from wildtrace.scanning import ScanTotals, latest_captures
+
     found: list[tuple[Listing, Analysis]] = []
     totals = ScanTotals()
     scan_job(
