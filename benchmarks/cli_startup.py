@@ -27,7 +27,8 @@ def measure(command: list[str], runs: int) -> tuple[float, float]:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         walls.append(time.perf_counter() - start)
         after = os.times()
-        cpus.append(after.children_user - before.children_user + after.children_system - before.children_system)
+        user = after.children_user - before.children_user
+        cpus.append(user + after.children_system - before.children_system)
     return statistics.median(walls), statistics.median(cpus)
 
 
