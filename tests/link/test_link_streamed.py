@@ -5,10 +5,14 @@ their reasons, held-back values, analysts' judgements, and the per-account analy
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from wildtrace import cli, linking
 from wildtrace.linking import link_store_streamed
 from wildtrace.model import Analysis, Detection, Listing, Selector
 from wildtrace.scanning import link_store
@@ -104,3 +108,19 @@ def test_streamed_linking_applies_the_judgements_and_allow(db_url: str) -> None:
     assert any(link[2] == "judgement" for link in in_memory["links"])
     assert any(link[3] == HELP_LINE for link in in_memory["links"])  # allowed through the guard
     assert any("judged them different operators" in held[3] for held in in_memory["held_back"])
+
+
+def test_link_command_streams_a_large_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``wildtrace link`` takes the streamed path from STREAMED_FROM listings (lowered here)."""
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    with open_store(db) as store:
+        store.save_batch(_corpus())
+        link_store(store)
+        in_memory = _stored_network(store)
+    monkeypatch.setattr(linking, "STREAMED_FROM", 10)
+    result = CliRunner().invoke(cli.app, ["link", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "streamed" in result.output
+    assert f"{len(in_memory['members']):,} listings, {len(in_memory['links']):,} links" in result.output
+    with open_store(db) as store:
+        assert _stored_network(store) == in_memory

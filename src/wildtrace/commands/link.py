@@ -30,7 +30,7 @@ from wildtrace.config import threshold as resolve_threshold
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of
 
 if TYPE_CHECKING:
-    from wildtrace.model import Analysis, Listing, Network
+    from wildtrace.model import Analysis, HeldBack, Listing, Network
     from wildtrace.scanning import ScanTotals
 
 
@@ -51,9 +51,11 @@ def link(
     With INPUT files, they are read and analyzed (nothing is stored). Without, the
     listings in the store are linked and the network is saved there.
     """
+    from wildtrace.linking import STREAMED_FROM, link_store_streamed
     from wildtrace.output import link_rows
     from wildtrace.scanning import link_store, open_out
     from wildtrace.store import open_store
+    from wildtrace.store.link_keys import stored_listings
 
     try:
         with sigterm_as_interrupt():
@@ -68,6 +70,11 @@ def link(
                 rejects = rejects if totals.rejected else None
             else:
                 with open_store(db) as store:
+                    if out is None and stored_listings(store) >= STREAMED_FROM:
+                        summary = link_store_streamed(store, max_accounts, allow or ())
+                        console.print(f"Network saved in {store.url} (streamed: photos not linked)")
+                        print_summary(summary.listings, summary.links, summary.networks, summary.held_back)
+                        return
                     linked = link_store(store, max_accounts, allow or ())
                     pairs, network = linked.pairs, linked.network
                     console.print(f"Network saved in {store.url}")
@@ -123,10 +130,14 @@ def print_network_summary(listings: list[Listing], network: Network) -> None:
         owner = account_of(listing) or str(listing.key)
         accounts.setdefault(network.clusters[str(listing.key)], set()).add(owner)
     networks = sum(1 for owners in accounts.values() if len(owners) > 1)
+    print_summary(len(listings), len(network.links), networks, network.held_back)
+
+
+def print_summary(listings: int, links: int, networks: int, held_back: Sequence[HeldBack]) -> None:
+    """The summary line of a linking and the first values held back."""
     console.print(
-        f"{len(listings):,} listings, {len(network.links):,} links, "
-        f"{networks:,} networks spanning 2 or more accounts, "
-        f"{len(network.held_back):,} shared values held back."
+        f"{listings:,} listings, {links:,} links, {networks:,} networks spanning 2 or more accounts, "
+        f"{len(held_back):,} shared values held back."
     )
-    for held in network.held_back[:5]:
+    for held in held_back[:5]:
         console.print(f"[yellow]held back[/] {escape(held.reason)}", markup=True)

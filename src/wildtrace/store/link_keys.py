@@ -66,6 +66,12 @@ class StoredListings:
         return f"listing:{platform}:{uid}" if platform else f"listing:{uid}"
 
 
+def stored_listings(store: Store) -> int:
+    """How many analysed listings linking would read (one COUNT over the analyses)."""
+    with store.read_connection("count listings") as conn:
+        return int(conn.execute(select(func.count()).select_from(AnalysisRow)).scalar_one())
+
+
 def read_listings(store: Store) -> StoredListings:
     """Every analysed listing's row id and account, in row order (the order of
     ``Store.load_analyses``), read in keyset pages."""
