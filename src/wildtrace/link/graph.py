@@ -34,6 +34,8 @@ DEFAULT_SEED = 42
 _BETWEENNESS_EXACT = 2000
 #: Accounts sharing one value are all tied to each other up to this many (then: the star).
 _CLIQUE = 50
+#: Groups of at most this many accounts are one community (see ``_analyse``).
+_ONE_COMMUNITY = 3
 
 
 @dataclass
@@ -141,7 +143,10 @@ def _analyse(graph: AccountGraph, seed: int) -> None:
             pairs = (len(group) - 1) * (len(group) - 2) / 2
             for name, score in zip(group, scores, strict=True):
                 graph.nodes[name].betweenness = round(score / pairs, 6)
-        if edges and len(group) > 2:
+        # Three accounts or fewer: every split has negative modularity, so Leiden returns one
+        # community; not calling it saves most of the time on a large store (most networks
+        # are that small).
+        if edges and len(group) > _ONE_COMMUNITY:
             partition = leidenalg.find_partition(
                 ig, leidenalg.ModularityVertexPartition, weights=weights, seed=seed
             )

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 
 from wildtrace.link import LINKING_TYPES
 from wildtrace.link.keys import LinkKey
@@ -24,6 +24,7 @@ from wildtrace.store.repository import Store, bulk_insert, listing_row_ids
 from wildtrace.store.tables import (
     AccountRow,
     AnalysisRow,
+    Base,
     HeldBackRow,
     LinkRow,
     ListingRow,
@@ -189,7 +190,7 @@ class NetworkRows:
     links: Iterable[tuple[int, int, str, str, str]]  # source id, target id, kind, value, reason
     members: Iterable[tuple[int, str]]  # listing id, cluster
     held_back: Sequence[HeldBack]
-    accounts: Iterable[Mapping[str, Any]]  # network_accounts rows
+    accounts: Iterable[Mapping[str, Any]]  # network_accounts rows, by column
 
 
 def save_network_rows(store: Store, network: NetworkRows) -> int:
@@ -198,19 +199,35 @@ def save_network_rows(store: Store, network: NetworkRows) -> int:
     with store.write_transaction("save the network") as conn:
         for table in (LinkRow, NetworkMemberRow, HeldBackRow, NetworkAccountRow):
             conn.execute(delete(table))
+        link_columns = ("source_listing_id", "target_listing_id", "kind", "value", "reason")
         for batch in _batched(network.links, _BATCH):
-            bulk_insert(conn, LinkRow, [
-                {"source_listing_id": source, "target_listing_id": target, "kind": kind, "value": value,
-                 "reason": reason}
-                for source, target, kind, value, reason in batch
-            ])  # fmt: skip
+            _insert(conn, LinkRow, link_columns, batch)
             written += len(batch)
-        for members in _batched(network.members, _BATCH):
-            bulk_insert(conn, NetworkMemberRow, [{"listing_id": i, "cluster": c} for i, c in members])
-        bulk_insert(conn, HeldBackRow, [
-            {"kind": h.kind, "value": h.value, "accounts": h.accounts, "reason": h.reason}
-            for h in network.held_back
-        ])  # fmt: skip
-        for accounts in _batched(network.accounts, _BATCH):
-            bulk_insert(conn, NetworkAccountRow, [dict(row) for row in accounts])
+        for batch in _batched(network.members, _BATCH):
+            _insert(conn, NetworkMemberRow, ("listing_id", "cluster"), batch)
+        _insert(conn, HeldBackRow, ("kind", "value", "accounts", "reason"),
+                [(h.kind, h.value, h.accounts, h.reason) for h in network.held_back])  # fmt: skip
+        account_columns = ("account", "platform", "seller", "listings", "cluster", "community", "degree",
+                           "betweenness")  # fmt: skip
+        for batch in _batched(network.accounts, _BATCH):
+            rows = [tuple(row[column] for column in account_columns) for row in batch]
+            _insert(conn, NetworkAccountRow, account_columns, rows)
     return written
+
+
+def _insert(
+    conn: Connection, table: type[Base], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Many rows at once: COPY on PostgreSQL (``bulk_insert``); on SQLite straight through
+    the driver, skipping SQLAlchemy's per-row work (half the time of a large link). The text
+    written here was read from the store (names, values) or worded from it: already
+    storable, so the engine's cleaning pass (``clean.py``) has nothing to do."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        bulk_insert(conn, table, [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    listed = ", ".join(f'"{column}"' for column in columns)
+    marks = ", ".join("?" for _ in columns)
+    driver: Any = conn.connection.driver_connection
+    driver.executemany(f"INSERT INTO {table.__tablename__} ({listed}) VALUES ({marks})", rows)
