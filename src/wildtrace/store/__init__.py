@@ -31,13 +31,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic.util.exc import CommandError
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wildtrace.errors import StoreError
 from wildtrace.store import tables_evidence, tables_judgements, tables_operations  # noqa: F401
-from wildtrace.store.engine import create_store_engine, migrate
+from wildtrace.store.engine import UnknownSchemaError, create_store_engine, migrate
 from wildtrace.store.repository import (
     RunInfo,
     RunStatus,
@@ -83,7 +82,7 @@ def open_store(url: str | None = None) -> Store:
         raise StoreError(f"{shown}: cannot open the database: {exc}") from exc
     try:
         migrate(engine)
-    except CommandError as exc:
+    except UnknownSchemaError as exc:
         engine.dispose()
         raise StoreError(
             f"{shown}: cannot migrate the database ({exc}); was it made by a newer WildTrace?"
