@@ -21,9 +21,20 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, DEFAULT_SEED, AccountNode, Judgement, build_graph, latest
-from wildtrace.link.keys import AccountLinks, group_accounts
-from wildtrace.link.resolve import _current_names, blocked, describe, explain
+from wildtrace.link import (
+    DEFAULT_MAX_ACCOUNTS,
+    DEFAULT_SEED,
+    AccountLinks,
+    AccountNode,
+    Judgement,
+    blocked,
+    build_graph,
+    current_names,
+    describe,
+    explain,
+    group_accounts,
+    latest,
+)
 from wildtrace.model import HeldBack, Link, Listing, Network
 from wildtrace.store import Store
 from wildtrace.store.judgements import active_judgements
@@ -107,7 +118,7 @@ def _judged(
     refs = sorted(name.removeprefix("listing:") for name in names if name.startswith("listing:"))
     renamed = {f"listing:{ref}": found.account_name(account)
                for ref, account in listing_accounts(store, found, refs).items()}  # fmt: skip
-    active = latest(_current_names(judgements, renamed))
+    active = latest(current_names(judgements, renamed))
     wanted = {name for j in active for name in (j.first, j.second) if name and j.second is not None}
     first_of: dict[str, int] = {}
     if wanted:

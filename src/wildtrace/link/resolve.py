@@ -136,7 +136,7 @@ def _old_listing_names(
     }
 
 
-def _current_names(judgements: Sequence[Judgement], old: Mapping[str, str]) -> list[Judgement]:
+def current_names(judgements: Sequence[Judgement], old: Mapping[str, str]) -> list[Judgement]:
     """The judgements with old listing names replaced by the accounts they name now."""
     if not old:
         return list(judgements)
@@ -191,7 +191,7 @@ def _link(
 ) -> Network:
     listings = [listing for listing, _ in pairs]
     accounts = [account_of(listing) or f"listing:{listing.key}" for listing in listings]
-    active = latest(_current_names(judgements, _old_listing_names(judgements, listings, accounts)))
+    active = latest(current_names(judgements, _old_listing_names(judgements, listings, accounts)))
     confirmed_values = {j.first for j in active if j.second is None and j.verdict == "confirm"}
     rejected_values = {j.first: j for j in active if j.second is None and j.verdict == "reject"}
     if photos is None:

@@ -17,8 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
 
-from wildtrace.link import LINKING_TYPES
-from wildtrace.link.keys import LinkKey
+from wildtrace.link import LINKING_TYPES, LinkKey
 from wildtrace.model import HeldBack, Listing
 from wildtrace.store.repository import Store, bulk_insert, listing_row_ids
 from wildtrace.store.tables import (
