@@ -139,13 +139,9 @@ def _save_rejects(file: Path, given: Path | None, result: ReadResult | None) -> 
     failed, so that what the reader rejected is never lost."""
     if result is None or not result.rejects:
         return
-<<<<<<< HEAD
     from wildtrace.ops.importer import write_rejects
 
-    path = _rejects_path(file, given)
-=======
     path = rejects_beside(file, given, "ops-import")
->>>>>>> main
     if path.resolve() == file.resolve():
         raise _fail(f"--rejects {path} would overwrite the input")
     try:

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-#: A migration's file is named by its revision id: ``0005_listing_key.py`` is revision "0005"
-#: (tests/store/test_migration_check.py holds every migration to it).
-_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+#: How a migration file states its revision and the one it follows (the template's lines).
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision(?:: [^=]+)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
 
 
 class UnknownSchemaError(StoreError):
@@ -93,12 +93,21 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 
 @cache
-def head_revision() -> str:
-    """The newest revision of the packaged migrations, from their file names: knowing it
-    without Alembic lets ``migrate`` skip Alembic (a second of imports) when the database
-    is up to date, which it is on every open but the first after an upgrade."""
-    files = (MIGRATIONS / "versions").iterdir()
-    return max(match.group(1) for file in files if (match := _REVISION_FILE.match(file.name)))
+def head_revision() -> str | None:
+    """The newest revision of the packaged migrations, read from their files (the one no
+    other follows): knowing it without Alembic lets ``migrate`` skip Alembic (a second of
+    imports) when the database is up to date, which it is on every open but the first
+    after an upgrade. tests/store/test_migration_check.py holds it to Alembic's own head."""
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for file in (MIGRATIONS / "versions").glob("*.py"):
+        source = file.read_text("utf-8")
+        if (revision := _REVISION.search(source)) is not None:
+            revisions.add(revision.group(1))
+        if (down := _DOWN_REVISION.search(source)) is not None:
+            followed.add(down.group(1))
+    heads = revisions - followed
+    return heads.pop() if len(heads) == 1 else None  # None (a merge, say): let Alembic decide
 
 
 def stored_revision(engine: Engine) -> str | None:
@@ -118,7 +127,8 @@ def migrate(engine: Engine) -> None:
     (batch mode) drops the old one, and with foreign keys on that drop would cascade to
     every row referring to it. They are checked and turned on again afterwards.
     """
-    if stored_revision(engine) == head_revision():
+    head = head_revision()
+    if head is not None and stored_revision(engine) == head:
         return
     from alembic import command
     from alembic.migration import MigrationContext
