@@ -35,7 +35,9 @@ from wildtrace.parse import detect_language
 Pair = tuple[bool, float]
 
 
-def figures(pairs: Iterable[Pair], threshold: float = DEFAULT_THRESHOLD) -> tuple[int, int, float, float, float, float]:
+def figures(
+    pairs: Iterable[Pair], threshold: float = DEFAULT_THRESHOLD
+) -> tuple[int, int, float, float, float, float]:
     """(n, positives, precision, recall, F1, average precision) of (truth, score) pairs."""
     items = list(pairs)
     tp = sum(1 for truth, score in items if truth and score >= threshold)
@@ -83,7 +85,9 @@ def report(name: str, listings: Sequence[tuple[Listing, bool]], errors: int) -> 
 
 def leather(dev: Path) -> list[tuple[Listing, bool]]:
     with (dev / "leather_validation.csv").open(encoding="utf-8") as handle:
-        return [(Listing(id=row["id"], title=row["title"]), row["label"] == "1") for row in csv.DictReader(handle)]
+        return [
+            (Listing(id=row["id"], title=row["title"]), row["label"] == "1") for row in csv.DictReader(handle)
+        ]
 
 
 def birds(dev: Path, sample: int) -> list[tuple[Listing, bool]]:
@@ -107,13 +111,19 @@ def default_dev() -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dev", type=Path, default=default_dev())
     parser.add_argument("--birds", type=int, default=3000, help="bird ads to score (a seeded sample)")
     parser.add_argument("--errors", type=int, default=0, help="misclassified listings to print per set")
     args = parser.parse_args()
-    print(f"threshold {DEFAULT_THRESHOLD}; model = the active model; lexicon = the additive lexicon score alone")
-    print(f"{'set':<42}{'n':>6}{'pos':>6}{'P':>7}{'R':>7}{'F1':>7}{'AP':>7}   {'lexF1':>6} {'lexAP':>6}  µs CPU")
+    print(
+        f"threshold {DEFAULT_THRESHOLD}; model = the active model; lexicon = the additive lexicon score alone"
+    )
+    print(
+        f"{'set':<42}{'n':>6}{'pos':>6}{'P':>7}{'R':>7}{'F1':>7}{'AP':>7}   {'lexF1':>6} {'lexAP':>6}  µs CPU"
+    )
     if (args.dev / "leather_validation.csv").exists():
         report("dev leather_validation (real)", leather(args.dev), args.errors)
     if (args.dev / "birds_classifieds.csv").exists():
