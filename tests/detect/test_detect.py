@@ -448,7 +448,7 @@ def test_flagged_respects_a_custom_threshold(model: str | None) -> None:
     strong = _listing("Genuine elephant ivory bangle for sale")
     assert detect(strong, "en", model=model).flagged is True
     strong_score = detect(strong, "en", model=model).score
-    assert strong_score < 1.0
+    assert DEFAULT_THRESHOLD < strong_score <= 1.0  # rounded to 4 places: a sure offer may read 1.0
     assert detect(strong, "en", model=model, threshold=strong_score + 1e-4).flagged is False
 
 

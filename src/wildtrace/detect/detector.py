@@ -13,7 +13,7 @@ from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, drop_negated
 from wildtrace.model import TEXT_FIELDS, Detection, Listing
 
 #: Fields where lexicon terms count (a URL or seller name naming "ivory" is not an offer).
-_DETECT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("url", "seller", "price"))
+DETECT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("url", "seller", "price"))
 #: Fields where sellers spell terms out to dodge filters ("i v o r y"); the evasion view
 #: costs time, and seller info or a location does not need it.
 _EVASION_FIELDS = frozenset({"title", "text"})
@@ -30,7 +30,7 @@ def find_hits(listing: Listing, language: str | None = None) -> tuple[FieldHits,
     matcher = default_matcher()
     raw = [
         (name, matcher.find(listing.field_text(name), language, evasions=name in _EVASION_FIELDS))
-        for name in _DETECT_FIELDS
+        for name in DETECT_FIELDS
     ]
     return raw, [(name, drop_covered(drop_negated(hits))) for name, hits in raw]
 
