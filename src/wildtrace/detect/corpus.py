@@ -293,10 +293,16 @@ def generate(split: str, seed: int = 7, scale: int = 1) -> list[Example]:
     specimen_detail = en.lists["specimen_detail"]
     specimen_template = en.groups["market_specimen_template"][split]
 
+    market_noise = en.lists["market_noise"]
+
     def title(item: str) -> str:
-        return rng.choice(specimen_template).format(
+        text = rng.choice(specimen_template).format(
             item=item, detail=choice(specimen_detail), sale=choice(en_sale), price=rng.choice(prices)
         )
+        # real titles pile brand, size, colour and site words around the item: the same
+        # noise on offers and look-alikes, so the model learns it says nothing
+        noise = [choice(market_noise) for _ in range(rng.randrange(4))]
+        return " ".join([text, *noise]) if rng.random() < 0.5 else " ".join([*noise, text])
 
     for _ in range(500 * scale):
         commodity = rng.choice(sorted(specimen))
@@ -305,6 +311,16 @@ def generate(split: str, seed: int = 7, scale: int = 1) -> list[Example]:
     for _ in range(600 * scale):
         family = rng.choice(sorted(specimen_decoy))
         add(title(choice(specimen_decoy[family])), "", None, 0, None, "en", family, "animal_product_market")
+    # the same animal names as a product of the animal and as a depiction of it, so that
+    # the model learns from the part and depiction words rather than from the name
+    animals, parts, depictions = en.groups["animal"], en.groups["part"], en.lists["depiction"]
+    for _ in range(400 * scale):
+        commodity = rng.choice(sorted(animals))
+        item = f"{choice(animals[commodity])} {choice(parts[commodity])}"
+        add(title(item), "", None, 1, commodity, "en", "offer", "animal_product_market")
+        animal = choice(animals[rng.choice(sorted(animals))])
+        depicted = title(f"{animal} {choice(depictions)}")
+        add(depicted, "", None, 0, None, "en", "depiction", "animal_product_market")
     for _ in range(250 * scale):
         add(title(choice(en_ordinary)), "", None, 0, None, "en", "ordinary", "animal_product_market")
 

@@ -55,6 +55,9 @@ WINDOW = 40
 #: Windows read per field: the first few carry the context; more only cost time.
 MAX_WINDOWS = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: A letter of a script written without spaces between words (Thai, Lao, Tibetan,
+#: Myanmar, Khmer, CJK and kana, Yi).
+_UNSPACED = re.compile("[\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u2e80-\ua4cf\uf900-\ufaff]")
 MODEL_FILE = "detector.npz"
 #: The largest array a model file may hold once inflated: a full weight vector is 1 MiB
 #: (2**18 float32); anything far larger is not a model (and must not fill the memory).
@@ -174,9 +177,13 @@ def features(
         bigrams = map(_BIGRAM.format, words, words[1:])
         text_tokens.update(dict.fromkeys(map(bigram_buckets.__getitem__, bigrams), 1.0))
     # every distinct 2- to 4-gram once (a bucket is set to 1.0, so repeats change nothing)
+    # only windows in scripts written without spaces (Chinese, Japanese, Thai ...): in
+    # spaced scripts the words and bigrams carry the context, and the character n-grams of
+    # a long title add up to a weight that says more about its length than its meaning
     grams = {
         window[start : start + size]
         for window in windows
+        if _UNSPACED.search(window)
         for size in (2, 3, 4)
         for start in range(len(window) - size + 1)
     }
