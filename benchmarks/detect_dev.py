@@ -131,10 +131,16 @@ def main() -> None:
     heldout = corpus_examples("heldout")
     multilingual = [(ex.listing, bool(ex.label)) for ex in heldout if ex.source == "corpus:multilingual"]
     report("corpus-heldout multilingual (SYNTH)", multilingual, args.errors)
-    for shape in ("social_ivory_en", "shark_ray_market", "animal_product_market"):
+    for shape in ("social_ivory_en", "shark_ray_market", "animal_product_market", "multilingual_specimen"):
         subset = [(ex.listing, bool(ex.label)) for ex in heldout if ex.source == f"corpus:{shape}"]
         if subset:
             report(f"corpus-heldout {shape} (SYNTH)", subset, args.errors)
+
+    # posts about the trade (news, seizures, campaigns) in every language: all negatives
+    discussion = [ex.listing for ex in heldout if ex.source == "corpus:discussion"]
+    pairs, _ = score([(listing, False) for listing in discussion])
+    flagged = sum(s >= DEFAULT_THRESHOLD for _, s in pairs)
+    print(f"corpus-heldout discussion (SYNTH, no offers): {flagged} of {len(pairs)} flagged")
 
 
 if __name__ == "__main__":
