@@ -152,3 +152,26 @@ def test_never_discount_clamps_only_the_claims() -> None:
     assert (clamped.weights[claims] == 0.0).all()
     assert int((clamped.weights == -1.0).sum()) == N_FEATURES - len(claims)
     assert (model.weights == -1.0).all()  # the input model is left as it was
+
+
+# -- hashtags: words run together ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "surface"),
+    [
+        ("#rhinohorn available, inbox", "rhino horn", "rhinohorn"),
+        ("carving #MammothIvoryCarving for sale", "mammoth ivory", "MammothIvory"),
+        ("1kg #pangolin-scales #pangolinscales", "pangolin scales", "pangolinscales"),
+        ("Ｎｅｗ #ＲｈｉｎｏＨｏｒｎ", "rhino horn", "ＲｈｉｎｏＨｏｒｎ"),
+    ],
+)
+def test_a_hashtag_is_split_into_the_terms_it_runs_together(text: str, term: str, surface: str) -> None:
+    detection = detect(_listing(text), "en")
+    spans = {(m.term, text[m.start : m.end]) for m in detection.matches}
+    assert (term, surface) in spans  # offsets point into the original text
+
+
+def test_words_run_together_outside_a_hashtag_are_not_split() -> None:
+    detection = detect(_listing("rhinohorn"), "en", model=LEXICON_ONLY)
+    assert "rhino horn" not in {m.term for m in detection.matches}
