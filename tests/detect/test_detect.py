@@ -333,7 +333,9 @@ def test_demand_raises_the_score() -> None:
     demand = detect(_listing("Wanted rhino horn"), "en")
     plain = detect(_listing("Rhino horn"), "en")
     assert demand.flagged is True
-    assert demand.score > plain.score
+    assert demand.score >= plain.score  # the model may be sure of both (0.9999)
+    lexical = detect(_listing("Wanted rhino horn"), "en", model=LEXICON_ONLY)
+    assert lexical.score > detect(_listing("Rhino horn"), "en", model=LEXICON_ONLY).score
 
 
 # -- the score: the additive model, on a private lexicon so the data files can grow ----------
@@ -448,7 +450,7 @@ def test_flagged_respects_a_custom_threshold(model: str | None) -> None:
     strong = _listing("Genuine elephant ivory bangle for sale")
     assert detect(strong, "en", model=model).flagged is True
     strong_score = detect(strong, "en", model=model).score
-    assert DEFAULT_THRESHOLD < strong_score <= 1.0  # rounded to 4 places: a sure offer may read 1.0
+    assert strong_score < 1.0
     assert detect(strong, "en", model=model, threshold=strong_score + 1e-4).flagged is False
 
 

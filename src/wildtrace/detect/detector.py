@@ -19,6 +19,8 @@ DETECT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("url", "selle
 _EVASION_FIELDS = frozenset({"title", "text"})
 #: Say "no learned model" explicitly (tests, training); the default is the packaged one.
 LEXICON_ONLY = "lexicon-only"
+#: The highest score the learned model gives (its probability, rounded to 4 places).
+MAX_SCORE = 0.9999
 
 
 FieldHits = list[tuple[str, list[TermHit]]]
@@ -64,5 +66,6 @@ def detect(
     if not isinstance(learned, LearnedModel) or not has_evidence(kept):
         return lexical
     vector = features(listing, raw, kept, lexicon_logit(lexical.score))
-    score = round(learned.probability(vector), 4)
+    # a probability, never a certainty: a threshold of 1.0 flags nothing
+    score = min(round(learned.probability(vector), 4), MAX_SCORE)
     return replace(lexical, score=score, flagged=score >= threshold)
