@@ -61,7 +61,7 @@ def test_another_threshold_is_another_analysis() -> None:
     low, high = analyze(OFFER, 0.1), analyze(OFFER, 1.0)
     assert analysis_cache().hits == 0
     assert low.detection.flagged and not high.detection.flagged  # scores stop at MAX_SCORE
-    assert high.analyzer_version.endswith("threshold=1.0")
+    assert high.analyzer_version.endswith("threshold=1")
 
 
 def test_the_cache_keeps_only_the_most_recent_listings() -> None:
