@@ -8,6 +8,7 @@ from pathlib import Path
 from wildtrace.errors import ConfigError
 
 DEFAULT_HOME = "~/.wildtrace"
+#: The one default threshold (detect, scan, review and train all read it from here).
 DEFAULT_THRESHOLD = 0.5
 #: Size limits of one input record and one field (see README, "Limits"): what is over is
 #: rejected with its file, line and reason, and reading goes on with the next record.

@@ -41,9 +41,9 @@ from wildtrace.detect import (
     find_hits,
     has_evidence,
     matrix,
+    never_discount,
     vectorise,
 )
-from wildtrace.detect.legality import never_discount
 from wildtrace.errors import TrainingError
 from wildtrace.model import Listing
 from wildtrace.parse import detect_language

@@ -6,6 +6,7 @@ evidence, reading the terms together with the words around them, and gives a
 calibrated probability. Without evidence the listing keeps the lexicon's low score.
 """
 
+from wildtrace.config import DEFAULT_THRESHOLD
 from wildtrace.detect.active import Candidate, QueueChoice, QueueShares, choose_queue
 from wildtrace.detect.detector import (
     LEXICON_ONLY,
@@ -30,6 +31,7 @@ from wildtrace.detect.learned import (
     model_in_use,
     model_threshold,
 )
+from wildtrace.detect.legality import never_discount
 from wildtrace.detect.lexicon import COMMODITIES, EVIDENCE_KINDS, Lexicon, Term, default_lexicon
 from wildtrace.detect.matcher import default_matcher
 from wildtrace.detect.review import (
@@ -45,7 +47,6 @@ from wildtrace.detect.review import (
     latest_per_reviewer,
     parse_verdict,
 )
-from wildtrace.detect.score import DEFAULT_THRESHOLD
 from wildtrace.detect.training import (
     Labelled,
     corpus_examples,
@@ -102,6 +103,7 @@ __all__ = [
     "matrix",
     "model_in_use",
     "model_threshold",
+    "never_discount",
     "parse_verdict",
     "train",
     "vectorise",

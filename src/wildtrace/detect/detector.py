@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from wildtrace.config import DEFAULT_THRESHOLD
 from wildtrace.detect.learned import FeatureInput, LearnedModel, features_batch, model_in_use
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
 from wildtrace.detect.matcher import TermHit, TermMatcher, default_matcher
-from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, drop_negated, fuse
+from wildtrace.detect.score import drop_covered, drop_negated, fuse
 from wildtrace.model import REMEMBERED_TEXT_CHARS, TEXT_FIELDS, Detection, Listing
 
 #: Fields where lexicon terms count (a URL or seller name naming "ivory" is not an offer).

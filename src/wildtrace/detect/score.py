@@ -12,11 +12,10 @@ import math
 import re
 from collections.abc import Iterable
 
+from wildtrace.config import DEFAULT_THRESHOLD
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, Lexicon
 from wildtrace.detect.matcher import TermHit
 from wildtrace.model import Detection, Listing, Match, Taxon
-
-DEFAULT_THRESHOLD = 0.5
 
 _KIND_WEIGHT = {"product": 3.0, "species": 2.2, "code_word": 1.8}
 _BIAS = -3.0
