@@ -410,3 +410,50 @@ def _install_model(data: bytes) -> None:
     if install is None:
         raise WildTraceError("this WildTrace cannot install a model from bytes (detect.install_model)")
     install(data)
+
+
+# -- link keys -------------------------------------------------------------------------------
+
+#: The link keys' Parquet schema: one row per selector, the accounts whose listings give it.
+LINK_KEYS_SCHEMA = pa.schema([
+    ("type", pa.string()), ("value", pa.string()), ("accounts", pa.list_(pa.string())),
+    ("account_count", pa.int64()), ("listings", pa.int64()),
+])  # fmt: skip
+_KEY_ROW = pa.schema([("type", pa.string()), ("value", pa.string()), ("account", pa.string())])
+
+
+def spark_link_keys(spark: SparkSession, inputs: Sequence[str], out: str) -> int:
+    """Selector -> accounts from scan rows in Parquet (``spark scan``'s output): for each
+    selector of a type that links (``link.LINKING_TYPES``), the accounts (``link.account_of``,
+    else ``listing:KEY``, as ``link`` names them) whose listings give it. All that is left for
+    one machine is the union-find (with the over-correlation guard) over these keys. Returns
+    the number of keys written."""
+    from pyspark.sql import functions as F
+
+    rows = spark.read.parquet(*inputs).select("id", "platform", "seller", "selectors")
+    keys = rows.mapInArrow(_link_key_rows, _spark_schema(spark, _KEY_ROW))
+    table = keys.groupBy("type", "value").agg(
+        F.sort_array(F.collect_set("account")).alias("accounts"), F.count("*").alias("listings")
+    )
+    table = table.select("type", "value", "accounts", F.size("accounts").cast("long").alias("account_count"),
+                         "listings")  # fmt: skip
+    table = table.orderBy("type", "value").persist()
+    try:
+        table.write.mode("overwrite").parquet(out)
+        return int(table.count())
+    finally:
+        table.unpersist()
+
+
+def _link_key_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    from wildtrace.link import LINKING_TYPES, account_of
+
+    for batch in batches:
+        keys = []
+        for row in batch.to_pylist():
+            listing = Listing(id=row["id"], platform=row["platform"], seller=row["seller"])
+            account = account_of(listing) or f"listing:{listing.key}"
+            for selector in row["selectors"] or ():
+                if selector["type"] in LINKING_TYPES:
+                    keys.append({"type": selector["type"], "value": selector["value"], "account": account})
+        yield pa.RecordBatch.from_pylist(keys, _KEY_ROW)
