@@ -234,7 +234,8 @@ def _spark_schema(spark: SparkSession, schema: pa.Schema) -> Any:
 def _records(spark: SparkSession, files: Sequence[InputFile]) -> DataFrame:
     """One row per record: (_file, _position, origin_file, origin_line, text, content).
 
-    JSON Lines: a row per line, numbered (``zipWithIndex``) so rejects name file and line.
+    JSON Lines: a row per line, numbered (``zipWithIndex``) so rejects name file and line;
+    lines are read as bytes and decoded by ``scan``'s rule, so only UTF-8 is read.
     Parquet: a row per row, as a JSON object (read with the JSON record rules), its number as
     the line. CSV: a row per file (a quoted field may span lines), read whole by one task
     with ``collect``'s CSV reader.
@@ -251,8 +252,11 @@ def _records(spark: SparkSession, files: Sequence[InputFile]) -> DataFrame:
     context = spark.sparkContext
     for number, file in enumerate(files):
         if file.format == "jsonl":
-            lines = context.textFile(file.url, use_unicode=False).zipWithIndex()
-            rdd = lines.map(partial(_line_record, number, file.shown))
+            # the text source keeps each line's bytes as they are (textFile would decode them,
+            # replacing what is not UTF-8); one file's splits stay in file order
+            lines = spark.read.text(file.url).select(F.col("value").cast("binary"))
+            numbered = lines.rdd.map(lambda row: row[0]).zipWithIndex()
+            rdd = numbered.map(partial(_line_record, number, file.shown))
         elif file.format == "parquet":
             rows = spark.read.parquet(file.url).select(F.to_json(F.struct("*")))
             rdd = rows.rdd.map(lambda row: row[0].encode("utf-8")).zipWithIndex()
