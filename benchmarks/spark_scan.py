@@ -72,7 +72,7 @@ def main() -> None:
             assert totals.read == args.listings
         wall, cpu = statistics.median(pool_wall), statistics.median(pool_cpu)
         print(f"process pool ({args.cores} workers): {wall:.1f} s wall, {cpu:.1f} s CPU; "
-              f"{args.listings / wall:,.0f} listings/s, {args.listings / wall / args.cores:,.0f} per core")  # fmt: skip
+              f"{args.listings / wall:,.0f} listings/s, {args.listings / wall / args.cores:,.0f} per core")
 
         start = time.perf_counter()
         spark = spark_session(f"local[{args.cores}]", app="wildtrace-bench")
