@@ -179,8 +179,11 @@ def spark_scan(
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
-    from wildtrace.pipeline import prepare
+    from wildtrace.pipeline import analyzer_version, prepare
 
+    if model_bytes is not None:  # the driver's digest must be the workers'
+        _install_model(model_bytes)
+        analyzer_version.cache_clear()
     version = prepare()  # a bad detector setting stops here, before any task starts
     files, skipped = input_files(spark, inputs)
     if not files and not skipped:
