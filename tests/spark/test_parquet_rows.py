@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from wildtrace.collect import read_file
@@ -11,7 +12,7 @@ from wildtrace.commands.demo import demo_inputs
 from wildtrace.model import Listing
 from wildtrace.output import scan_row
 from wildtrace.pipeline import analyze_batch, with_price_fallback
-from wildtrace.runners.parquet import SCHEMA, listing_day, pair_from_row, scan_table
+from wildtrace.runners.parquet import SCHEMA, listing_day, pair_from_row, parquet_row
 
 
 def _demo_listings() -> list[Listing]:
@@ -26,7 +27,7 @@ def test_rows_read_back_are_the_pairs_written(tmp_path: Path) -> None:
     analyses = analyze_batch(listings)
     pairs = [(with_price_fallback(item, a), a) for item, a in zip(listings, analyses, strict=True)]
     path = tmp_path / "rows.parquet"
-    pq.write_table(scan_table(pairs), path)
+    pq.write_table(pa.Table.from_pylist([parquet_row(*pair) for pair in pairs], SCHEMA), path)
     table = pq.read_table(path)
     assert table.schema.equals(SCHEMA)
     for (listing, analysis), row in zip(pairs, table.to_pylist(), strict=True):

@@ -16,7 +16,6 @@ none. Spark writes a missing value as ``__HIVE_DEFAULT_PARTITION__``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
 
@@ -130,11 +129,6 @@ def parquet_row(listing: Listing, analysis: Analysis) -> dict[str, Any]:
         analyzer_version=analysis.analyzer_version,
     )  # fmt: skip
     return row
-
-
-def scan_table(pairs: Iterable[tuple[Listing, Analysis]]) -> pa.Table:
-    """Analysed listings as an Arrow table of SCHEMA."""
-    return pa.Table.from_pylist([parquet_row(listing, analysis) for listing, analysis in pairs], SCHEMA)
 
 
 def pair_from_row(row: dict[str, Any]) -> tuple[Listing, Analysis]:

@@ -219,11 +219,14 @@ def spark_scan(
         rejects.coalesce(1).write.mode("overwrite").option("ignoreNullFields", "false").json(
             f"{out.rstrip('/')}/{REJECTS_FOLDER}"
         )
-        counts = listings.agg(F.count("*"), F.sum(F.col("flagged").cast("long"))).collect()[0]
-        rejected = rows.where(F.col("_reason").isNotNull() | (F.col("_rank") > 1)).count() + len(skipped)
+        kept = F.col("_reason").isNull() & (F.col("_rank") == 1)
+        counts = rows.agg(  # one job for the three counts
+            F.sum(kept.cast("long")), F.sum((kept & F.col("flagged")).cast("long")), F.count("*")
+        ).collect()[0]
     finally:
         rows.unpersist()
-    read, flagged = int(counts[0]), int(counts[1] or 0)
+    read, flagged, everything = (int(value or 0) for value in counts)
+    rejected = everything - read + len(skipped)
     return SparkScanTotals(files=len(files), read=read, flagged=flagged, rejected=rejected)
 
 
