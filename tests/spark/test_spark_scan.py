@@ -12,6 +12,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
+from wildtrace.errors import WildTraceError
 from wildtrace.link import LINKING_TYPES, account_of
 from wildtrace.model import Analysis, Listing, Reject
 from wildtrace.output import reject_row, scan_row
@@ -110,3 +111,9 @@ def test_link_keys_are_the_selectors_accounts(spark: Any, scanned: tuple[Path, A
     for key, accounts in expected.items():
         assert got[key]["accounts"] == sorted(accounts)
         assert got[key]["account_count"] == len(accounts) and got[key]["listings"] == listings[key]
+
+
+def test_out_must_not_hold_an_input(spark: Any, spark_inputs: Path) -> None:
+    with pytest.raises(WildTraceError, match="would overwrite the input"):
+        spark_scan(spark, [str(spark_inputs / "shops.csv")], str(spark_inputs), threshold=THRESHOLD)
+    assert (spark_inputs / "shops.csv").exists()

@@ -132,6 +132,16 @@ def input_files(spark: SparkSession, inputs: Sequence[str]) -> tuple[list[InputF
     return found, skipped
 
 
+def _refuse_overwriting_inputs(spark: SparkSession, out: str, files: Sequence[InputFile]) -> None:
+    """``--out`` is replaced whole: it must not hold an input."""
+    jvm: Any = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(out)
+    target = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).makeQualified(path).toString()
+    for file in files:
+        if file.url == target or file.url.startswith(target.rstrip("/") + "/"):
+            raise WildTraceError(f"--out {out} would overwrite the input {file.shown}; choose another folder")
+
+
 def spark_format(url: str) -> str | None:
     """"jsonl", "csv" or "parquet" from the file name, else None."""
     name = PurePosixPath(url).name
@@ -186,6 +196,7 @@ def spark_scan(
         analyzer_version.cache_clear()
     version = prepare()  # a bad detector setting stops here, before any task starts
     files, skipped = input_files(spark, inputs)
+    _refuse_overwriting_inputs(spark, out, files)
     if not files and not skipped:
         raise WildTraceError(f"no JSONL, CSV or Parquet files found in {', '.join(inputs)}")
     model = None
