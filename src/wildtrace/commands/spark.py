@@ -93,7 +93,7 @@ def spark_scan_command(
             finally:
                 session.stop()
     except KeyboardInterrupt as stop:
-        console.print("Interrupted: nothing was written for this run that a new run will not replace.")
+        console.print(f"Interrupted: {out} may be incomplete; run the command again (it replaces {out}).")
         raise typer.Exit(interrupted_status(stop)) from None
     except WildTraceError as exc:
         raise failure(exc) from exc
