@@ -7,6 +7,7 @@ Messages, progress and summaries go to stderr, so ``--out -`` can be piped.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -68,6 +69,10 @@ AllowOpt = Annotated[
     list[str] | None,
     typer.Option("--allow", help="Link through this selector value even if widely shared."),
 ]
+ByOpt = Annotated[
+    str | None,
+    typer.Option("--by", help="Who decides (default: WILDTRACE_ANALYST, else the login name)."),
+]
 ThresholdOpt = Annotated[
     float | None,
     typer.Option("--threshold", min=0.0, max=1.0,
@@ -126,6 +131,23 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def analyst(by: str | None) -> str:
+    """Who decides (``--by``): the option, else ``WILDTRACE_ANALYST``, else the login name."""
+    return by or os.environ.get("WILDTRACE_ANALYST") or getpass.getuser()
+
+
+def rejects_beside(file: Path, given: Path | None, command: str) -> Path:
+    """Where the rejected rows of an imported table go: ``--rejects``, else
+    ``FILE.rejects.csv`` beside the input when that folder is writable, else a new file
+    under WILDTRACE_HOME/rejects/ (``command`` names it)."""
+    if given is not None:
+        return given
+    if os.access(file.parent, os.W_OK):
+        return file.with_name(file.name + ".rejects.csv")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    return wildtrace_home() / "rejects" / f"{command}-{stamp}-{os.getpid()}.csv"
 
 
 def rejects_path(out: Path | None, command: str) -> Path:

@@ -9,8 +9,6 @@ withdraws one (it stays on record).
 
 from __future__ import annotations
 
-import getpass
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -21,8 +19,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from wildtrace.commands.common import (
     EXIT_REJECTED,
     AllowOpt,
+    ByOpt,
     DbOpt,
     MaxAccountsOpt,
+    analyst,
     console,
     failure,
     interrupted_status,
@@ -46,11 +46,6 @@ from wildtrace.link import (
 from wildtrace.scanning import ScanTotals, link_store
 from wildtrace.store import judgements as stored
 from wildtrace.store import open_store
-
-ByOpt = Annotated[
-    str | None,
-    typer.Option("--by", help="Who decides (default: WILDTRACE_ANALYST, else the login name)."),
-]
 
 judge_app = typer.Typer(
     help="Confirm or reject links between accounts (or a value), list and undo judgements.",
@@ -145,10 +140,6 @@ def _print_summary(graph: AccountGraph, top: int) -> None:
         )
 
 
-def _analyst(by: str | None) -> str:
-    return by or os.environ.get("WILDTRACE_ANALYST") or getpass.getuser()
-
-
 def _judge(verdict: Verdict, accounts: list[str] | None, value: str | None, by: str | None,
            note: str, db: str | None) -> None:  # fmt: skip
     names = accounts or []
@@ -163,7 +154,7 @@ def _judge(verdict: Verdict, accounts: list[str] | None, value: str | None, by: 
                                   "once it is")  # fmt: skip
             judgement = stored.add_judgement(
                 store, verdict, value if value is not None else names[0],
-                None if value is not None else names[1], _analyst(by), note,
+                None if value is not None else names[1], analyst(by), note,
             )  # fmt: skip
     except WildTraceError as exc:
         raise failure(exc) from exc
@@ -221,7 +212,7 @@ def undo(judgement_id: Annotated[int, typer.Argument(help="The judgement's numbe
     """Withdraw a judgement (it stays on record); the automatic result applies again."""
     try:
         with open_store(db) as store:
-            judgement = stored.undo_judgement(store, judgement_id, _analyst(by))
+            judgement = stored.undo_judgement(store, judgement_id, analyst(by))
     except WildTraceError as exc:
         raise failure(exc) from exc
     console.print(f"judgement #{judgement.id} undone; run `wildtrace link` or `wildtrace network` to apply")

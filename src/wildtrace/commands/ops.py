@@ -11,8 +11,6 @@ Exit status as everywhere: 0 all rows stored (or already there), 1 some rows rej
 from __future__ import annotations
 
 import json
-import os
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal, cast
@@ -22,9 +20,8 @@ from rich.markup import escape
 
 from wildtrace.collect.tabular import check_encoding
 from wildtrace.commands.common import SHOWN_REJECTS as _SHOWN_REJECTS
-from wildtrace.commands.common import DbOpt, console, failure, progress_bar
+from wildtrace.commands.common import DbOpt, console, failure, progress_bar, rejects_beside
 from wildtrace.commands.common import fail as _fail
-from wildtrace.config import wildtrace_home
 from wildtrace.errors import WildTraceError
 from wildtrace.ops.dates import DateOrder
 from wildtrace.ops.importer import ReadResult, parse_mapping, read_seizures, write_rejects
@@ -37,18 +34,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 _progress = partial(progress_bar, "seizure lines")
-
-
-def _rejects_path(file: Path, given: Path | None) -> Path:
-    """``--rejects``, else ``FILE.rejects.csv`` beside the input when that folder is
-    writable, else a new file under WILDTRACE_HOME/rejects/."""
-    if given is not None:
-        return given
-    beside = file.with_name(file.name + ".rejects.csv")
-    if os.access(file.parent, os.W_OK):
-        return beside
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    return wildtrace_home() / "rejects" / f"ops-import-{stamp}-{os.getpid()}.csv"
 
 
 @app.command("import")
@@ -151,7 +136,7 @@ def _save_rejects(file: Path, given: Path | None, result: ReadResult | None) -> 
     failed, so that what the reader rejected is never lost."""
     if result is None or not result.rejects:
         return
-    path = _rejects_path(file, given)
+    path = rejects_beside(file, given, "ops-import")
     if path.resolve() == file.resolve():
         raise _fail(f"--rejects {path} would overwrite the input")
     try:

@@ -16,6 +16,10 @@ The store is the one door to the database: other stages call these, not the tabl
   transaction can hold, ``insert_ignore`` (INSERT ... ON CONFLICT DO NOTHING) where another
   writer may hold them already, ``listing_row_ids(conn, refs)`` for references to listings
   (``platform:id``, plain id, URL).
+- Reviewers' labels (``store.labels``): ``add_labels`` (every verdict a new row; a reviewer's
+  latest counts), ``label_history``, ``training_labels`` (the consensus per
+  listing, with its fields, for the trainer), ``queue_candidates`` / ``queue_listings`` (what
+  ``review queue`` chooses among and shows).
 - Every value written is cleaned of text the engines cannot hold (``clean.py``, by the core's
   rule ``parse.clean_text``), the same on SQLite and PostgreSQL.
 
@@ -36,7 +40,12 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wildtrace.errors import StoreError
-from wildtrace.store import tables_evidence, tables_judgements, tables_operations  # noqa: F401
+from wildtrace.store import (  # noqa: F401
+    tables_evidence,
+    tables_judgements,
+    tables_operations,
+    tables_review,
+)
 from wildtrace.store.engine import create_store_engine, migrate
 from wildtrace.store.repository import (
     RunInfo,

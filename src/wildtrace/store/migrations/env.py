@@ -5,7 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from wildtrace.store import tables_evidence, tables_judgements, tables_operations  # noqa: F401
+from wildtrace.store import (  # noqa: F401
+    tables_evidence,
+    tables_judgements,
+    tables_operations,
+    tables_review,
+)
 from wildtrace.store.tables import Base
 
 config = context.config
