@@ -353,7 +353,7 @@ def test_ctrl_c_on_a_real_process_leaves_a_consistent_store(tmp_path: Path) -> N
     stored = _stored(db)
     assert 0 < stored < 6000 and stored % scanning.BATCH_SIZE == 0  # whole batches only
     # The killed process read the analyzer from the files on disk; so must this one.
-    pipeline.analyzer_version.cache_clear()
+    pipeline.detection_data_digest.cache_clear()
     rerun = runner.invoke(cli.app, ["scan", str(source), "--db", str(db), "--workers", "1"])
     assert rerun.exit_code == 0
     assert f"Stored {6000 - stored:,} new, 0 updated, {stored:,} unchanged" in rerun.stderr

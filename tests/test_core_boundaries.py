@@ -54,11 +54,14 @@ IO_ATTRIBUTES = frozenset({
 #: names, or works in memory.
 ALLOWED_IO = {
     # the digest of every detection data file, so that stored analyses go stale with them
-    ("pipeline.py", "analyzer_version", "path.read_bytes"),
+    ("pipeline.py", "detection_data_digest", "path.read_bytes"),
     # detection data: lexicon and taxa (packaged, or a CITES checklist named by its setting),
     # the model (packaged, or named by WILDTRACE_DETECTOR_MODEL)
-    ("detect/learned.py", "load", "np.load"),
+    ("detect/learned.py", "load", "path.read_bytes"),
     ("detect/learned.py", "default_model", "LearnedModel.load"),
+    # a model's bytes in memory (a file's, or the store's active model given by its adapter)
+    ("detect/learned.py", "from_bytes", "np.load"),
+    ("detect/learned.py", "install_model", "LearnedModel.from_bytes"),
     ("detect/lexicon.py", "load_terms", "path.open"),
     ("detect/lexicon.py", "load_appendices", "path.open"),
     # the model to bytes in memory (np.savez_compressed into a BytesIO; the caller writes)

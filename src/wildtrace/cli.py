@@ -62,6 +62,9 @@ app.add_typer(evidence_commands.app, name="evidence")
 from wildtrace.commands import train as train_commands  # noqa: E402
 
 app.command("train")(train_commands.train)
+from wildtrace.commands import model as model_commands  # noqa: E402
+
+app.add_typer(model_commands.app, name="model")
 from wildtrace.commands import review as review_commands  # noqa: E402
 
 app.add_typer(review_commands.app, name="review")

@@ -28,18 +28,27 @@ def wildtrace_home(create: bool = True) -> Path:
 
 
 def threshold(flag: float | None = None) -> float:
-    """The score from which a listing is flagged: the flag, ``WILDTRACE_THRESHOLD``, 0.5."""
+    """The score from which a listing is flagged: the flag, ``WILDTRACE_THRESHOLD``, the
+    threshold of the model in use (chosen by ``wildtrace train --db`` on reviewer labels),
+    0.5. Resolve it after the store is opened: opening it installs the store's model."""
     if flag is not None:
         value = flag
     else:
         raw = os.environ.get("WILDTRACE_THRESHOLD", "").strip()
         try:
-            value = float(raw) if raw else DEFAULT_THRESHOLD
+            value = float(raw) if raw else _model_threshold()
         except ValueError:
             raise ConfigError(f"WILDTRACE_THRESHOLD={raw!r}: not a number") from None
     if not 0.0 <= value <= 1.0:
         raise ConfigError(f"threshold {value}: must be between 0 and 1")
     return value
+
+
+def _model_threshold() -> float:
+    from wildtrace.detect import model_threshold
+
+    chosen = model_threshold()
+    return DEFAULT_THRESHOLD if chosen is None else chosen
 
 
 def _byte_limit(name: str, default: int) -> int:

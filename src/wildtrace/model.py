@@ -15,6 +15,10 @@ from urllib.parse import unquote
 
 #: Fields of a listing that detection and extraction read, in a fixed order.
 TEXT_FIELDS: tuple[str, ...] = ("title", "text", "seller_info", "price", "location", "seller", "url")
+#: The longest field text that the analysis cache and the per-field memos of matching and
+#: extraction keep (longer ones are analysed, not remembered): a bound on their memory, as a
+#: field may hold up to WILDTRACE_MAX_FIELD_BYTES and thousands of them are remembered.
+REMEMBERED_TEXT_CHARS = 8192
 
 
 @dataclass(frozen=True, slots=True)

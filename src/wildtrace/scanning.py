@@ -13,6 +13,7 @@ stored listings are recognised and left unchanged).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from typing import TextIO
 
 from wildtrace.collect import ReadOptions, find_inputs, read_file
 from wildtrace.collect.photos import listing_photos
+from wildtrace.collect.seen import SEEN_LIMIT, SeenListings
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import StoreError, WildTraceError
 from wildtrace.link import DEFAULT_MAX_ACCOUNTS, DEFAULT_SEED, AccountGraph, build_graph, link_listings
@@ -64,6 +66,7 @@ def read_listings(
     totals: ScanTotals,
     on_reject: Callable[[Reject], None] | None = None,
     options: ReadOptions | None = None,
+    seen_limit: int = SEEN_LIMIT,
 ) -> Iterator[Listing]:
     """The listings of ``files`` in order; rejects (bad records, duplicate listings) are
     counted in ``totals`` and passed to ``on_reject``.
@@ -71,40 +74,35 @@ def read_listings(
     Listings are told apart by ``Listing.key`` (platform, id): "123" on two platforms is
     two listings. A second listing with a key already read is rejected as a duplicate,
     except a new capture of a page already captured (other bytes): that is the listing's
-    history, kept as evidence (the store shows the latest by capture time).
+    history, kept as evidence (the store shows the latest by capture time). The keys read
+    are held in memory up to ``seen_limit``, then on disk (``collect.seen``): a file of
+    any size is scanned in bounded memory.
     """
-    first_seen: dict[ListingKey, Origin | None] = {}
-    captures: dict[ListingKey, set[str]] = {}  # key -> SHA-256 of each capture read
-    for done, path in enumerate(files, start=1):
-        for item in read_file(path, options):
-            if isinstance(item, Reject):
-                _reject(totals, item, on_reject)
-                continue
-            if isinstance(item, Page):  # kept in its WARC as evidence, not analysed
-                totals.pages[item.kind] = totals.pages.get(item.kind, 0) + 1
-                continue
-            if item.capture is not None and item.capture.warc_file is not None:
-                totals.pages["listing"] = totals.pages.get("listing", 0) + 1
-            sha256 = item.capture.sha256 if item.capture is not None else None
-            key = item.key
-            if key in first_seen:
-                known = captures.get(key)
-                if sha256 is None or known is None or sha256 in known:
-                    first = first_seen[key]
-                    where = f" (first at {first})" if first else ""
+    with SeenListings(seen_limit) as seen:
+        for done, path in enumerate(files, start=1):
+            for item in read_file(path, options):
+                if isinstance(item, Reject):
+                    _reject(totals, item, on_reject)
+                    continue
+                if isinstance(item, Page):  # kept in its WARC as evidence, not analysed
+                    totals.pages[item.kind] = totals.pages.get(item.kind, 0) + 1
+                    continue
+                if item.capture is not None and item.capture.warc_file is not None:
+                    totals.pages["listing"] = totals.pages.get("listing", 0) + 1
+                sha256 = item.capture.sha256 if item.capture is not None else None
+                first = seen.add(item.key, item.origin, sha256)
+                if first is not None:
+                    where = f" (first at {first.origin})" if first.origin else ""
                     on = f" on {item.platform}" if item.platform else ""
                     raw = json.dumps(listing_record(item), ensure_ascii=False)
                     origin = item.origin or Origin(str(path))
                     _reject(totals, Reject(origin, f"duplicate id {item.id!r}{where}{on}", raw), on_reject)
                     continue
-            first_seen.setdefault(key, item.origin)
-            if sha256 is not None:
-                captures.setdefault(key, set()).add(sha256)
-            totals.read += 1
-            if item.extra.get(REMOVED_CHARACTERS):
-                totals.cleaned.append(str(item.origin or path))
-            yield item
-        totals.files = done
+                totals.read += 1
+                if item.extra.get(REMOVED_CHARACTERS):
+                    totals.cleaned.append(str(item.origin or path))
+                yield item
+            totals.files = done
 
 
 def pages_summary(pages: dict[str, int]) -> str:
@@ -137,6 +135,7 @@ def run_scan(
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
     skipped: Sequence[Reject] = (),
     options: ReadOptions | None = None,
+    seen_limit: int = SEEN_LIMIT,
 ) -> ScanTotals:
     """Scan ``files`` in order; rows go to ``out``, listings and rejects to ``store``.
 
@@ -144,7 +143,8 @@ def run_scan(
     Rejects are stored with each batch, so an interrupted scan keeps those found so far.
     Pass ``totals`` to keep the counts of a scan that is interrupted part way, and
     ``on_batch`` to receive each analyzed batch (the link command collects them), and
-    ``options`` for the user's ``--encoding`` and ``--map`` (``collect.ReadOptions``).
+    ``options`` for the user's ``--encoding`` and ``--map`` (``collect.ReadOptions``);
+    ``seen_limit``: keys held in memory by the duplicate check before it moves to disk.
     """
     totals = ScanTotals() if totals is None else totals
     unsaved: list[Reject] = []
@@ -160,7 +160,7 @@ def run_scan(
 
     for item in skipped:  # inputs that are not files to read (a FIFO, a folder that cannot be listed)
         _reject(totals, item, reject)
-    listings = read_listings(files, totals, reject, options)
+    listings = read_listings(files, totals, reject, options, seen_limit)
     for batch, analyses in analyze_batches(_batches(listings), threshold, workers):
         pairs = [
             (with_price_fallback(item, analysis), analysis)
@@ -190,6 +190,23 @@ def run_scan(
     if on_progress is not None:
         on_progress(totals.files, totals.read)
     return totals
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cycle collector, tuned for the run: what is loaded already (lexicon, models)
+    is frozen out of its scans, and it runs after 50,000 new objects instead of 700. A
+    scan allocates a dozen objects per listing and frees nearly all of them by reference
+    counting, so the default collector spent 20-30% of the parent's time finding nothing
+    (``benchmarks/scan_throughput.py``). Workers forked meanwhile inherit the setting."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _batches(listings: Iterator[Listing]) -> Iterator[list[Listing]]:
@@ -304,7 +321,7 @@ def scan_inputs(
             log_imports(store, found.files, outcome.run_id)
         if on_files is not None:
             on_files(len(found.files))
-        with open_out(out) as sink, rejects:
+        with open_out(out) as sink, rejects, fewer_collections():
 
             def reject(item: Reject) -> None:
                 rejects.write(item)

@@ -15,7 +15,7 @@ from wildtrace.detect import demo_held_out, detect, train
 from wildtrace.detect.learned import LearnedModel, default_model
 from wildtrace.errors import InputError, TrainingError
 from wildtrace.model import Listing
-from wildtrace.pipeline import analyzer_version
+from wildtrace.pipeline import detection_data_digest
 
 POSITIVE = [
     "antique ivory netsuke for sale",
@@ -153,7 +153,7 @@ def test_scan_with_a_missing_model_file_tells_the_user(tmp_path: Path) -> None:
     listings.write_text(json.dumps({"id": "a", "text": "ivory carving for sale"}) + "\n", encoding="utf-8")
     # the active model and the analyzer version are read once per process: forget them
     default_model.cache_clear()
-    analyzer_version.cache_clear()
+    detection_data_digest.cache_clear()
     try:
         result = CliRunner().invoke(
             app,
@@ -162,7 +162,7 @@ def test_scan_with_a_missing_model_file_tells_the_user(tmp_path: Path) -> None:
         )
     finally:
         default_model.cache_clear()
-        analyzer_version.cache_clear()
+        detection_data_digest.cache_clear()
     assert result.exit_code == 2
     assert "WILDTRACE_DETECTOR_MODEL" in result.output
 

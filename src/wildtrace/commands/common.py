@@ -76,7 +76,8 @@ ByOpt = Annotated[
 ThresholdOpt = Annotated[
     float | None,
     typer.Option("--threshold", min=0.0, max=1.0,
-                 help="Score from which a listing is flagged [default: WILDTRACE_THRESHOLD or 0.5]."),
+                 help="Score from which a listing is flagged [default: WILDTRACE_THRESHOLD, else the "
+                 "threshold of the store's trained model, else 0.5]."),
 ]  # fmt: skip
 
 

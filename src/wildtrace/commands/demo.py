@@ -49,11 +49,11 @@ def demo(
     totals = ScanTotals()
     try:
         home = wildtrace_home()
-        level = resolve_threshold(threshold)
         out = home / "demo-scan.jsonl"
         rejects = rejects_path(out, "demo")
         # the fictional demo data gets a database of its own, never the user's store
         with sigterm_as_interrupt(), open_store(db or f"sqlite:///{home / 'demo.db'}") as store:
+            level = resolve_threshold(threshold)  # after opening: the store's model has its own
             console.print(f"[bold]WildTrace {__version__}[/] demo: scanning the bundled listings",
                           markup=True)  # fmt: skip
             scan_job(demo_inputs(), out=out, store=store, threshold=level, totals=totals, rejects=rejects)

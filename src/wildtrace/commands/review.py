@@ -75,8 +75,8 @@ def queue(
     from wildtrace.store.labels import queue_candidates, queue_listings
 
     try:
-        level = resolve_threshold(threshold)
         with open_store(db) as store:
+            level = resolve_threshold(threshold)  # after opening: the store's model has its own
             candidates = [candidate for page in queue_candidates(store) for candidate in page]
             chosen = choose_queue(candidates, limit, level, seed)
             shown = queue_listings(store, [choice.candidate.key for choice in chosen])

@@ -63,8 +63,9 @@ def scan(
     store: Store | None = None
     try:
         with sigterm_as_interrupt(), contextlib.ExitStack() as stack:
-            level = resolve_threshold(threshold)
+            # the store first: opening it installs its active model, whose threshold counts
             store = None if no_store else stack.enter_context(open_store(db))
+            level = resolve_threshold(threshold)
             scan_job(inputs, out=out, store=store, threshold=level, workers=workers, totals=totals,
                      rejects=rejects, options=options)  # fmt: skip
             print_scan_summary(totals, store, rejects if totals.rejected else None)

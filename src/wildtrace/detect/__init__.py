@@ -7,9 +7,31 @@ calibrated probability. Without evidence the listing keeps the lexicon's low sco
 """
 
 from wildtrace.detect.active import Candidate, QueueChoice, QueueShares, choose_queue
-from wildtrace.detect.detector import LEXICON_ONLY, FieldHits, detect, find_hits, has_evidence, lexicon_logit
-from wildtrace.detect.learned import MODEL_ENV, LearnedModel, default_model, detection_data_files
+from wildtrace.detect.detector import (
+    LEXICON_ONLY,
+    READS_WITHOUT_EVIDENCE,
+    FieldHits,
+    detect,
+    detect_batch,
+    find_hits,
+    has_evidence,
+    lexicon_logit,
+)
+from wildtrace.detect.learned import (
+    FEATURE_VERSION,
+    MODEL_ENV,
+    N_FEATURES,
+    LearnedModel,
+    default_model,
+    detection_data_files,
+    install_model,
+    installed_model_bytes,
+    matrix,
+    model_in_use,
+    model_threshold,
+)
 from wildtrace.detect.lexicon import COMMODITIES, EVIDENCE_KINDS, Lexicon, Term, default_lexicon
+from wildtrace.detect.matcher import default_matcher
 from wildtrace.detect.review import (
     LABEL_SOURCES,
     LABEL_VERDICTS,
@@ -31,16 +53,20 @@ from wildtrace.detect.training import (
     demo_labelled,
     labelled_rows,
     train,
+    vectorise,
 )
 
 __all__ = [
     "COMMODITIES",
     "DEFAULT_THRESHOLD",
     "EVIDENCE_KINDS",
+    "FEATURE_VERSION",
     "LABEL_SOURCES",
     "LABEL_VERDICTS",
     "LEXICON_ONLY",
     "MODEL_ENV",
+    "N_FEATURES",
+    "READS_WITHOUT_EVIDENCE",
     "Candidate",
     "FieldHits",
     "Label",
@@ -59,16 +85,24 @@ __all__ = [
     "consensus",
     "corpus_examples",
     "default_lexicon",
+    "default_matcher",
     "default_model",
     "demo_held_out",
     "demo_labelled",
     "detect",
+    "detect_batch",
     "detection_data_files",
     "find_hits",
     "has_evidence",
+    "install_model",
+    "installed_model_bytes",
     "labelled_rows",
     "latest_per_reviewer",
     "lexicon_logit",
+    "matrix",
+    "model_in_use",
+    "model_threshold",
     "parse_verdict",
     "train",
+    "vectorise",
 ]

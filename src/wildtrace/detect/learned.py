@@ -21,6 +21,7 @@ every commodity and taxon in the output traces to a match.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -92,14 +93,33 @@ _WORD_BUCKETS = _BucketCache("W:")
 _BIGRAM_BUCKETS = _BucketCache("B:")
 
 
-def features(
-    listing: Listing,
-    raw: Sequence[tuple[str, list[TermHit]]],
-    kept: Sequence[tuple[str, list[TermHit]]],
-    lexicon_logit: float,
-) -> dict[int, float]:
+FieldHits = Sequence[tuple[str, list[TermHit]]]
+#: What the features of one listing are made from: the listing, all its lexicon hits, those
+#: left after negation and look-alike phrases, and the log-odds of its lexicon score.
+FeatureInput = tuple[Listing, FieldHits, FieldHits, float]
+
+
+def features(listing: Listing, raw: FieldHits, kept: FieldHits, lexicon_logit: float) -> dict[int, float]:
     """Hashed feature vector of one listing (bucket -> value) from all its lexicon hits
     (``raw``) and those left after negation and look-alike phrases (``kept``)."""
+    return features_batch([(listing, raw, kept, lexicon_logit)])[0]
+
+
+def features_batch(inputs: Sequence[FeatureInput]) -> list[dict[int, float]]:
+    """``features`` of many listings: the character n-grams of the whole batch are hashed
+    in one vectorised pass (the costliest part when done gram by gram)."""
+    lexical = [_lexical_features(*item) for item in inputs]
+    grams = char_gram_buckets([windows for _, windows in lexical])
+    return [
+        _with_text(item[0], out, windows, buckets)
+        for item, (out, windows), buckets in zip(inputs, lexical, grams, strict=True)
+    ]
+
+
+def _lexical_features(
+    listing: Listing, raw: FieldHits, kept: FieldHits, lexicon_logit: float
+) -> tuple[dict[int, float], list[str]]:
+    """The lexicon features of one listing, and the folded windows around its evidence."""
     out: dict[int, float] = {}
 
     def put(token: str, value: float = 1.0) -> None:
@@ -149,7 +169,15 @@ def features(
     put("L:price", 1.0 if listing.price else 0.0)
     put("L:lexicon_logit", lexicon_logit / 5.0)
     put("L:bias_evidence")
-    # text n-grams, l2-normalised as a block so long texts do not shout
+    return out, windows
+
+
+def _with_text(
+    listing: Listing, out: dict[int, float], windows: list[str], grams: list[int]
+) -> dict[int, float]:
+    """``out`` plus the text n-grams: words and bigrams of the listing's start and of the
+    windows, and the windows' character n-grams (``grams``, from ``char_gram_buckets``),
+    l2-normalised as a block so long texts do not shout."""
     text_tokens: dict[int, float] = {}
     # the start of the listing, and the words around the evidence wherever it stands (a
     # seller cannot push the offer out of view by padding the text)
@@ -162,17 +190,7 @@ def features(
         text_tokens.update(dict.fromkeys(map(word_buckets.__getitem__, words), 1.0))
         bigrams = map(_BIGRAM.format, words, words[1:])
         text_tokens.update(dict.fromkeys(map(bigram_buckets.__getitem__, bigrams), 1.0))
-    # every distinct 2- to 4-gram once (a bucket is set to 1.0, so repeats change nothing)
-    grams = {
-        window[start : start + size]
-        for window in windows
-        for size in (2, 3, 4)
-        for start in range(len(window) - size + 1)
-    }
-    # hashed directly: after the set, each n-gram is hashed once, and CRC-32 of a short
-    # string costs less than a cache lookup (measured)
-    for gram in grams:
-        text_tokens[zlib.crc32(("C:" + gram).encode("utf-8")) & _MASK] = 1.0
+    text_tokens.update(dict.fromkeys(grams, 1.0))
     if text_tokens:
         scale = 1.0 / math.sqrt(len(text_tokens))
         # every text value is 1.0, so each adds ``scale``: added in one update, summed
@@ -181,6 +199,82 @@ def features(
         for key in scaled.keys() & out.keys():
             scaled[key] = out[key] + scale
         out.update(scaled)
+    return out
+
+
+#: Character n-gram sizes read in the windows around evidence.
+GRAM_SIZES = (2, 3, 4)
+_GRAM_PREFIX = b"C:"
+
+
+def _crc_table() -> np.ndarray[Any, np.dtype[np.uint32]]:
+    """The byte table of CRC-32 (the reflected polynomial 0xEDB88320 that zlib uses)."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> 1) ^ np.uint32(0xEDB88320), table >> 1).astype(np.uint32)
+    return table
+
+
+_CRC = _crc_table()
+#: The CRC register after the prefix "C:" (zlib inverts the register before and after).
+_CRC_AFTER_PREFIX = np.uint32(zlib.crc32(_GRAM_PREFIX) ^ 0xFFFFFFFF)
+
+
+def char_gram_buckets(windows_per_listing: Sequence[Sequence[str]]) -> list[list[int]]:
+    """For each listing, the bucket of every character 2-, 3- and 4-gram inside each of its
+    windows (a gram that repeats gives its bucket again): the buckets that
+    ``zlib.crc32(("C:" + gram).encode("utf-8")) & _MASK`` gives, computed for every gram
+    of the whole batch at once with numpy (a few dozen array operations per batch instead
+    of a Python call per gram). A gram of n characters continues the CRC of its first
+    n - 1 characters by the UTF-8 bytes of its last one, so each size costs one step."""
+    windows = [window for group in windows_per_listing for window in group]
+    text = "".join(windows)
+    size = len(text)
+    out: list[list[int]] = [[] for _ in windows_per_listing]
+    if size < min(GRAM_SIZES):
+        return out
+    pad = max(GRAM_SIZES)
+    # the UTF-8 bytes of every character, one row per byte position, and how many it has;
+    # padded with characters of no bytes, so that a gram running past the end reads nothing
+    count: np.ndarray[Any, np.dtype[np.uint8]] | None = None
+    if text.isascii():
+        utf8 = np.zeros((1, size + pad), dtype=np.uint32)
+        utf8[0, :size] = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    else:
+        points = np.zeros(size + pad, dtype=np.uint32)
+        points[:size] = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        count = (points >= 0x80).astype(np.uint8) + (points >= 0x800) + (points >= 0x10000) + 1
+        count[size:] = 0
+        tail = count.astype(np.int32) - 1  # continuation bytes after the lead byte
+        utf8 = np.empty((int(count.max()), size + pad), dtype=np.uint32)
+        lead = np.choose(count, [0, 0, 0xC0, 0xE0, 0xF0]).astype(np.uint32)
+        utf8[0] = np.where(tail > 0, lead | (points >> (6 * np.maximum(tail, 0))), points)
+        for j in range(1, utf8.shape[0]):  # continuation byte j: 0x80 | the next 6 bits
+            utf8[j] = 0x80 | ((points >> (6 * np.maximum(tail - j, 0))) & 0x3F)
+    # the end of each character's window (a gram must not run into the next window) and
+    # the listing it belongs to
+    lengths = np.fromiter(map(len, windows), dtype=np.intp, count=len(windows))
+    limit = np.repeat(np.cumsum(lengths), lengths)
+    per_listing = np.fromiter((len(group) for group in windows_per_listing), dtype=np.intp)
+    owner = np.repeat(np.repeat(np.arange(len(windows_per_listing), dtype=np.int64), per_listing), lengths)
+    position = np.arange(size)
+    register = np.full(size, _CRC_AFTER_PREFIX, dtype=np.uint32)
+    found = []  # per gram size: the buckets of its complete grams, and their listings
+    for offset in range(pad):
+        for j in range(utf8.shape[0]):
+            step = _CRC[(register ^ utf8[j, offset : offset + size]) & 0xFF] ^ (register >> 8)
+            register = step if count is None else np.where(count[offset : offset + size] > j, step, register)
+        if offset + 1 in GRAM_SIZES:
+            complete = position + offset + 1 <= limit
+            bucket = (register[complete] ^ np.uint32(0xFFFFFFFF)) & np.uint32(_MASK)
+            found.append((bucket.tolist(), owner[complete]))
+    # split each size's buckets by listing (they are in text order, so by listing too);
+    # repeats are left to the caller's dict, which drops them faster than a sort would
+    listings = np.arange(len(windows_per_listing) + 1)
+    for buckets, owners in found:
+        bounds = np.searchsorted(owners, listings).tolist()
+        for index in range(len(windows_per_listing)):
+            out[index] += buckets[bounds[index] : bounds[index + 1]]
     return out
 
 
@@ -223,6 +317,9 @@ class LearnedModel:
     platt_a: float
     platt_b: float
     meta: dict[str, Any]
+    #: SHA-256 of the bytes the model was read from ("" for a model just fitted): part of
+    #: the analyzer version, so that stored analyses go stale when the model changes.
+    digest: str = ""
 
     def probability(self, vector: dict[int, float]) -> float:
         """Calibrated probability that the listing offers (or asks for) a product."""
@@ -231,9 +328,10 @@ class LearnedModel:
             index = np.fromiter(vector.keys(), dtype=np.intp, count=len(vector))
             values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
             products = self.weights[index].astype(np.float64) * values
-            # accumulate adds one term after the other, in the vector's order: the very
-            # sum a Python loop gives (a pairwise sum would differ in the last bits)
-            decision += float(np.add.accumulate(products)[-1])
+            # the correctly rounded sum, whatever the order of the vector's keys (the order
+            # of a set of n-grams once changed from process to process, and with it the
+            # last bits of a running sum)
+            decision += math.fsum(products.tolist())
         logit = -(self.platt_a * float(decision) + self.platt_b)
         if logit < -30:
             return 0.0
@@ -254,51 +352,63 @@ class LearnedModel:
 
     @classmethod
     def load(cls, path: Path) -> LearnedModel:
-        """The model in ``path``; a file that is not one (unreadable, not an ``.npz`` of
-        ``to_bytes``, damaged, made for other features) raises ``ModelFileError``."""
+        """The model in the file ``path``; see ``from_bytes``."""
         try:
-            with np.load(path, allow_pickle=False) as data:
-                if not isinstance(data, np.lib.npyio.NpzFile):
-                    raise ModelFileError(str(path), "not a detector model: not an .npz archive")
-                members = data.zip.infolist() if data.zip is not None else []
+            if path.stat().st_size > MAX_MODEL_ARRAY_BYTES:
+                raise ModelFileError(str(path), "not a detector model: the file is far too large")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ModelFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        return cls.from_bytes(data, str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, shown: str) -> LearnedModel:
+        """The model in ``data`` (a file's bytes, or a model stored in the database), named
+        ``shown`` in errors; bytes that are not a model (not an ``.npz`` of ``to_bytes``,
+        damaged, made for other features) raise ``ModelFileError``."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                if not isinstance(archive, np.lib.npyio.NpzFile):
+                    raise ModelFileError(shown, "not a detector model: not an .npz archive")
+                members = archive.zip.infolist() if archive.zip is not None else []
                 if any(member.file_size > MAX_MODEL_ARRAY_BYTES for member in members):
-                    raise ModelFileError(str(path), "not a detector model: an array is far too large")
-                missing = sorted({"index", "value", "scalars", "meta"} - set(data.files))
+                    raise ModelFileError(shown, "not a detector model: an array is far too large")
+                missing = sorted({"index", "value", "scalars", "meta"} - set(archive.files))
                 if missing:
-                    raise ModelFileError(str(path), f"not a detector model: no {', '.join(missing)} array")
-                meta = json.loads(str(data["meta"]))
+                    raise ModelFileError(shown, f"not a detector model: no {', '.join(missing)} array")
+                meta = json.loads(str(archive["meta"]))
                 if not isinstance(meta, dict):
-                    raise ModelFileError(str(path), "not a detector model: its meta is not an object")
+                    raise ModelFileError(shown, "not a detector model: its meta is not an object")
                 if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_features") != N_FEATURES:
                     raise ModelFileError(
-                        str(path),
+                        shown,
                         f"made for other features (version {meta.get('feature_version')!r}, this "
                         f"WildTrace reads version {FEATURE_VERSION}); train it again with `wildtrace train`",
                     )
-                index, value = np.asarray(data["index"]), np.asarray(data["value"])
-                scalars = np.asarray(data["scalars"], dtype=np.float64)
+                index, value = np.asarray(archive["index"]), np.asarray(archive["value"])
+                scalars = np.asarray(archive["scalars"], dtype=np.float64)
             if index.ndim != 1 or index.shape != value.shape or not np.issubdtype(index.dtype, np.integer):
-                raise ModelFileError(str(path), "damaged: its index and value arrays do not match")
+                raise ModelFileError(shown, "damaged: its index and value arrays do not match")
             if index.size and (int(index.min()) < 0 or int(index.max()) >= N_FEATURES):
-                raise ModelFileError(str(path), f"damaged: feature index outside 0..{N_FEATURES - 1}")
+                raise ModelFileError(shown, f"damaged: feature index outside 0..{N_FEATURES - 1}")
             if scalars.shape != (3,) or not np.isfinite(scalars).all() or not np.isfinite(value).all():
-                raise ModelFileError(str(path), "damaged: intercept or calibration missing or not finite")
+                raise ModelFileError(shown, "damaged: intercept or calibration missing or not finite")
         except ModelFileError:
             raise
         except OSError as exc:
-            raise ModelFileError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+            raise ModelFileError(shown, f"cannot read: {exc.strerror or exc}") from exc
         except Exception as exc:
             # BadZipFile, zlib.error, EOFError, ValueError, SyntaxError and tokenize.TokenError
             # (a damaged array header) were all seen by fuzzing; numpy's words ("pickled data",
             # "bad CRC", "load it unsafely") mislead here: to the user they all mean that this
             # file is not a model WildTrace can read
             raise ModelFileError(
-                str(path), f"not a detector model made by `wildtrace train` ({type(exc).__name__})"
+                shown, f"not a detector model made by `wildtrace train` ({type(exc).__name__})"
             ) from exc
         weights = np.zeros(N_FEATURES, dtype=np.float32)
         weights[index] = value
         intercept, platt_a, platt_b = (float(x) for x in scalars)
-        return cls(weights, intercept, platt_a, platt_b, meta)
+        return cls(weights, intercept, platt_a, platt_b, meta, hashlib.sha256(data).hexdigest())
 
 
 def matrix(vectors: Iterable[dict[int, float]]) -> Any:
@@ -372,7 +482,9 @@ def active_model_path() -> Path | None:
 
 @cache
 def default_model() -> LearnedModel | None:
-    """The active model (see ``active_model_path``), or None: lexicon scores only."""
+    """The model named by files: $WILDTRACE_DETECTOR_MODEL, else the packaged one (see
+    ``active_model_path``), or None: lexicon scores only. ``model_in_use`` is what
+    ``detect`` uses (it also knows the store's active model)."""
     path = active_model_path()
     if path is None:
         return None
@@ -385,11 +497,51 @@ def default_model() -> LearnedModel | None:
         raise ModelFileError(error.path, reason, setting=None) from error
 
 
+#: The model installed by ``install_model`` (the store's active one) and its bytes.
+_installed: tuple[bytes, LearnedModel] | None = None
+
+
+def install_model(data: bytes | None, shown: str = "the store's active model") -> None:
+    """Use the model in ``data`` (the store's active model, or the bytes a worker process
+    was started with) wherever $WILDTRACE_DETECTOR_MODEL names no file; None goes back to
+    the packaged model. The store adapter calls it; ``detect`` only reads the result."""
+    global _installed
+    if data is None:
+        _installed = None
+        return
+    if _installed is not None and _installed[0] == data:
+        return
+    _installed = (data, LearnedModel.from_bytes(data, shown))
+
+
+def installed_model_bytes() -> bytes | None:
+    """The bytes given to ``install_model`` (passed on to worker processes), or None."""
+    return None if _installed is None else _installed[0]
+
+
+def model_in_use() -> LearnedModel | None:
+    """The model ``detect`` uses, by one rule of precedence: the file named by
+    $WILDTRACE_DETECTOR_MODEL, else the model installed from the store (its active model),
+    else the packaged model; None when there is none (lexicon scores only)."""
+    if _installed is not None and not os.environ.get(MODEL_ENV):
+        return _installed[1]
+    return default_model()
+
+
+def model_threshold() -> float | None:
+    """The threshold chosen when the model in use was trained on reviewer labels (its F1
+    on out-of-fold predictions), or None: the packaged model leaves it to the default."""
+    model = model_in_use()
+    value = None if model is None else model.meta.get("threshold")
+    return float(value) if isinstance(value, int | float) else None
+
+
 def detection_data_files() -> list[Path]:
-    """Every file whose content changes what ``detect`` answers (for the analyzer version)."""
+    """Every data file whose content changes what ``detect`` answers (for the analyzer
+    version); the model counts by its digest (``model_in_use().digest``), wherever it is from."""
     from wildtrace.detect.lexicon import checklist_path
 
     data = Path(str(resources.files("wildtrace.detect") / "data"))
     files = [data / "lexicon.csv", data / "taxa.csv", data / "everyday_nouns.csv"]
-    files += [path for path in (active_model_path(), checklist_path()) if path is not None]
+    files += [path for path in (checklist_path(),) if path is not None]
     return files

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from wildtrace.model import REMEMBERED_TEXT_CHARS
+
 
 class _FoldTable(dict[int, str]):
     """A str.translate table that computes (and caches) one character's fold on demand."""
@@ -69,10 +71,21 @@ class NormalizedText:
         return self.offsets[start], self.offsets[end]
 
 
-@lru_cache(maxsize=64)
+#: Texts whose views are remembered: matching folds every field of a batch first, and the
+#: learned model's features fold the same fields again afterwards, so the memo must hold a
+#: whole batch (a runner sends 1,000 listings at a time, with up to four fields each).
+NORMALIZED_MEMO_SIZE = 4096
+
+
 def normalize(text: str) -> NormalizedText:
-    """Fold ``text`` into its two matching views (see the module docstring). Cached for the
-    last few texts: matching and the learned model's features both need the views."""
+    """Fold ``text`` into its two matching views (see the module docstring). Remembered for
+    the last few thousand texts up to REMEMBERED_TEXT_CHARS long (a bound on memory)."""
+    if len(text) > REMEMBERED_TEXT_CHARS:
+        return _normalize(text)
+    return _remembered(text)
+
+
+def _normalize(text: str) -> NormalizedText:
     if text.isascii():
         lowered = text.lower()
         return NormalizedText(lowered, lowered)
@@ -87,6 +100,8 @@ def normalize(text: str) -> NormalizedText:
     stripped = folded if _NO_MARKS.fullmatch(folded) else folded.translate(_STRIP)
     return NormalizedText(folded, stripped, offsets)
 
+
+_remembered = lru_cache(maxsize=NORMALIZED_MEMO_SIZE)(_normalize)
 
 #: Text with no Latin letter outside ASCII has no diacritics to strip.
 _NO_MARKS = re.compile(r"[^\u00c0-\u024f\u1e00-\u1eff]*")

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Literal
 
 from wildtrace.detect.corpus import generate
 from wildtrace.detect.detector import find_hits, has_evidence, lexicon_logit
@@ -134,19 +135,27 @@ def _without_covering(hits: list[TermHit]) -> list[TermHit]:
     ]
 
 
+#: What ``vectorise`` does with examples that have no lexicon evidence at all: leave them
+#: out ("skip", the packaged model), take them too ("keep"), or take only them ("only").
+WithoutEvidence = Literal["skip", "keep", "only"]
+
+
 def vectorise(
-    examples: Iterable[Labelled], augment: float = 0.5
+    examples: Iterable[Labelled], augment: float = 0.5, without_evidence: WithoutEvidence = "skip"
 ) -> tuple[list[dict[int, float]], list[int], int]:
     """Feature vectors of the examples with lexicon evidence, even evidence a look-alike
     phrase covers (so the model learns what surrounds "ivory" in "ivory roses"), their
-    labels, and how many examples were skipped for having none at all."""
+    labels, and how many examples were skipped (``without_evidence`` says which: see
+    ``WithoutEvidence``; a model trained on reviewers' labels of offers the lexicon does
+    not name also reads listings without evidence)."""
     lexicon = default_lexicon()
     vectors, labels, skipped = [], [], 0
     for example in examples:
         listing = example.listing
         sample = " ".join(filter(None, (listing.title, listing.text, listing.seller_info)))
         raw, kept = find_hits(listing, detect_language(sample[:400]))
-        if not has_evidence(raw):
+        evidence = has_evidence(raw)
+        if not {"skip": evidence, "keep": True, "only": not evidence}[without_evidence]:
             skipped += 1
             continue
         lexical = fuse(listing, kept, lexicon)

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from wildtrace.detect import install_model, installed_model_bytes
 from wildtrace.model import Analysis, Listing
 from wildtrace.pipeline import analyze_batch
 
@@ -33,10 +34,13 @@ def default_workers() -> int:
 _PR_SET_PDEATHSIG = 1
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int, model: bytes | None = None) -> None:
     """Workers leave Ctrl-C and SIGTERM to the parent, which stops the scan cleanly (no
     worker tracebacks), and die with it: a parent killed outright (SIGKILL, out of memory)
-    must not leave its workers running, each holding the analyzer's memory."""
+    must not leave its workers running, each holding the analyzer's memory. They analyse
+    with the parent's model: ``model`` is the bytes it installed (the store's active
+    model), given here rather than read from the store again."""
+    install_model(model)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if not _die_with_parent_linux():
@@ -79,7 +83,8 @@ def analyze_batches(
         for batch in iterator:
             yield batch, analyze_batch(batch, threshold)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+    initargs = (os.getpid(), installed_model_bytes())
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=initargs) as pool:
         pending: deque[tuple[list[Listing], Future[list[Analysis]]]] = deque()
         try:
             for batch in (first, second):

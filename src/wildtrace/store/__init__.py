@@ -20,6 +20,8 @@ The store is the one door to the database: other stages call these, not the tabl
   latest counts), ``label_history``, ``training_labels`` (the consensus per
   listing, with its fields, for the trainer), ``queue_candidates`` / ``queue_listings`` (what
   ``review queue`` chooses among and shows).
+- Opening a store installs its active detector model (``store.models``) for this process:
+  what is analysed into a store is analysed with its model (unless WILDTRACE_DETECTOR_MODEL).
 - Every value written is cleaned of text the engines cannot hold (``clean.py``, by the core's
   rule ``parse.clean_text``), the same on SQLite and PostgreSQL.
 
@@ -43,6 +45,7 @@ from wildtrace.errors import StoreError
 from wildtrace.store import (  # noqa: F401
     tables_evidence,
     tables_judgements,
+    tables_models,
     tables_operations,
     tables_review,
 )
@@ -100,4 +103,13 @@ def open_store(url: str | None = None) -> Store:
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StoreError(f"{shown}: cannot open or migrate the database: {exc}") from exc
-    return Store(engine)
+    store = Store(engine)
+    try:
+        # everything that analyses into this store uses its active detector model
+        from wildtrace.store.models import use_active_model
+
+        use_active_model(store)
+    except BaseException:
+        engine.dispose()
+        raise
+    return store

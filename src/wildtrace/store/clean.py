@@ -38,16 +38,46 @@ def json_dumps(value: Any) -> str:
 def clean_parameters(parameters: Any, many: bool = False) -> Any:
     """Statement parameters with their text made storable: one set, a list of sets
     (``many``), or the flattened set of a multi-row INSERT, as a mapping or a sequence.
-    Returns the same object when nothing needed cleaning: the common case costs a scan."""
+    Returns the same object when nothing needed cleaning, found with one search over all
+    their text: the common case costs a walk, not a copy."""
+    strings: list[str] = []
+    _collect_text(parameters, strings)
+    joined = "\x01".join(strings)
+    if clean_text(joined) is joined:
+        return parameters
+    return _cleaned(parameters)
+
+
+def _collect_text(parameters: Any, strings: list[str]) -> None:
+    if type(parameters) is str:
+        strings.append(parameters)
+    elif isinstance(parameters, Mapping):
+        for value in parameters.values():
+            if type(value) is str:
+                strings.append(value)
+            elif isinstance(value, Mapping | list | tuple | str):
+                _collect_text(value, strings)
+    elif isinstance(parameters, list | tuple):
+        for value in parameters:
+            if type(value) is str:
+                strings.append(value)
+            elif isinstance(value, Mapping | list | tuple | str):
+                _collect_text(value, strings)
+    elif isinstance(parameters, str):  # a str subclass
+        strings.append(parameters)
+
+
+def _cleaned(parameters: Any) -> Any:
+    """The parameters with every text value cleaned; the same objects where nothing changed."""
     if isinstance(parameters, str):
         return clean_text(parameters)
     if isinstance(parameters, Mapping):
-        cleaned = {k: clean_parameters(v) for k, v in parameters.items()}
+        cleaned = {k: _cleaned(v) for k, v in parameters.items()}
         if all(cleaned[k] is v for k, v in parameters.items()):
             return parameters
         return cleaned
     if isinstance(parameters, list | tuple):
-        items = [clean_parameters(v) for v in parameters]
+        items = [_cleaned(v) for v in parameters]
         if all(a is b for a, b in zip(items, parameters, strict=True)):
             return parameters
         return tuple(items) if isinstance(parameters, tuple) else items

@@ -39,10 +39,9 @@ from wildtrace.model import (
     capture_time,
     parse_listing_key,
 )
-from wildtrace.parse import clean_text
 from wildtrace.store import rows
-from wildtrace.store.clean import json_dumps
 from wildtrace.store.engine import WRITE_OPTION
+from wildtrace.store.prepared import converted_rows, copy_rows, insert_dicts, insert_rows
 from wildtrace.store.tables import (
     AccountRow,
     AnalysisRow,
@@ -524,25 +523,23 @@ class Store:
         Only an updated listing can already hold the capture (same SHA-256) it comes with.
         """
         analyses: list[dict[str, Any]] = []
-        matches: list[dict[str, Any]] = []
-        selectors: list[dict[str, Any]] = []
+        matches: list[tuple[Any, ...]] = []
+        selectors: list[tuple[Any, ...]] = []
         captures: list[dict[str, Any]] = []
         known_captures: list[dict[str, Any]] = []
         for row_id, listing, analysis in items:
             analyses.append({**rows.analysis_values(analysis), "listing_id": row_id, "analysed_at": now})
-            for position, match in enumerate(analysis.detection.matches):
-                matches.append({**rows.match_values(match), "listing_id": row_id, "position": position})
-            for position, selector in enumerate(analysis.selectors):
-                selectors.append(
-                    {**rows.selector_values(selector), "listing_id": row_id, "position": position}
-                )
+            found = analysis.detection.matches
+            matches.extend(rows.match_row(row_id, position, match) for position, match in enumerate(found))
+            named = analysis.selectors
+            selectors.extend(rows.selector_row(row_id, position, item) for position, item in enumerate(named))
             if listing.capture is not None:
                 capture = {**rows.capture_values(listing.capture), "listing_id": row_id}
                 (known_captures if row_id in updated else captures).append(capture)
-        bulk_insert(conn, AnalysisRow, analyses)
-        bulk_insert(conn, MatchRow, matches)
-        bulk_insert(conn, SelectorRow, selectors)
-        bulk_insert(conn, CaptureRow, captures)
+        insert_dicts(conn, AnalysisRow, analyses)
+        insert_rows(conn, MatchRow, rows.MATCH_COLUMNS, matches)
+        insert_rows(conn, SelectorRow, rows.SELECTOR_COLUMNS, selectors)
+        insert_dicts(conn, CaptureRow, captures)
         insert_ignore(conn, CaptureRow, known_captures)
 
     def _resolve_accounts(
@@ -905,32 +902,14 @@ def bulk_insert(conn: Connection, table: type[Base], values: list[dict[str, Any]
     """Insert many rows fast: COPY on PostgreSQL (twice the rate of executemany), else
     executemany. For rows no other writer can hold yet (children of rows this transaction
     created); use ``insert_ignore`` where a unique constraint may already hold a row.
-    Text is made storable (``clean.py``) on both paths."""
+    Text is made storable (``clean.py``) on both paths. (The scan's own detail rows take
+    ``prepared.insert_rows``, which skips SQLAlchemy on SQLite too.)"""
     if not values:
         return
     if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), values)
+        conn.execute(insert(table), values)  # SQLAlchemy fills in the columns' Python defaults
         return
-    _copy(conn, table.__tablename__, values)
-
-
-def _copy(conn: Connection, table: str, values: list[dict[str, Any]]) -> None:
-    """COPY rows into a PostgreSQL table, in this transaction."""
-    import psycopg  # only PostgreSQL users need libpq
-    from psycopg import sql as psycopg_sql
-
-    columns = list(values[0])
-    statement = psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
-        psycopg_sql.Identifier(table),
-        psycopg_sql.SQL(", ").join(psycopg_sql.Identifier(c) for c in columns),
-    )
-    driver: Any = conn.connection.driver_connection  # psycopg.Connection, in this transaction
-    try:
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for value in values:
-                copy.write_row([_copy_value(value[c]) for c in columns])
-    except psycopg.Error as exc:  # COPY bypasses SQLAlchemy, so its errors are not wrapped
-        raise StoreError(f"could not write {table}: {exc}") from exc
+    insert_dicts(conn, table, values)
 
 
 #: PostgreSQL: new listings are copied here, then inserted unless another writer has them.
@@ -955,19 +934,14 @@ def _insert_new_listings(conn: Connection, params: list[dict[str, Any]]) -> list
         f"SELECT 0 AS ordinal, {listed} FROM listings WITH NO DATA"
     )
     conn.exec_driver_sql(f"DELETE FROM {_STAGED}")
-    _copy(conn, _STAGED, [{"ordinal": n, **value} for n, value in enumerate(params)])
+    staged = ["ordinal", *columns]
+    values = [(n, *(value[c] for c in columns)) for n, value in enumerate(params)]
+    copy_rows(conn, _STAGED, staged, converted_rows(ListingRow, staged, values, None))
     result = conn.exec_driver_sql(
         f"INSERT INTO listings ({listed}) SELECT {listed} FROM {_STAGED} ORDER BY ordinal "
         "ON CONFLICT (platform_id, uid) DO NOTHING RETURNING id, platform_id, uid"
     )
     return [tuple(row) for row in result]
-
-
-def _copy_value(value: Any) -> Any:
-    """A value as COPY takes it: JSON as text, text without what PostgreSQL refuses."""
-    if isinstance(value, list | dict):
-        return json_dumps(value)
-    return clean_text(value) if isinstance(value, str) else value
 
 
 def insert_ignore(conn: Connection, table: type[Base], values: list[dict[str, Any]]) -> None:

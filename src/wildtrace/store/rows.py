@@ -131,30 +131,26 @@ def analysis_values(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def match_values(match: Match) -> dict[str, Any]:
-    return {
-        "term": match.term,
-        "field": match.field,
-        "start": match.start,
-        "end": match.end,
-        "language": match.language,
-        "commodity": match.commodity,
-        "kind": match.kind,
-        "taxon": match.taxon,
-    }
+#: The columns of a match row, in the order of ``match_row``.
+MATCH_COLUMNS = ("listing_id", "position", "term", "field", "start", "end", "language", "commodity", "kind",
+                 "taxon")  # fmt: skip
 
 
-def selector_values(selector: Selector) -> dict[str, Any]:
-    return {
-        "type": selector.type,
-        "value": selector.value,
-        "raw": selector.raw,
-        "field": selector.field,
-        "start": selector.start,
-        "end": selector.end,
-        "channel": selector.channel,
-        "confidence": selector.confidence,
-    }
+def match_row(listing_id: int, position: int, match: Match) -> tuple[Any, ...]:
+    """A match as a row of ``MATCH_COLUMNS`` (tuples: the store writes about nine a listing)."""
+    return (listing_id, position, match.term, match.field, match.start, match.end, match.language,
+            match.commodity, match.kind, match.taxon)  # fmt: skip
+
+
+#: The columns of a selector row, in the order of ``selector_row``.
+SELECTOR_COLUMNS = ("listing_id", "position", "type", "value", "raw", "field", "start", "end", "channel",
+                    "confidence")  # fmt: skip
+
+
+def selector_row(listing_id: int, position: int, selector: Selector) -> tuple[Any, ...]:
+    """A selector as a row of ``SELECTOR_COLUMNS``."""
+    return (listing_id, position, selector.type, selector.value, selector.raw, selector.field, selector.start,
+            selector.end, selector.channel, selector.confidence)  # fmt: skip
 
 
 def to_listing(row: Row[Any], platform: str | None, seller: str | None, capture: Capture | None) -> Listing:

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, create_engine
 from wildtrace.store import (  # noqa: F401
     tables_evidence,
     tables_judgements,
+    tables_models,
     tables_operations,
     tables_review,
 )
