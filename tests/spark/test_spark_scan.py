@@ -117,3 +117,21 @@ def test_out_must_not_hold_an_input(spark: Any, spark_inputs: Path) -> None:
     with pytest.raises(WildTraceError, match="would overwrite the input"):
         spark_scan(spark, [str(spark_inputs / "shops.csv")], str(spark_inputs), threshold=THRESHOLD)
     assert (spark_inputs / "shops.csv").exists()
+
+
+def test_a_model_given_as_bytes_is_broadcast_to_the_workers(spark: Any, spark_inputs: Path,
+                                                            tmp_path: Path) -> None:  # fmt: skip
+    from importlib import resources
+
+    from wildtrace.detect import install_model
+
+    data = (resources.files("wildtrace.detect") / "data" / "detector.npz").read_bytes()
+    try:
+        totals = spark_scan(spark, [str(spark_inputs / "shops.csv")], str(tmp_path / "rows"),
+                            threshold=THRESHOLD, model_bytes=data)  # fmt: skip
+    finally:
+        install_model(None)
+    expected, _ = _scan([spark_inputs / "shops.csv"])
+    got = {str(pair[0].key): scan_row(*pair) for pair in _spark_pairs(tmp_path / "rows")}
+    assert totals.read == len(expected) == len(got)
+    assert all(got[str(listing.key)] == scan_row(listing, analysis) for listing, analysis in expected)

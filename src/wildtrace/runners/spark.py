@@ -183,17 +183,20 @@ def spark_scan(
     model_bytes: bytes | None = None,
 ) -> SparkScanTotals:
     """Read, analyse and write: scan rows to ``out`` (Parquet, partitioned by platform and day),
-    rejected records to ``out/rejects``. ``partitions`` spreads the records over that many
+    rejected records to ``out/_rejects``. ``partitions`` spreads the records over that many
     tasks before the analysis (default: as Spark reads them). ``model_bytes``: a learned model
-    to use instead of the packaged one, broadcast to the workers (see ``_install_model``)."""
+    to use instead of the packaged one (default: the one the driver installed from the store,
+    ``detect.install_model``), broadcast to the workers and installed once in each."""
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
-    from wildtrace.pipeline import analyzer_version, prepare
+    from wildtrace.detect import install_model, installed_model_bytes
+    from wildtrace.pipeline import prepare
 
-    if model_bytes is not None:  # the driver's digest must be the workers'
-        _install_model(model_bytes)
-        analyzer_version.cache_clear()
+    if model_bytes is None:  # the store's active model, where the driver installed one
+        model_bytes = installed_model_bytes()
+    else:  # the driver's digest must be the workers'
+        install_model(model_bytes)
     version = prepare()  # a bad detector setting stops here, before any task starts
     files, skipped = input_files(spark, inputs)
     _refuse_overwriting_inputs(spark, out, files)
@@ -406,31 +409,20 @@ def _check_worker(version: str, model: Any) -> None:
     """Once per worker process: install the broadcast model, and refuse to analyse with
     detection data other than the driver's."""
     global _installed_model
-    from wildtrace.pipeline import analyzer_version, prepare
+    from wildtrace.detect import install_model
+    from wildtrace.pipeline import prepare
 
     if model is not None:
         digest = hashlib.sha256(model.value).hexdigest()
         if _installed_model != digest:
-            _install_model(model.value)
+            install_model(model.value, "the model broadcast by the Spark driver")
             _installed_model = digest
-            analyzer_version.cache_clear()
     mine = prepare()
     if mine != version:
         raise WildTraceError(
             f"this Spark worker analyses with {mine}, the driver with {version}: install the same "
             "WildTrace (and WILDTRACE_* detection settings) on every node"
         )
-
-
-def _install_model(data: bytes) -> None:
-    """Make ``data`` the worker's learned model (``detect.install_model``, where this
-    WildTrace has it)."""
-    from wildtrace import detect
-
-    install = getattr(detect, "install_model", None)
-    if install is None:
-        raise WildTraceError("this WildTrace cannot install a model from bytes (detect.install_model)")
-    install(data)
 
 
 # -- link keys -------------------------------------------------------------------------------
