@@ -74,6 +74,11 @@ def spark_scan_command(
         typer.Option("--partitions", min=1, help="Spread the records over N tasks [default: as read]."),
     ] = None,
     threshold: ThresholdOpt = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Analyse with this store's active model ('wildtrace model activate'), "
+                     "broadcast to the workers [default: the packaged model]."),
+    ] = None,
 ) -> None:
     """Analyze listings on Spark; write the scan rows as Parquet, by platform and day.
 
@@ -86,6 +91,12 @@ def spark_scan_command(
 
     try:
         level = resolve_threshold(threshold)
+        if db is not None:  # nothing is stored: the store only lends its active model
+            from wildtrace.store import open_store
+            from wildtrace.store.models import use_active_model
+
+            with open_store(db) as store:
+                use_active_model(store)
         with sigterm_as_interrupt():
             session = spark_session(master)
             try:
