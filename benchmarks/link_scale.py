@@ -14,6 +14,14 @@ included) and pairwise precision / recall / F1 over accounts against the generat
     .venv/bin/python benchmarks/link_scale.py            # 1,000,000 listings
     .venv/bin/python benchmarks/link_scale.py --n 100000
     .venv/bin/python benchmarks/link_scale.py --n 20000 --extract   # + extraction cost per KB
+
+``--store FILE`` measures ``link`` on a SQLite store instead, the streamed path that the
+command takes from 200,000 listings (``wildtrace.linking``): the store is built first, in a
+child process, with the same corpus written straight into the tables (building it through
+``scan`` would measure the scan); then this process links it, so its peak memory is the
+linking's alone. ``--in-memory`` links the same store through ``scanning.link_store``.
+
+    .venv/bin/python benchmarks/link_scale.py --n 1000000 --store /tmp/link-1m.db
 """
 
 from __future__ import annotations
@@ -148,6 +156,62 @@ def extraction_cost(count: int, seed: int) -> None:
           f"{count / median:,.0f} listings/s (1 process, CPU time, median of 3)")  # fmt: skip
 
 
+def build_store(path: str, n: int, seed: int) -> None:
+    """The corpus written into a new SQLite store (schema by the migrations), in bulk."""
+    import sqlite3
+
+    from wildtrace.store import open_store
+
+    with open_store(f"sqlite:///{path}"):
+        pass  # creates the schema
+    pairs, _ = corpus(n, seed)
+    now = "2026-12-01 00:00:00.000000"
+    db = sqlite3.connect(path)
+    platforms = {name: i + 1 for i, name in enumerate(PLATFORMS)}
+    db.executemany("INSERT INTO platforms (id, name) VALUES (?, ?)", [(i, p) for p, i in platforms.items()])
+    accounts: dict[tuple[str, str], int] = {}
+    listings, analyses, selectors = [], [], []
+    for row_id, (listing, analysis) in enumerate(pairs, start=1):
+        account = accounts.setdefault((listing.platform or "", listing.seller or ""), len(accounts) + 1)
+        listings.append((row_id, listing.id, platforms[listing.platform or ""], account, "[]", "{}", "0" * 64,
+                         now, now))  # fmt: skip
+        analyses.append((row_id, row_id, "bench", 0.9, 1, "[]", "[]", "[]", now))
+        selectors.extend((row_id, position, x.type, x.value, x.raw, x.field, x.start, x.end, x.channel, 1.0)
+                         for position, x in enumerate(analysis.selectors))  # fmt: skip
+    db.executemany("INSERT INTO accounts (id, platform_id, seller) VALUES (?, ?, ?)",
+                   [(i, platforms[p], seller) for (p, seller), i in accounts.items()])  # fmt: skip
+    db.executemany("INSERT INTO listings (id, uid, platform_id, account_id, images, extra, content_hash, "
+                   "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", listings)  # fmt: skip
+    db.executemany("INSERT INTO analyses (id, listing_id, analyzer_version, score, flagged, commodities, "
+                   "taxa, legality_cues, analysed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   analyses)  # fmt: skip
+    db.executemany('INSERT INTO selectors (listing_id, position, type, value, raw, field, start, "end", '
+                   "channel, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", selectors)  # fmt: skip
+    db.commit()
+    db.close()
+    print(f"store: {n:,} listings, {len(accounts):,} accounts, {len(selectors):,} selectors in {path}")
+
+
+def link_stored(path: str, in_memory: bool) -> None:
+    """Time ``link`` on the store at ``path``: wall, CPU and this process's peak memory."""
+    from wildtrace.linking import link_store_streamed
+    from wildtrace.scanning import link_store
+    from wildtrace.store import open_store
+
+    with open_store(f"sqlite:///{path}") as store:
+        start, cpu = time.perf_counter(), time.process_time()
+        if in_memory:
+            linked = link_store(store)
+            links, held = len(linked.network.links), len(linked.network.held_back)
+        else:
+            summary = link_store_streamed(store)
+            links, held = summary.links, len(summary.held_back)
+        took, cpu = time.perf_counter() - start, time.process_time() - cpu
+    how = "in memory" if in_memory else "streamed"
+    print(f"link from the store ({how}): {took:.1f} s ({cpu:.1f} s of CPU), peak memory {peak_mb():,.0f} MB "
+          f"(this process), {links:,} links, {held:,} values held back")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="listings to generate")
@@ -158,7 +222,29 @@ def main() -> None:
         action="store_true",
         help="also link with the guard off, and with the traps removed (the best possible)",
     )
+    parser.add_argument("--store", help="link a SQLite store at this path (built first if missing)")
+    parser.add_argument("--in-memory", action="store_true", help="with --store: the in-memory path")
+    parser.add_argument("--profile", action="store_true", help="with --store: print a cProfile of linking")
     args = parser.parse_args()
+    if args.store:
+        import multiprocessing
+        import os
+
+        if not os.path.exists(args.store):
+            spawn = multiprocessing.get_context("spawn")
+            child = spawn.Process(target=build_store, args=(args.store, args.n, args.seed))
+            child.start()
+            child.join()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(link_stored, args.store, args.in_memory)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        else:
+            link_stored(args.store, args.in_memory)
+        return
     if args.extract:
         extraction_cost(min(args.n, 20_000), args.seed)
     start = time.perf_counter()

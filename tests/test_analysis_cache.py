@@ -22,7 +22,6 @@ from wildtrace.pipeline import (
     analysis_cache,
     analyze,
     analyze_batch,
-    analyzer_version,
 )
 
 OFFER = Listing(
@@ -108,7 +107,6 @@ def test_another_model_is_not_answered_from_the_cache(
     before = analyze(OFFER)
     monkeypatch.setenv(MODEL_ENV, str(path))
     default_model.cache_clear()
-    analyzer_version.cache_clear()
     try:
         after = analyze(OFFER)
         assert analysis_cache().hits == 0
@@ -117,7 +115,6 @@ def test_another_model_is_not_answered_from_the_cache(
     finally:
         monkeypatch.delenv(MODEL_ENV)
         default_model.cache_clear()
-        analyzer_version.cache_clear()
     assert analyze(OFFER) == before
 
 

@@ -333,7 +333,12 @@ def test_scan_with_several_processes_writes_the_same_rows(
 
 def test_ctrl_c_on_a_real_process_leaves_a_consistent_store(tmp_path: Path) -> None:
     """SIGINT to the process group, as a terminal's Ctrl-C sends it, with two workers."""
-    records = [dict(GOOD[index % 4], id=f"r{index}") for index in range(6000)]
+    # distinct texts: repeats would be answered from the analysis cache, and the scan would
+    # end before the signal could reach it
+    records = [
+        dict(GOOD[index % 4], id=f"r{index}", text=f"{GOOD[index % 4]['text']} lot {index}")
+        for index in range(6000)
+    ]
     source = write_jsonl(tmp_path / "in.jsonl", records)
     db = tmp_path / "run.db"
     command = [sys.executable, "-m", "wildtrace", "scan", str(source), "--db", str(db), "--workers", "2"]

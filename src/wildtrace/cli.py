@@ -16,10 +16,9 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace import __version__
-from wildtrace.commands.common import console, failure
+from wildtrace.commands.common import console, database_errors, failure
 
 app = typer.Typer(
     name="wildtrace",
@@ -31,6 +30,10 @@ app = typer.Typer(
 
 # Commands defined in their own modules under wildtrace/commands/ (one module per stage).
 # Register each here with one line, e.g. ``app.add_typer(ops.app, name="ops")``.
+# A command module imports heavy libraries (SQLAlchemy, Alembic, NumPy, scikit-learn, the
+# selector libraries, Scrapy, PySpark) inside the functions that use them, never at its top:
+# every module below is imported for `wildtrace --help`, which must start in well under half a
+# second (tests/test_cli_startup.py fails when a registered module pulls one in).
 # --- registered commands: begin ---
 from wildtrace.commands import scan as scan_commands  # noqa: E402
 
@@ -89,7 +92,9 @@ def run() -> None:
     """The console entry point: the app, with a clear last word on an unexpected error."""
     try:
         app(prog_name="wildtrace")
-    except SQLAlchemyError as exc:  # a database failure no command caught: not a bug in WildTrace
+    except (SystemExit, KeyboardInterrupt):  # before the next clause: it imports SQLAlchemy
+        raise
+    except database_errors() as exc:  # a database failure no command caught: not a bug in WildTrace
         sys.exit(failure(exc).exit_code)
     except Exception as exc:  # a bug: say so plainly instead of dumping a traceback
         console.print(

@@ -81,10 +81,10 @@ ANALYSIS_CACHE_SIZE = 4096
 
 def detection_owner() -> tuple[Any, ...]:
     """What the cached analyses were made with: the lexicon, its matcher, the learned model
-    and the analyzer version (the digest of the data files). When any of them is another
+    and the digest of the data files (cached, so one object). When any of them is another
     object, the analysis cache is emptied. The one place that says which data an analysis
     depends on (``model_in_use`` answers an installed or store-activated model)."""
-    return default_lexicon(), default_matcher(), model_in_use(), analyzer_version()
+    return default_lexicon(), default_matcher(), model_in_use(), detection_data_digest()
 
 
 class AnalysisCache:

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 from wildtrace.link import link_listings
 from wildtrace.link.graph import build_graph, key_accounts, render
@@ -70,3 +71,22 @@ def test_exports_load_in_networkx_and_keep_the_reasons(tmp_path: Path) -> None:
     data = json.loads(path.read_text("utf-8"))
     assert {"nodes", "edges", "held_back"} <= data.keys()
     assert all(edge["reasons"] for edge in data["edges"])
+
+
+@pytest.mark.parametrize("ties", [[("a", "b")], [("a", "b"), ("b", "c")], [("a", "c"), ("b", "c")],
+                                  [("a", "b"), ("b", "c"), ("a", "c")]])  # fmt: skip
+def test_small_networks_are_worked_out_as_igraph_and_leiden_would(ties: list[tuple[str, str]]) -> None:
+    """Networks of two or three accounts skip igraph (most networks of a large store):
+    the same degrees and betweenness as networkx computes, and one community."""
+    from wildtrace.link.graph import AccountGraph, AccountNode, _analyse
+
+    names = sorted({name for tie in ties for name in tie})
+    nodes = {name: AccountNode(name, "p", name, group="N00001") for name in names}
+    graph = AccountGraph(nodes, {tie: ["a reason"] for tie in ties})
+    _analyse(graph, seed=42)
+    expected = nx.Graph(ties)
+    centrality = nx.betweenness_centrality(expected, normalized=True)
+    for name in names:
+        assert nodes[name].degree == expected.degree[name]
+        assert nodes[name].betweenness == round(centrality[name], 6)
+        assert nodes[name].community == "N00001.1"

@@ -10,25 +10,29 @@ import contextlib
 import getpass
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.collect import ReadOptions
 from wildtrace.config import wildtrace_home
 from wildtrace.errors import StoreError, WildTraceError
-from wildtrace.model import Analysis, Listing, Reject
-from wildtrace.runners import default_workers
-from wildtrace.scanning import ScanOutcome, ScanTotals, pages_summary, scan_inputs
-from wildtrace.store import Store
+
+# Heavy libraries (SQLAlchemy, NumPy, the selector libraries) are imported inside the
+# functions that need them: ``wildtrace --help`` must not pay for them (tests/test_cli_startup.py).
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from wildtrace.collect import ReadOptions
+    from wildtrace.model import Analysis, Listing, Reject
+    from wildtrace.scanning import ScanOutcome, ScanTotals
+    from wildtrace.store import Store
 
 #: Markup is off by default: file names, sellers and reasons come from hostile data.
 #: Messages that use markup escape every value they interpolate.
@@ -87,10 +91,33 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def failure(error: WildTraceError | SQLAlchemyError | OSError) -> typer.Exit:
+def database_errors() -> tuple[type[Exception], ...]:
+    """SQLAlchemy's errors, imported only when asked (``except database_errors():``)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return (SQLAlchemyError,)
+
+
+def stopping_errors() -> tuple[type[Exception], ...]:
+    """The errors that stop a command with a clear message (``except stopping_errors():``),
+    so that a command module need not import SQLAlchemy to name its errors. Python evaluates
+    the ``except`` expression only when an error reaches it: nothing is imported before
+    (put ``except KeyboardInterrupt`` or ``SystemExit`` clauses above it)."""
+    return (WildTraceError, *database_errors())
+
+
+def _database_error(error: BaseException) -> bool:
+    """A StoreError, or any SQLAlchemy error (only possible once SQLAlchemy was imported)."""
+    if isinstance(error, StoreError):
+        return True
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    return sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError)
+
+
+def failure(error: Exception) -> typer.Exit:
     """The exit for an error that stopped a command: a database failure is not the user's
     usage error (exit 4, with the database's own words); anything else typed is (exit 2)."""
-    if isinstance(error, StoreError | SQLAlchemyError):
+    if _database_error(error):
         text = str(error).split("\n[SQL:", 1)[0].strip()
         if len(text) > _SHOWN_DATABASE_ERROR:
             text = text[:_SHOWN_DATABASE_ERROR] + " ..."
@@ -163,6 +190,8 @@ def rejects_path(out: Path | None, command: str) -> Path:
 def progress_bar(unit: str) -> Progress:
     """A progress bar on a terminal; nothing at all in pipes and files. ``unit`` follows the
     count (a rich format over the task's fields, e.g. "files · {task.fields[listings]:,} listings")."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -208,6 +237,9 @@ def scan_job(
     counts when it is stopped part way; rejected records go to ``rejects`` (see
     ``rejects_path``); scan rows go to ``out`` only when ``write_rows``; ``options`` are the
     user's ``--encoding`` and ``--map``."""
+    from wildtrace.runners import default_workers
+    from wildtrace.scanning import scan_inputs
+
     with progress_bar("files · {task.fields[listings]:,} listings") as bar:
         task = bar.add_task("Scanning" if command == "scan" else "Analyzing", total=None, listings=0)
         outcome = scan_inputs(
@@ -225,6 +257,8 @@ def scan_job(
 
 
 def print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path | None) -> None:
+    from wildtrace.scanning import pages_summary
+
     console.print(
         f"[bold]{totals.read:,}[/] listings read from {totals.files:,} files, "
         f"[bold red]{totals.flagged:,}[/] flagged, [bold]{totals.rejected:,}[/] rejected.",

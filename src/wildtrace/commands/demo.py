@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace import __version__
 from wildtrace.commands.common import (
@@ -22,14 +21,11 @@ from wildtrace.commands.common import (
     rejects_path,
     scan_job,
     sigterm_as_interrupt,
+    stopping_errors,
 )
 from wildtrace.commands.link import print_network_summary
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
-from wildtrace.errors import WildTraceError
-from wildtrace.report import print_summary, render_html
-from wildtrace.scanning import ScanTotals, link_store
-from wildtrace.store import open_store
 
 
 def demo_inputs() -> list[Path]:
@@ -46,6 +42,10 @@ def demo(
 
     The demo uses its own database, WILDTRACE_HOME/demo.db, unless --db is given.
     """
+    from wildtrace.report import print_summary, render_html
+    from wildtrace.scanning import ScanTotals, link_store
+    from wildtrace.store import open_store
+
     totals = ScanTotals()
     try:
         home = wildtrace_home()
@@ -75,7 +75,7 @@ def demo(
         raise typer.Exit(interrupted_status(stop)) from None
     except OSError as exc:
         raise fail(str(exc)) from exc
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     if totals.rejected:
         raise typer.Exit(EXIT_REJECTED)

@@ -20,10 +20,6 @@ from rich.markup import escape
 from wildtrace.commands.common import DbOpt, console, failure, progress_bar
 from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
-from wildtrace.evidence.custody import CustodyLog, check_anchor, default_actor, write_anchor
-from wildtrace.evidence.export import ExportTargetError, export_bundle
-from wildtrace.evidence.verify import verify_evidence
-from wildtrace.store import open_store
 
 app = typer.Typer(
     help="Check archived evidence and the chain of custody; export evidence bundles.",
@@ -60,6 +56,10 @@ def verify(db: DbOpt = None, archives: ArchivesOpt = None, anchor: AnchorOpt = N
         raise _fail(f"--archives {archives}: no such folder")
     if anchor is not None and not anchor.is_file():
         raise _fail(f"--anchor {anchor}: no such file")
+    from wildtrace.evidence.custody import CustodyLog, check_anchor, default_actor
+    from wildtrace.evidence.verify import verify_evidence
+    from wildtrace.store import open_store
+
     try:
         with open_store(db) as store:
             with _progress() as progress:
@@ -123,6 +123,9 @@ def export(
         raise _fail(f"--out {out} exists; give --force to replace it")
     if out.exists() and out.is_dir():
         raise _fail(f"--out {out} is a folder; give a .zip file name")
+    from wildtrace.evidence.export import ExportTargetError, export_bundle
+    from wildtrace.store import open_store
+
     try:
         with open_store(db) as store:
             result = export_bundle(store, target, out, force=force, archives=archives)
@@ -160,6 +163,9 @@ def anchor(
     `evidence verify --anchor FILE` later proves the log still holds that entry unchanged.
     No RFC 3161 timestamp is requested (no timestamp-authority client is installed).
     """
+    from wildtrace.evidence.custody import CustodyLog, write_anchor
+    from wildtrace.store import open_store
+
     if out.exists() and not force:
         raise _fail(f"--out {out} exists; give --force to replace it")
     try:
@@ -182,6 +188,9 @@ def custody_log(
     ] = None,
 ) -> None:
     """Print the chain-of-custody log, one JSON object per entry (stdout), oldest first."""
+    from wildtrace.evidence.custody import CustodyLog
+    from wildtrace.store import open_store
+
     try:
         with open_store(db) as store:
             for entry in CustodyLog(store).entries(subject):

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.collect.photos import listing_photos
 from wildtrace.commands.common import (
     EXIT_REJECTED,
     AllowOpt,
@@ -26,14 +24,14 @@ from wildtrace.commands.common import (
     rejects_path,
     scan_job,
     sigterm_as_interrupt,
+    stopping_errors,
 )
 from wildtrace.config import threshold as resolve_threshold
-from wildtrace.errors import WildTraceError
-from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of, link_listings
-from wildtrace.model import Analysis, Listing, Network
-from wildtrace.output import link_rows
-from wildtrace.scanning import ScanTotals, latest_captures, link_store, open_out
-from wildtrace.store import open_store
+from wildtrace.link import DEFAULT_MAX_ACCOUNTS, account_of
+
+if TYPE_CHECKING:
+    from wildtrace.model import Analysis, HeldBack, Listing, Network
+    from wildtrace.scanning import ScanTotals
 
 
 def link(
@@ -53,6 +51,12 @@ def link(
     With INPUT files, they are read and analyzed (nothing is stored). Without, the
     listings in the store are linked and the network is saved there.
     """
+    from wildtrace.linking import STREAMED_FROM, link_store_streamed
+    from wildtrace.output import link_rows
+    from wildtrace.scanning import link_store, open_out
+    from wildtrace.store import open_store
+    from wildtrace.store.link_keys import stored_listings
+
     try:
         with sigterm_as_interrupt():
             level = resolve_threshold(threshold)
@@ -66,6 +70,11 @@ def link(
                 rejects = rejects if totals.rejected else None
             else:
                 with open_store(db) as store:
+                    if out is None and stored_listings(store) >= STREAMED_FROM:
+                        summary = link_store_streamed(store, max_accounts, allow or ())
+                        console.print(f"Network saved in {store.url} (streamed: photos not linked)")
+                        print_summary(summary.listings, summary.links, summary.networks, summary.held_back)
+                        return
                     linked = link_store(store, max_accounts, allow or ())
                     pairs, network = linked.pairs, linked.network
                     console.print(f"Network saved in {store.url}")
@@ -77,7 +86,7 @@ def link(
             print_network_summary(listings, network)
     except KeyboardInterrupt as stop:
         raise typer.Exit(interrupted_status(stop)) from None
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     if rejects is not None:
         console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects))}[/]", markup=True)
@@ -99,6 +108,10 @@ def link_files(
     Several captures of one page are one listing: its latest capture counts. The photos are
     read here, at the edge, and passed to linking. ``out`` is only checked against the inputs.
     """
+    from wildtrace.collect.photos import listing_photos
+    from wildtrace.link import link_listings
+    from wildtrace.scanning import ScanTotals, latest_captures
+
     found: list[tuple[Listing, Analysis]] = []
     totals = ScanTotals()
     scan_job(
@@ -117,10 +130,14 @@ def print_network_summary(listings: list[Listing], network: Network) -> None:
         owner = account_of(listing) or str(listing.key)
         accounts.setdefault(network.clusters[str(listing.key)], set()).add(owner)
     networks = sum(1 for owners in accounts.values() if len(owners) > 1)
+    print_summary(len(listings), len(network.links), networks, network.held_back)
+
+
+def print_summary(listings: int, links: int, networks: int, held_back: Sequence[HeldBack]) -> None:
+    """The summary line of a linking and the first values held back."""
     console.print(
-        f"{len(listings):,} listings, {len(network.links):,} links, "
-        f"{networks:,} networks spanning 2 or more accounts, "
-        f"{len(network.held_back):,} shared values held back."
+        f"{listings:,} listings, {links:,} links, {networks:,} networks spanning 2 or more accounts, "
+        f"{len(held_back):,} shared values held back."
     )
-    for held in network.held_back[:5]:
+    for held in held_back[:5]:
         console.print(f"[yellow]held back[/] {escape(held.reason)}", markup=True)

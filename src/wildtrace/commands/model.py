@@ -6,9 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.commands.common import DbOpt, console, failure
+from wildtrace.commands.common import DbOpt, console, failure, stopping_errors
 from wildtrace.errors import WildTraceError
 
 app = typer.Typer(
@@ -34,7 +33,7 @@ def list_command(db: DbOpt = None) -> None:
     try:
         with open_store(db) as store:
             models = list_models(store)
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     for model in models:
         cv = model.metrics.get("cv", {})
@@ -56,7 +55,7 @@ def show(version: VersionArg, db: DbOpt = None) -> None:
         number = _version(version)
         with open_store(db) as store:
             model = get_model(store, number)
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     shown = {
         "version": model.version, "active": model.active, "digest": model.digest,
@@ -77,7 +76,7 @@ def activate(version: VersionArg, db: DbOpt = None) -> None:
         number = None if version.strip().lower() == PACKAGED else _version(version)
         with open_store(db) as store:
             chosen = activate_model(store, number)
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     if chosen is None:
         console.print("the packaged detector model is active again")

@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace.commands.common import (
     EXIT_REJECTED,
@@ -28,6 +27,7 @@ from wildtrace.commands.common import (
     interrupted_status,
     rejects_path,
     sigterm_as_interrupt,
+    stopping_errors,
 )
 from wildtrace.commands.common import fail as _fail
 from wildtrace.commands.link import link_files
@@ -43,9 +43,6 @@ from wildtrace.link import (
     key_accounts,
     render,
 )
-from wildtrace.scanning import ScanTotals, link_store
-from wildtrace.store import judgements as stored
-from wildtrace.store import open_store
 
 judge_app = typer.Typer(
     help="Confirm or reject links between accounts (or a value), list and undo judgements.",
@@ -79,6 +76,9 @@ def network(
     Without INPUT, the store's listings are linked with the analysts' judgements, and the
     network and its analysis are saved in the store.
     """
+    from wildtrace.scanning import ScanTotals, link_store
+    from wildtrace.store import open_store
+
     chosen = _format(out, fmt)
     try:
         with sigterm_as_interrupt():
@@ -106,7 +106,7 @@ def network(
             _print_summary(graph, top)
     except KeyboardInterrupt as stop:
         raise typer.Exit(interrupted_status(stop)) from None
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     if totals.rejected:
         console.print(f"Rejected records and their reasons: {rejects}")
@@ -142,6 +142,9 @@ def _print_summary(graph: AccountGraph, top: int) -> None:
 
 def _judge(verdict: Verdict, accounts: list[str] | None, value: str | None, by: str | None,
            note: str, db: str | None) -> None:  # fmt: skip
+    from wildtrace.store import judgements as stored
+    from wildtrace.store import open_store
+
     names = accounts or []
     if (value is None) == (len(names) != 2) or (value is not None and names):
         raise _fail("give two accounts (platform:seller, or listing:ID), or --value VALUE")
@@ -192,6 +195,9 @@ def reject(accounts: AccountsArg = None, value: ValueOpt = None, by: ByOpt = Non
 @judge_app.command("list")
 def list_command(db: DbOpt = None) -> None:
     """Every judgement, with who made it and when, and who undid it."""
+    from wildtrace.store import judgements as stored
+    from wildtrace.store import open_store
+
     try:
         with open_store(db) as store:
             records = stored.list_judgements(store)
@@ -210,6 +216,9 @@ def list_command(db: DbOpt = None) -> None:
 def undo(judgement_id: Annotated[int, typer.Argument(help="The judgement's number (see `judge list`).")],
          by: ByOpt = None, db: DbOpt = None) -> None:  # fmt: skip
     """Withdraw a judgement (it stays on record); the automatic result applies again."""
+    from wildtrace.store import judgements as stored
+    from wildtrace.store import open_store
+
     try:
         with open_store(db) as store:
             judgement = stored.undo_judgement(store, judgement_id, analyst(by))

@@ -13,21 +13,18 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 from rich.markup import escape
 
-from wildtrace.collect.tabular import check_encoding
 from wildtrace.commands.common import SHOWN_REJECTS as _SHOWN_REJECTS
 from wildtrace.commands.common import DbOpt, console, failure, progress_bar, rejects_beside
 from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
-from wildtrace.ops.dates import DateOrder
-from wildtrace.ops.importer import ReadResult, parse_mapping, read_seizures, write_rejects
-from wildtrace.ops.report import build_report, render_html, render_text
-from wildtrace.ops.store import operation_names, save_rows
-from wildtrace.store import open_store
+
+if TYPE_CHECKING:
+    from wildtrace.ops.importer import ReadResult
 
 app = typer.Typer(
     help="Operations and seizures: import seizure sheets, report what an operation achieved.",
@@ -67,6 +64,12 @@ def import_seizures(
     ] = None,
 ) -> None:
     """Import seizure lines into an operation; re-importing stores nothing twice."""
+    from wildtrace.collect.tabular import check_encoding
+    from wildtrace.ops.dates import DateOrder
+    from wildtrace.ops.importer import parse_mapping, read_seizures
+    from wildtrace.ops.store import save_rows
+    from wildtrace.store import open_store
+
     if date_order not in ("auto", "dmy", "mdy"):
         raise _fail(f"--date-order {date_order!r}: use dmy, mdy or auto")
     if not operation.strip():
@@ -136,6 +139,8 @@ def _save_rejects(file: Path, given: Path | None, result: ReadResult | None) -> 
     failed, so that what the reader rejected is never lost."""
     if result is None or not result.rejects:
         return
+    from wildtrace.ops.importer import write_rejects
+
     path = rejects_beside(file, given, "ops-import")
     if path.resolve() == file.resolve():
         raise _fail(f"--rejects {path} would overwrite the input")
@@ -157,6 +162,10 @@ def report(
     db: DbOpt = None,
 ) -> None:
     """What an operation achieved: countries, seizures, suspects, quantities, values, routes."""
+    from wildtrace.ops.report import build_report, render_html, render_text
+    from wildtrace.ops.store import operation_names
+    from wildtrace.store import open_store
+
     if format_ not in ("text", "json", "html"):
         raise _fail(f"--format {format_!r}: use text, json or html")
     try:
@@ -188,6 +197,9 @@ def report(
 @app.command("list")
 def list_operations(db: DbOpt = None) -> None:
     """The operations in the store."""
+    from wildtrace.ops.store import operation_names
+    from wildtrace.store import open_store
+
     try:
         with open_store(db) as store:
             for name in operation_names(store):

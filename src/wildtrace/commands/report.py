@@ -7,12 +7,8 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.commands.common import DbOpt, console, fail, failure
-from wildtrace.errors import WildTraceError
-from wildtrace.report import print_summary, render_html
-from wildtrace.store import open_store
+from wildtrace.commands.common import DbOpt, console, fail, failure, stopping_errors
 
 
 def report(
@@ -20,6 +16,9 @@ def report(
     html: Annotated[Path | None, typer.Option("--html", help="Also write the report here.")] = None,
 ) -> None:
     """Summarise the store: listings, flagged, commodities, sellers, networks."""
+    from wildtrace.report import print_summary, render_html
+    from wildtrace.store import open_store
+
     try:
         with open_store(db) as store:
             summary = store.summary()
@@ -30,5 +29,5 @@ def report(
                 console.print(f"HTML report: [cyan]{escape(str(html))}[/]", markup=True)
     except OSError as exc:
         raise fail(str(exc)) from exc
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc

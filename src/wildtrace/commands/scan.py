@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.collect import ReadOptions, check_encoding, parse_field_mapping
 from wildtrace.commands.common import (
     EXIT_REJECTED,
     DbOpt,
@@ -24,11 +22,13 @@ from wildtrace.commands.common import (
     rejects_path,
     scan_job,
     sigterm_as_interrupt,
+    stopping_errors,
 )
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.errors import WildTraceError
-from wildtrace.scanning import ScanTotals
-from wildtrace.store import Store, open_store
+
+if TYPE_CHECKING:
+    from wildtrace.store import Store
 
 
 def scan(
@@ -52,6 +52,10 @@ def scan(
     ] = None,
 ) -> None:
     """Analyze listings: score, explain, extract selectors; store them unless --no-store."""
+    from wildtrace.collect import ReadOptions, check_encoding, parse_field_mapping
+    from wildtrace.scanning import ScanTotals
+    from wildtrace.store import open_store
+
     if not inputs:
         raise fail("give at least one file or folder to scan")
     try:
@@ -73,7 +77,7 @@ def scan(
         console.print("Interrupted: what was stored so far is consistent; run again to complete.")
         print_scan_summary(totals, store, rejects if totals.rejected and rejects.exists() else None)
         raise typer.Exit(interrupted_status(stop)) from None
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     if totals.rejected:
         raise typer.Exit(EXIT_REJECTED)

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from wildtrace.commands.common import ByOpt, WorkersOpt, analyst, console, failure, progress_bar
+from wildtrace.commands.common import (
+    ByOpt,
+    WorkersOpt,
+    analyst,
+    console,
+    failure,
+    progress_bar,
+    stopping_errors,
+)
 from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
 
@@ -111,8 +119,6 @@ def _train_on_store(
     """``train --db``: retrain on the store's labels, keep and activate the model, re-analyse."""
     import time
 
-    from sqlalchemy.exc import SQLAlchemyError
-
     from wildtrace.config import threshold as resolve_threshold
     from wildtrace.retraining import reanalyse as reanalyse_store
     from wildtrace.retraining import train_from_store
@@ -149,7 +155,7 @@ def _train_on_store(
     except KeyboardInterrupt:
         console.print("Interrupted: what was stored so far is consistent; `wildtrace scan` completes it.")
         raise typer.Exit(130) from None
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     except OSError as error:
         raise _fail(f"{out}: cannot write the model: {error.strerror or error}") from error

@@ -14,7 +14,17 @@ from wildtrace.link.graph import (
 )
 from wildtrace.link.images import MAX_DISTANCE, MAX_IMAGE_BYTES, hash_bytes, photo_groups
 from wildtrace.link.judgements import VERDICTS, Judgement, Verdict, latest
-from wildtrace.link.resolve import DEFAULT_MAX_ACCOUNTS, LINKING_TYPES, account_of, link_listings
+from wildtrace.link.keys import AccountLinks, LinkKey, group_accounts
+from wildtrace.link.resolve import (
+    DEFAULT_MAX_ACCOUNTS,
+    LINKING_TYPES,
+    account_of,
+    blocked,
+    current_names,
+    describe,
+    explain,
+    link_listings,
+)
 
 __all__ = [
     "DEFAULT_MAX_ACCOUNTS",
@@ -25,12 +35,19 @@ __all__ = [
     "MAX_IMAGE_BYTES",
     "VERDICTS",
     "AccountGraph",
+    "AccountLinks",
     "AccountNode",
     "Format",
     "Judgement",
+    "LinkKey",
     "Verdict",
     "account_of",
+    "blocked",
     "build_graph",
+    "current_names",
+    "describe",
+    "explain",
+    "group_accounts",
     "hash_bytes",
     "key_accounts",
     "latest",

@@ -136,7 +136,7 @@ def _old_listing_names(
     }
 
 
-def _current_names(judgements: Sequence[Judgement], old: Mapping[str, str]) -> list[Judgement]:
+def current_names(judgements: Sequence[Judgement], old: Mapping[str, str]) -> list[Judgement]:
     """The judgements with old listing names replaced by the accounts they name now."""
     if not old:
         return list(judgements)
@@ -191,7 +191,7 @@ def _link(
 ) -> Network:
     listings = [listing for listing, _ in pairs]
     accounts = [account_of(listing) or f"listing:{listing.key}" for listing in listings]
-    active = latest(_current_names(judgements, _old_listing_names(judgements, listings, accounts)))
+    active = latest(current_names(judgements, _old_listing_names(judgements, listings, accounts)))
     confirmed_values = {j.first for j in active if j.second is None and j.verdict == "confirm"}
     rejected_values = {j.first: j for j in active if j.second is None and j.verdict == "reject"}
     if photos is None:
@@ -226,16 +226,12 @@ def _link(
             else:
                 target = joined[0]
             if target is None:
-                held_back.append(_blocked(group, joined[0], member, listings, union))
+                refusal = union.blocker(joined[0], member)
+                held_back.append(blocked(group, joined[0], member, listings, refusal))
                 continue
             union.union(target, member)
             joined.append(member)
-            reason = (
-                f"{describe(listings[target])} and {describe(listings[member])} are one operator: "
-                f"confirmed by {judged[group.value].describe()}"
-                if group.kind == "judgement"
-                else _reason(group, target, member, listings)
-            )
+            reason = explain(group, target, member, listings, judged)
             source, dest = str(listings[target].key), str(listings[member].key)
             links.append(Link(source, dest, reason, group.kind, group.value))
     clusters: dict[str, str] = {}
@@ -247,8 +243,11 @@ def _link(
     return Network(clusters, tuple(links), tuple(held_back))
 
 
-def _blocked(group: _Group, first: int, second: int, listings: list[Listing], union: _UnionFind) -> HeldBack:
-    judgement = union.blocker(first, second)
+def blocked(
+    group: _Group, first: int, second: int, listings: Mapping[int, Listing] | Sequence[Listing],
+    judgement: Judgement | None,
+) -> HeldBack:
+    """The held-back note for a join an analyst's rejection refused."""
     who = judgement.describe() if judgement is not None else "an analyst"
     return HeldBack(
         group.kind, group.value, len(group.members),
@@ -304,24 +303,32 @@ def _groups(
         spread = len(per_account)
         if spread < 2:
             continue
+        held = guard(kind, value, spread, max_accounts, allow, rejected)
+        if held is not None:
+            held_back.append(held)
+            continue
         label = LABELS.get(kind, kind)
-        if value in rejected:
-            held_back.append(
-                HeldBack(kind, value, spread,
-                         f"{label} {value} appears in listings of {spread} different accounts; "
-                         f"not used for linking: rejected by {rejected[value].describe()}")
-            )  # fmt: skip
-            continue
-        if spread > max_accounts and value not in allow:
-            held_back.append(
-                HeldBack(kind, value, spread,
-                         f"{label} {value} appears in listings of {spread} different accounts; "
-                         f"held back as a likely shared service or template (more than "
-                         f"{max_accounts}); allow it explicitly to link through it")
-            )  # fmt: skip
-            continue
         groups.append(_Group(kind, value, label, tuple(per_account), details.get((kind, value), {})))
     return groups, held_back
+
+
+def guard(
+    kind: str, value: str, spread: int, max_accounts: int, allow: Collection[str],
+    rejected: Mapping[str, Judgement],
+) -> HeldBack | None:
+    """Why a value given by ``spread`` accounts must not link (an analyst rejected it, or the
+    over-correlation guard holds it back), or None when it may."""
+    label = LABELS.get(kind, kind)
+    if value in rejected:
+        return HeldBack(kind, value, spread,
+                        f"{label} {value} appears in listings of {spread} different accounts; "
+                        f"not used for linking: rejected by {rejected[value].describe()}")  # fmt: skip
+    if spread > max_accounts and value not in allow:
+        return HeldBack(kind, value, spread,
+                        f"{label} {value} appears in listings of {spread} different accounts; "
+                        f"held back as a likely shared service or template (more than "
+                        f"{max_accounts}); allow it explicitly to link through it")  # fmt: skip
+    return None
 
 
 def _one_per_account(members: list[int], accounts: list[str]) -> list[int]:
@@ -340,7 +347,21 @@ def describe(listing: Listing, channel: str | None = None) -> str:
     return f"listing {listing.id}{via}"
 
 
-def _reason(group: _Group, first: int, second: int, listings: list[Listing]) -> str:
+def explain(
+    group: _Group, target: int, member: int, listings: Mapping[int, Listing] | Sequence[Listing],
+    judged: Mapping[str, Judgement],
+) -> str:
+    """The reason of the link that ``group`` makes from listing ``target`` to ``member``
+    (positions into ``listings``; ``judged``: the active judgements by id)."""
+    if group.kind == "judgement":
+        return (f"{describe(listings[target])} and {describe(listings[member])} are one operator: "
+                f"confirmed by {judged[group.value].describe()}")  # fmt: skip
+    return _reason(group, target, member, listings)
+
+
+def _reason(
+    group: _Group, first: int, second: int, listings: Mapping[int, Listing] | Sequence[Listing]
+) -> str:
     one, other = listings[first], listings[second]
     if group.kind == "account":
         return f"same {describe(one)}"

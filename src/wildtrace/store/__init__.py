@@ -37,7 +37,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic.util.exc import CommandError
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -49,7 +48,7 @@ from wildtrace.store import (  # noqa: F401
     tables_operations,
     tables_review,
 )
-from wildtrace.store.engine import create_store_engine, migrate
+from wildtrace.store.engine import UnknownSchemaError, create_store_engine, migrate
 from wildtrace.store.repository import (
     RunInfo,
     RunStatus,
@@ -95,7 +94,7 @@ def open_store(url: str | None = None) -> Store:
         raise StoreError(f"{shown}: cannot open the database: {exc}") from exc
     try:
         migrate(engine)
-    except CommandError as exc:
+    except UnknownSchemaError as exc:
         engine.dispose()
         raise StoreError(
             f"{shown}: cannot migrate the database ({exc}); was it made by a newer WildTrace?"

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from wildtrace.errors import StoreError
 from wildtrace.store.clean import clean_parameters, json_dumps
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: How a migration file states its revision and the one it follows (the template's lines).
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision(?:: [^=]+)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+class UnknownSchemaError(StoreError):
+    """The database's schema is not one these migrations know (a newer WildTrace made it)."""
 
 #: Execution option that makes a SQLite transaction take the write lock at BEGIN, so two
 #: writers queue (busy timeout) instead of failing when one upgrades a read to a write.
@@ -71,6 +81,8 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
     Developers add a migration with
     ``command.revision(alembic_config(url=...), message=..., autogenerate=True)``.
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if url is not None:
@@ -80,13 +92,48 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
     return config
 
 
+@cache
+def head_revision() -> str | None:
+    """The newest revision of the packaged migrations, read from their files (the one no
+    other follows): knowing it without Alembic lets ``migrate`` skip Alembic (a second of
+    imports) when the database is up to date, which it is on every open but the first
+    after an upgrade. tests/store/test_migration_check.py holds it to Alembic's own head."""
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for file in (MIGRATIONS / "versions").glob("*.py"):
+        source = file.read_text("utf-8")
+        if (revision := _REVISION.search(source)) is not None:
+            revisions.add(revision.group(1))
+        if (down := _DOWN_REVISION.search(source)) is not None:
+            followed.add(down.group(1))
+    heads = revisions - followed
+    return heads.pop() if len(heads) == 1 else None  # None (a merge, say): let Alembic decide
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision the database says it is at; None for a new (or unreadable) one."""
+    try:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except SQLAlchemyError:  # no such table yet: a new database
+        return None
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema, in one transaction.
+    """Bring the database to the newest schema, in one transaction (nothing to do, and
+    Alembic not even imported, when the database says it is at ``head_revision``).
 
     On SQLite, foreign keys are off while migrating: a migration that rebuilds a table
     (batch mode) drops the old one, and with foreign keys on that drop would cascade to
     every row referring to it. They are checked and turned on again afterwards.
     """
+    head = head_revision()
+    if head is not None and stored_revision(engine) == head:
+        return
+    from alembic import command
+    from alembic.migration import MigrationContext
+    from alembic.util.exc import CommandError
+
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
@@ -100,7 +147,10 @@ def migrate(engine: Engine) -> None:
                     # the others wait here and then find it up to date (SQLite: BEGIN IMMEDIATE).
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 before = MigrationContext.configure(connection).get_current_revision()
-                command.upgrade(alembic_config(connection), "head")
+                try:
+                    command.upgrade(alembic_config(connection), "head")
+                except CommandError as exc:
+                    raise UnknownSchemaError(str(exc)) from exc
                 after = MigrationContext.configure(connection).get_current_revision()
                 if sqlite and before != after:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
