@@ -24,6 +24,7 @@ from wildtrace.commands.common import (
     failure,
     interrupted_status,
     sigterm_as_interrupt,
+    stopping_errors,
 )
 from wildtrace.errors import WildTraceError
 
@@ -155,8 +156,6 @@ def load(
     """Store the Parquet scan rows of 'wildtrace spark scan'; loading again stores nothing twice,
     and a stopped load goes on from the file it was in."""
     _require(("pyarrow",), java=False)
-    from sqlalchemy.exc import SQLAlchemyError
-
     from wildtrace.loading import LoadTotals, load_scan_output, progress_path
     from wildtrace.store import RunStatus, open_store
 
@@ -177,7 +176,7 @@ def load(
     except KeyboardInterrupt as stop:
         console.print(f"Interrupted after {totals.files:,} files: run the same command again to go on.")
         raise typer.Exit(interrupted_status(stop)) from None
-    except (WildTraceError, SQLAlchemyError) as exc:
+    except stopping_errors() as exc:
         raise failure(exc) from exc
     skipped = f" ({totals.skipped:,} loaded before, skipped)" if totals.skipped else ""
     console.print(
