@@ -43,6 +43,7 @@ from wildtrace.detect import (
     matrix,
     vectorise,
 )
+from wildtrace.detect.legality import never_discount
 from wildtrace.errors import TrainingError
 from wildtrace.model import Listing
 from wildtrace.parse import detect_language
@@ -307,7 +308,9 @@ def retrain(
         "threshold": threshold, READS_WITHOUT_EVIDENCE: reads_all, "trained_on": "store labels + corpus",
         "cv": measured.as_dict(),
     }  # fmt: skip
-    model = LearnedModel(weights, float(final.intercept_[0]), a, b, meta)
+    # a legality claim is a cue for the reviewer, never a reason to lower the score: also
+    # when the reviewers' labels would teach it (detect/legality.py)
+    model = never_discount(LearnedModel(weights, float(final.intercept_[0]), a, b, meta))
     return Retrained(model, threshold, metrics)
 
 

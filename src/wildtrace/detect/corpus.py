@@ -6,7 +6,10 @@ Positives offer a wildlife or timber product; negatives are the hard look-alikes
 fool a keyword list (ivory as a colour or a place, Ivory soap, "ivory tower", faux or
 resin ivory, plush and toy animals, Tiger Balm and Tiger beer, rosewood-colour
 furniture, plastic piano key tops, shark toys, fossil shark teeth, Shark vacuum
-cleaners ...) and thousands of ordinary posts.
+cleaners ...) and thousands of ordinary posts; marketplace titles of reptile skins,
+specimens, shells and insects against stamps, figurines, prints, embossed imitations and
+brands; and posts in every language that discuss the trade (seizures, arrests,
+campaigns, questions) without offering anything.
 
 Every slot list is split by position into a ``train`` half (even items) and a
 ``heldout`` half (odd items), and the two splits use different sentence templates, so
@@ -45,7 +48,8 @@ class Example:
     commodity: str | None
     language: str
     family: str  # "offer", "demand", a hard-negative family, or "ordinary"
-    shape: str  # "social_ivory_en", "shark_ray_market", "multilingual"
+    shape: str  # "social_ivory_en", "shark_ray_market", "multilingual", "animal_product_market",
+    # "discussion", "multilingual_specimen"
 
 
 def _half(items: Sequence[str], split: str) -> list[str]:
@@ -282,4 +286,66 @@ def generate(split: str, seed: int = 7, scale: int = 1) -> list[Example]:
             add("", text, None, 0, None, language, family, "multilingual")
         for _ in range(140 * scale):
             add("", listing(choice(ordinary)), None, 0, None, language, "ordinary", "multilingual")
+
+    # (d) marketplace titles: skins, specimens, shells and insects versus depictions,
+    # imitations, colours and brands (added after the shapes above, which stay as they were)
+    specimen, specimen_decoy = en.groups["specimen"], en.groups["specimen_decoy"]
+    specimen_detail = en.lists["specimen_detail"]
+    specimen_template = en.groups["market_specimen_template"][split]
+
+    market_noise = en.lists["market_noise"]
+
+    def title(item: str) -> str:
+        text = rng.choice(specimen_template).format(
+            item=item, detail=choice(specimen_detail), sale=choice(en_sale), price=rng.choice(prices)
+        )
+        # real titles pile brand, size, colour and site words around the item: the same
+        # noise on offers and look-alikes, so the model learns it says nothing
+        noise = [choice(market_noise) for _ in range(rng.randrange(4))]
+        return " ".join([text, *noise]) if rng.random() < 0.5 else " ".join([*noise, text])
+
+    for _ in range(500 * scale):
+        commodity = rng.choice(sorted(specimen))
+        item = choice(specimen[commodity])
+        add(title(item), "", None, 1, commodity, "en", "offer", "animal_product_market")
+    for _ in range(600 * scale):
+        family = rng.choice(sorted(specimen_decoy))
+        add(title(choice(specimen_decoy[family])), "", None, 0, None, "en", family, "animal_product_market")
+    # the same animal names as a product of the animal and as a depiction of it, so that
+    # the model learns from the part and depiction words rather than from the name
+    animals, parts, depictions = en.groups["animal"], en.groups["part"], en.lists["depiction"]
+    for _ in range(400 * scale):
+        commodity = rng.choice(sorted(animals))
+        item = f"{choice(animals[commodity])} {choice(parts[commodity])}"
+        add(title(item), "", None, 1, commodity, "en", "offer", "animal_product_market")
+        animal = choice(animals[rng.choice(sorted(animals))])
+        depicted = title(f"{animal} {choice(depictions)}")
+        add(depicted, "", None, 0, None, "en", "depiction", "animal_product_market")
+    for _ in range(250 * scale):
+        add(title(choice(en_ordinary)), "", None, 0, None, "en", "ordinary", "animal_product_market")
+
+    # (e) posts about the trade that offer nothing: news, seizures, campaigns, questions
+    discussed = [*en_ivory, *en_shark, *(item for items in specimen.values() for item in items)]
+    for _ in range(300 * scale):
+        text = rng.choice(en.groups["discussion_template"][split]).format(item=choice(discussed))
+        add("", text, None, 0, None, "en", "discussion", "discussion")
+    for language, slots in _languages().items():
+        sep, sale, detail = slots.one("sep"), slots.lists["sale"], slots.lists["detail"]
+        products = slots.groups["products"]
+        for _ in range(30 * scale):
+            commodity = rng.choice(sorted(products))
+            item = choice(products[commodity])
+            text = choice(slots.lists["discussion_template"]).format(item=item)
+            add("", text, None, 0, None, language, "discussion", "discussion")
+        own = slots.groups.get("specimen", {})
+        for _ in range(30 * scale if own else 0):
+            commodity = rng.choice(sorted(own))
+            text = rng.choice(multi_template[split]).format(
+                sale=choice(sale),
+                item=choice(own[commodity]),
+                detail=choice(detail),
+                sep=sep,
+                price=rng.choice(prices),
+            )
+            add("", text, None, 1, commodity, language, "offer", "multilingual_specimen")
     return out

@@ -15,7 +15,7 @@ from wildtrace.detect.score import DEFAULT_THRESHOLD, drop_covered, drop_negated
 from wildtrace.model import REMEMBERED_TEXT_CHARS, TEXT_FIELDS, Detection, Listing
 
 #: Fields where lexicon terms count (a URL or seller name naming "ivory" is not an offer).
-_DETECT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("url", "seller", "price"))
+DETECT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in ("url", "seller", "price"))
 #: Fields where sellers spell terms out to dodge filters ("i v o r y"); the evasion view
 #: costs time, and seller info or a location does not need it.
 _EVASION_FIELDS = frozenset({"title", "text"})
@@ -24,6 +24,8 @@ LEXICON_ONLY = "lexicon-only"
 #: Set in a model's meta by ``wildtrace train --db`` when reviewers labelled offers with no
 #: lexicon evidence: such a model reads every listing, not only those naming a term.
 READS_WITHOUT_EVIDENCE = "reads_without_evidence"
+#: The highest score the learned model gives (its probability, rounded to 4 places).
+MAX_SCORE = 0.9999
 
 
 FieldHits = list[tuple[str, list[TermHit]]]
@@ -37,7 +39,7 @@ def find_hits(listing: Listing, language: str | None = None) -> tuple[FieldHits,
     kept: FieldHits = []
     found: tuple[TermHit, ...]
     left: tuple[TermHit, ...]
-    for name in _DETECT_FIELDS:
+    for name in DETECT_FIELDS:
         text = listing.field_text(name)
         if not text:
             found, left = (), ()
@@ -116,6 +118,7 @@ def detect_batch(
     if isinstance(learned, LearnedModel) and to_score:
         vectors = features_batch([item for _, item in to_score])
         for (index, _), vector in zip(to_score, vectors, strict=True):
-            score = round(learned.probability(vector), 4)
+            # a probability, never a certainty: a threshold of 1.0 flags nothing
+            score = min(round(learned.probability(vector), 4), MAX_SCORE)
             detections[index] = replace(detections[index], score=score, flagged=score >= threshold)
     return detections

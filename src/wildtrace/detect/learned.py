@@ -6,6 +6,8 @@ hash never changes between Python or library versions):
 - lexicon evidence: each matched term, its kind, its commodity, its field, the cues and
   look-alike families it raises, how many evidence terms there are, whether a price is
   given, and the additive lexicon score of ``score.fuse``;
+- discourse (``score.discourse``): an offer signal, a discussion of the trade with no
+  offer signal, a species name with a part word;
 - word unigrams and bigrams of the folded title and text (first 600 characters);
 - character 2- to 4-grams of the folded text in a window around each evidence term
   (this is what reads "ivory" + "wedding dress" or "象牙" + "白" in scripts without
@@ -40,10 +42,11 @@ import numpy as np
 from wildtrace.detect.lexicon import EVIDENCE_KINDS
 from wildtrace.detect.matcher import TermHit
 from wildtrace.detect.normalize import normalize
+from wildtrace.detect.score import discourse
 from wildtrace.errors import ModelFileError
 from wildtrace.model import Listing
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 N_FEATURES = 1 << 18
 _MASK = N_FEATURES - 1
 #: Characters of title + text read for word n-grams (plus the windows around evidence).
@@ -53,6 +56,9 @@ WINDOW = 40
 #: Windows read per field: the first few carry the context; more only cost time.
 MAX_WINDOWS = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: A letter of a script written without spaces between words (Thai, Lao, Tibetan,
+#: Myanmar, Khmer, CJK and kana, Yi).
+_UNSPACED = re.compile("[\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u2e80-\ua4cf\uf900-\ufaff]")
 MODEL_FILE = "detector.npz"
 #: The largest array a model file may hold once inflated: a full weight vector is 1 MiB
 #: (2**18 float32); anything far larger is not a model (and must not fill the memory).
@@ -61,6 +67,12 @@ MAX_MODEL_ARRAY_BYTES = 16 * 1024 * 1024
 
 def _bucket(token: str) -> int:
     return _BUCKETS[token]
+
+
+def feature_bucket(token: str) -> int:
+    """The bucket of a lexicon feature (``L:...``) or of a word of the text (``W:word``,
+    ``B:word word``): what a step that edits weights by feature name needs."""
+    return zlib.crc32(token.encode("utf-8")) & _MASK
 
 
 #: Distinct tokens remembered per table before it is emptied (a bound on memory for a
@@ -109,7 +121,10 @@ def features_batch(inputs: Sequence[FeatureInput]) -> list[dict[int, float]]:
     """``features`` of many listings: the character n-grams of the whole batch are hashed
     in one vectorised pass (the costliest part when done gram by gram)."""
     lexical = [_lexical_features(*item) for item in inputs]
-    grams = char_gram_buckets([windows for _, windows in lexical])
+    # character n-grams only of windows in scripts written without spaces (Chinese, Japanese,
+    # Thai ...): in spaced scripts the words and bigrams carry the context, and the n-grams of
+    # a long title add up to a weight that says more about its length than its meaning
+    grams = char_gram_buckets([[w for w in windows if _UNSPACED.search(w)] for _, windows in lexical])
     return [
         _with_text(item[0], out, windows, buckets)
         for item, (out, windows), buckets in zip(inputs, lexical, grams, strict=True)
@@ -166,6 +181,8 @@ def _lexical_features(
                 evidence += 1
         windows.extend(folded[start:end] for start, end in _merge(spans)[:MAX_WINDOWS])
     put(f"L:evidence={min(evidence, 4)}")
+    for name in discourse(listing, kept):  # offer, discussion_only, part_of_species
+        put(f"L:discourse={name}")
     put("L:price", 1.0 if listing.price else 0.0)
     put("L:lexicon_logit", lexicon_logit / 5.0)
     put("L:bias_evidence")
@@ -434,12 +451,17 @@ def fit(
     """Fit the logistic model and its Platt calibration (out-of-fold, then refit on all)."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
 
     x = matrix(vectors)
     y = np.asarray(labels, dtype=np.int64)
     folds = max(2, min(5, int(min(y.sum(), len(y) - y.sum()))))
     base = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
-    calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=folds, ensemble=False)
+    # shuffled folds: the examples come in blocks (one corpus shape, then the next), and
+    # unshuffled folds would hold out whole shapes, so the calibration would learn from
+    # predictions on kinds of listing the fold never saw
+    split = StratifiedKFold(folds, shuffle=True, random_state=0)
+    calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=split, ensemble=False)
     calibrated.fit(x, y)
     inner = calibrated.calibrated_classifiers_[0]
     estimator = inner.estimator

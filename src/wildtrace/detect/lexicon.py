@@ -20,19 +20,27 @@ from wildtrace.errors import InputError
 
 #: What a term is evidence of. ``product``, ``species`` and ``code_word`` are evidence
 #: of a wildlife product; the rest only qualify that evidence. A ``negation`` ("not",
-#: "唔係", "không phải") right before a negative term cancels it ("not resin").
+#: "唔係", "không phải") right before a negative term cancels it ("not resin"). A
+#: ``discussion`` term (news, seizure, campaign, ban, poaching story, question) marks a
+#: post about the trade: without an offer signal it is "discussion, not an offer".
 KINDS = (
     "product", "species", "code_word", "context", "sale", "demand", "cue", "negative", "negation",
+    "discussion",
 )  # fmt: skip
 EVIDENCE_KINDS = frozenset({"product", "species", "code_word"})
 
 #: The closed list of commodities a detection may name (docs/detection.md says what each
 #: covers; ``shark_ray`` is every shark and ray product other than fins: cartilage, jaws,
-#: teeth, gill plates, skin and leather, liver oil, rostra).
+#: teeth, gill plates, skin and leather, liver oil, rostra). ``reptile_skin`` is skins,
+#: leather and goods of crocodilians, snakes and lizards; ``animal_part`` the skins, furs,
+#: skulls, teeth, claws, antlers, feathers and taxidermy of other wild animals;
+#: ``shell_coral`` seashells, giant clams, nautiluses and corals; ``insect`` insect and
+#: butterfly specimens.
 COMMODITIES = (
     "ivory", "rhino_horn", "pangolin", "tiger", "bear_bile", "hornbill", "turtle_shell",
     "shark_fin", "shark_ray", "live_bird", "live_reptile", "live_primate", "rosewood", "agarwood",
-    "totoaba", "saiga_horn", "musk", "seahorse",
+    "totoaba", "saiga_horn", "musk", "seahorse", "reptile_skin", "animal_part", "shell_coral",
+    "insect",
 )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ ahocorasick-rs runs at about 50 MB/s (../shared/research/stack-and-perf.md).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -81,6 +82,7 @@ class TermMatcher:
         self._folded_info = [_key_info(key, folded[key]) for key in self._folded_keys]
         self._stripped_info = [_key_info(key, stripped[key]) for key in self._stripped_keys]
         self.one_pass = True  # False: always two passes (tests check both give the same)
+        self._joined_keys, self._joined_terms, self._joined = _joined_automaton(folded)
 
     def find(self, text: str, language: str | None = None, evasions: bool = True) -> list[TermHit]:
         """Terms found in ``text``, earliest first; one hit per span (folded view first);
@@ -126,6 +128,10 @@ class TermMatcher:
                     continue
                 span = view.original_span(*evasion.span(start, end))
                 hits.setdefault(span, TermHit(_pick(self._folded_terms[index], language), *span))
+        if "#" in view.folded:  # "#rhinohorn", "#mammothivorycarving"
+            for start, end, rows in self._hashtag_hits(view.folded):
+                span = view.original_span(start, end)
+                hits.setdefault(span, TermHit(_pick(rows, language), *span))
         if not hits:
             return []
         kept: list[TermHit] = []
@@ -136,6 +142,37 @@ class TermMatcher:
             if per_term[hit.term.term] <= MAX_HITS_PER_TERM:
                 kept.append(hit)
         return kept
+
+    def _hashtag_hits(self, folded: str) -> list[tuple[int, int, list[Term]]]:
+        """Terms of several words written as one inside a hashtag ("#rhinohorn" finds
+        "rhino horn"), with their span in ``folded``. The words of a hashtag run together,
+        so only a hashtag's own characters are searched, and a term may start or end
+        anywhere inside it."""
+        found = []
+        for tag in _HASHTAG.finditer(folded):
+            body = tag.group(1)
+            for index, start, end in self._joined.find_matches_as_indexes(body, overlapping=True):
+                found.append((tag.start(1) + start, tag.start(1) + end, self._joined_terms[index]))
+        return found
+
+
+#: A hashtag: "#" and the word characters after it.
+_HASHTAG = re.compile(r"#(\w{4,})")
+
+
+def _joined_automaton(
+    folded: dict[str, list[Term]],
+) -> tuple[list[str], list[list[Term]], ahocorasick_rs.AhoCorasick]:
+    """An automaton over the lexicon's multi-word keys with their spaces and hyphens
+    removed ("rhino horn" -> "rhinohorn"), for hashtags."""
+    joined: dict[str, list[Term]] = {}
+    for key, terms in folded.items():
+        bare = key.replace(" ", "").replace("-", "")
+        if bare != key and len(bare) >= 6:
+            joined.setdefault(bare, []).extend(terms)
+    keys = list(joined) or ["\x00"]
+    automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+    return keys, [joined.get(key, []) for key in keys], automaton
 
 
 def _span_order(span: tuple[int, int]) -> tuple[int, int]:

@@ -1,13 +1,15 @@
 """Fuse lexicon evidence into one risk score with its explanation.
 
-First version: a transparent additive model on the log-odds scale. It is not yet
-calibrated on labelled data (the learned model of the detection issue replaces it);
-``benchmarks/detect_quality.py`` prints how it does on the demo corpus.
+A transparent additive model on the log-odds scale; the learned model (``learned``)
+reads its score as one feature among the words around the evidence. Legality claims
+(antique, pre-ban, mammoth, certificate) are cues for the reviewer and never lower the
+score; a post that discusses the trade and offers nothing is "discussion, not an offer".
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, Lexicon
@@ -25,6 +27,18 @@ _DEMAND = 0.5
 _CONTEXT = 0.4  # a context term ("scales", 🐘) next to evidence
 _NEGATIVE = 2.5  # faux, toy, brand ... anywhere in the listing
 _NO_EVIDENCE = -5.0
+_PART_OF_SPECIES = 1.2  # a species name with a part word: "python skin", "bear claw", "deer skull"
+_DISCUSSION = 2.0  # a post about the trade (news, seizure, campaign) with no offer signal
+
+#: The cue a reviewer sees on a post that discusses the trade and offers nothing.
+DISCUSSION_CUE = "discussion, not an offer"
+#: A price written in the text: a currency sign or code next to a number ("$450",
+#: "Rp 350.000", "1.200.000đ", "50k", "3800元").
+_MONEY = re.compile(
+    r"(?:[$€£¥₫฿]|\b(?:usd|us\$|eur|gbp|rp|rm|vnd|ksh|r\$|nt\$|thb|idr|myr)\.?)\s?\d"
+    r"|\d(?:[.,]\d+)*\s?(?:usd|eur|k|tr|triệu|đ|vnđ|元|円|บาท|baht)(?![a-z])",
+    re.IGNORECASE,
+)
 
 
 #: How far (in characters) a negation may stand before the negative term it cancels.
@@ -73,6 +87,38 @@ def drop_covered(hits: list[TermHit]) -> list[TermHit]:
     return kept
 
 
+def priced(listing: Listing) -> bool:
+    """A price given, in its field or written in the title or text."""
+    if listing.price:
+        return True
+    return any(_MONEY.search(text) for text in (listing.title, listing.text) if text)
+
+
+def offers(listing: Listing, kinds: set[str]) -> bool:
+    """An offer signal: sale or demand words (price, contact, DM, shipping, auction
+    vocabulary, "wanted") or a price. A discussion of the trade without one offers nothing."""
+    return bool(kinds & {"sale", "demand"}) or priced(listing)
+
+
+def discourse(listing: Listing, field_hits: Iterable[tuple[str, list[TermHit]]]) -> tuple[str, ...]:
+    """What the listing does with its evidence, as named features for the learned model:
+    ``offer`` (a sale or demand word, or a price), ``discussion_only`` (news, seizure,
+    campaign or question words and no offer signal), ``part_of_species`` (a species name
+    with a part word: "python skin", "bear claw")."""
+    terms = [hit.term for _, hits in field_hits for hit in hits]
+    kinds = {term.kind for term in terms}
+    parts = any(term.kind == "context" and term.commodity is None for term in terms)
+    offer = offers(listing, kinds)
+    named = []
+    if offer:
+        named.append("offer")
+    if "discussion" in kinds and not offer:
+        named.append("discussion_only")
+    if parts and "species" in kinds:
+        named.append("part_of_species")
+    return tuple(named)
+
+
 def _outermost_evidence(hits: list[TermHit]) -> set[TermHit]:
     """Evidence hits not nested in a longer one ("穿山甲" inside "穿山甲片" counts once)."""
     evidence = [hit for hit in hits if hit.term.kind in EVIDENCE_KINDS]
@@ -102,6 +148,7 @@ def fuse(
     kinds: set[str] = set()
     negatives: set[tuple[str, str | None]] = set()
     context = 0
+    parts = 0  # commodity-free context words: skin, hide, skull, claw, tooth ...
     for field, hits in field_hits:
         outer = _outermost_evidence(hits)
         for hit in hits:
@@ -111,7 +158,7 @@ def fuse(
                 Match(term.term, field, hit.start, hit.end, term.language,
                       term.commodity, term.kind, term.taxon)
             )  # fmt: skip
-            if term.cue and term.cue not in cues:
+            if term.cue and term.cue not in cues and term.kind != "discussion":
                 cues.append(term.cue)
             if term.kind in EVIDENCE_KINDS:
                 if hit in outer:
@@ -124,17 +171,22 @@ def fuse(
                         taxa[name] = Taxon(name, lexicon.appendix(name))
             elif term.kind == "context":
                 context += 1
+                parts += term.commodity is None
             elif term.kind == "negative" and term.cue:
                 negatives.add((term.cue, term.commodity))
     # a look-alike counts against the listing when it is generic (faux, toy) or about a
     # commodity the listing names: "Tiger Balm" does not excuse pangolin scales
     penalised = {cue for cue, commodity in negatives if commodity is None or commodity in commodities}
+    discussion = "discussion" in kinds and not offers(listing, kinds)
+    if discussion and evidence:  # a post about the trade in a named commodity
+        cues.append(DISCUSSION_CUE)
     if evidence:
         weights = sorted(evidence.values(), reverse=True)
         logit = _BIAS + weights[0] + _EXTRA_TERM * min(2, len(weights) - 1)
         logit += _SALE * ("sale" in kinds) + _DEMAND * ("demand" in kinds)
-        logit += _PRICE * bool(listing.price) + _CONTEXT * min(2, context)
+        logit += _PRICE * priced(listing) + _CONTEXT * min(2, context)
         logit += _GENUINE * (GENUINE_CUE in cues) - _NEGATIVE * len(penalised)
+        logit += _PART_OF_SPECIES * bool(parts and "species" in kinds) - _DISCUSSION * discussion
     else:
         logit = _NO_EVIDENCE
     score = round(1.0 / (1.0 + math.exp(-logit)), 4)

@@ -24,6 +24,7 @@ from typing import Literal
 from wildtrace.detect.corpus import generate
 from wildtrace.detect.detector import find_hits, has_evidence, lexicon_logit
 from wildtrace.detect.learned import LearnedModel, features, fit
+from wildtrace.detect.legality import never_discount
 from wildtrace.detect.lexicon import EVIDENCE_KINDS, default_lexicon
 from wildtrace.detect.matcher import TermHit
 from wildtrace.detect.score import drop_negated, fuse
@@ -183,4 +184,5 @@ def train(examples: Sequence[Labelled], c: float = 4.0) -> tuple[LearnedModel, d
     for example in examples:
         counts[example.source] = counts.get(example.source, 0) + 1
     meta = {"sources": json.dumps(counts, sort_keys=True), "without_evidence": skipped}
-    return fit(vectors, labels, c=c, meta=meta), counts
+    # legality claims (antique, mammoth, certificate) are cues, never a discount
+    return never_discount(fit(vectors, labels, c=c, meta=meta)), counts
