@@ -71,6 +71,10 @@ app.add_typer(model_commands.app, name="model")
 from wildtrace.commands import review as review_commands  # noqa: E402
 
 app.add_typer(review_commands.app, name="review")
+from wildtrace.commands import spark as spark_commands  # noqa: E402
+
+app.add_typer(spark_commands.app, name="spark")
+app.command("load")(spark_commands.load)
 # --- registered commands: end ---
 
 

@@ -261,14 +261,17 @@ def _read_jsonl(path: Path, name: str, options: ReadOptions) -> Iterator[Result]
             removed = text.count("\x00")  # a raw NUL is not even valid JSON: take it out first
             if removed:
                 text = text.replace("\x00", "")
-            yield _jsonl_record(text, origin, options.mapping, field_limit, removed)
+            yield jsonl_record(text, origin, options.mapping, field_limit, removed)
     except BinaryFileError as error:
         yield Reject(Origin(name), str(error))
 
 
-def _jsonl_record(
+def jsonl_record(
     text: str, origin: Origin, mapping: Mapping[str, str], field_limit: int, removed: int = 0
 ) -> Result:
+    """One JSON Lines record (a line, raw NULs taken out and counted in ``removed``) as a
+    Listing, or a Reject saying why not: the rules of every reader of JSON records (the
+    Spark runner reads its lines with it too)."""
     try:
         record = json.loads(text)
     except json.JSONDecodeError as error:
@@ -279,16 +282,30 @@ def _jsonl_record(
     if not isinstance(record, dict):
         kind = _JSON_TYPES.get(type(record), type(record).__name__)
         return Reject(origin, f"not a JSON object: the line holds {kind}", _shorten(_raw(text)))
+    # JSON holds a NUL or a lone surrogate only as a \u escape (raw NULs were taken out)
+    return record_listing(record, origin, mapping, field_limit, text, removed=removed, clean="\\u" in text)
+
+
+def record_listing(
+    record: dict[str, Any],
+    origin: Origin,
+    mapping: Mapping[str, str],
+    field_limit: int,
+    raw: str,
+    *,
+    removed: int = 0,
+    clean: bool = True,
+) -> Result:
+    """A decoded record (a JSON object, a Parquet row) as a Listing, or a Reject with ``raw``
+    (the record as read) when a field is too long or it carries no text."""
     for key, value in record.items():
         if isinstance(value, str) and _longer_than(value, field_limit):
             why = f"field {key!r} is longer than {field_limit:,} bytes (WILDTRACE_MAX_FIELD_BYTES)"
-            return Reject(origin, why, _shorten(_raw(text)))
+            return Reject(origin, why, _shorten(_raw(raw)))
     try:
-        # JSON holds a NUL or a lone surrogate only as a \u escape (raw NULs were taken out)
-        clean = "\\u" in text
         return listing_from_record(_mapped(record, mapping), origin, removed=removed, clean=clean)
     except EmptyRecordError as error:
-        return Reject(origin, str(error), _shorten(_raw(text)))
+        return Reject(origin, str(error), _shorten(_raw(raw)))
 
 
 # --- CSV and Excel (collect.tabular) --------------------------------------------------------

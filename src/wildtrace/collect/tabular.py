@@ -297,23 +297,23 @@ def _wide_raw_lines(stream: IO[bytes], codec: str, limit: int) -> Iterator[bytes
 
 
 def _decoded(raw_lines: Iterable[bytes | None], codec: str, limit: int) -> Iterator[Line]:
-    label = codec.upper().replace("_", "-")
-    hint = " (save the file as UTF-8, or give its encoding with --encoding, e.g. cp1252)"
     for number, raw in enumerate(raw_lines, 1):
-        if raw is None:
-            yield number, "", f"line longer than {limit:,} bytes (WILDTRACE_MAX_RECORD_BYTES)"
-            continue
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError as error:
-            bad = raw[error.start : error.start + 1].hex()
-            yield (
-                number,
-                raw.decode(codec, "backslashreplace"),
-                f"not {label}: byte 0x{bad} at offset {error.start} of the line" + hint,
-            )
-            continue
-        yield number, text, None
+        yield (number, *decoded_line(raw, codec, limit))
+
+
+def decoded_line(raw: bytes | None, codec: str, limit: int) -> tuple[str, str | None]:
+    """One line's text and, when it cannot be read (``None``: longer than ``limit``; bytes
+    that are not ``codec``), the reason; the Spark runner decodes its lines with it too."""
+    if raw is None:
+        return "", f"line longer than {limit:,} bytes (WILDTRACE_MAX_RECORD_BYTES)"
+    try:
+        return raw.decode(codec), None
+    except UnicodeDecodeError as error:
+        label = codec.upper().replace("_", "-")
+        hint = " (save the file as UTF-8, or give its encoding with --encoding, e.g. cp1252)"
+        bad = raw[error.start : error.start + 1].hex()
+        why = f"not {label}: byte 0x{bad} at offset {error.start} of the line" + hint
+        return raw.decode(codec, "backslashreplace"), why
 
 
 def is_blank(text: str) -> bool:
