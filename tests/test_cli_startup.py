@@ -42,7 +42,8 @@ def _loaded_by(*args: str) -> list[str]:
 
 COMMANDS = [("--help",), ("--version",), ("link", "--help"), ("network", "--help"),
             ("scan", "--help"), ("judge", "--help"), ("ops", "--help"), ("evidence", "--help"),
-            ("review", "--help"), ("train", "--help"), ("model", "--help")]  # fmt: skip
+            ("review", "--help"), ("train", "--help"), ("model", "--help"), ("spark", "--help"),
+            ("load", "--help")]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda args: " ".join(args))
