@@ -1,7 +1,9 @@
 """`scan` end to end: read a JSONL file, analyse, write the rows, store; SQLite and PostgreSQL.
 
-The corpus is that of ``scan_speed.py`` (the demo listings padded to about 1 KB,
-repeated with fresh ids up to --listings), written once as JSONL. Each run scans it
+The corpus is one of ``scan_speed.py``'s (--corpus: ``texts``, the default, every text new, so
+the analysis cache answers nothing; ``titles``, distinct titles over repeated texts;
+``repeated``, the demo listings padded to about 1 KB and repeated with fresh ids, which the
+analysis cache answers 88% of), written once as JSONL. Each run scans it
 into a fresh database (SQLite in a temporary folder; PostgreSQL in a temporary
 database on ``WILDTRACE_TEST_PG``, default postgresql+psycopg://postgres@127.0.0.1:5432/test,
 when reachable) with 1 and 2 worker processes, rows written to a file.
@@ -13,6 +15,7 @@ give); and the parent's CPU per listing (reading, storing, writing rows: with wo
 the parent is the part that does not scale). Usage:
 
     .venv/bin/python benchmarks/scan_throughput.py [--listings 20000] [--runs 3] [--engines sqlite,postgresql]
+                                                   [--corpus texts|titles|repeated]
 """
 
 from __future__ import annotations
@@ -30,14 +33,21 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
-from scan_speed import corpus
+from scan_speed import distinct_texts, distinct_titles, repeated
 from sqlalchemy import create_engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from store_write import DEFAULT_PG, postgresql_database, sqlite_database
 
+from wildtrace.model import Listing
 from wildtrace.pipeline import prepare
 from wildtrace.scanning import scan_inputs
 from wildtrace.store import open_store
+
+CORPORA: dict[str, Callable[[int], list[Listing]]] = {
+    "texts": distinct_texts,
+    "titles": distinct_titles,
+    "repeated": repeated,
+}
 
 
 class Run(NamedTuple):
@@ -83,8 +93,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="texts")
     args = parser.parse_args()
-    listings = corpus(args.listings)
+    listings = CORPORA[args.corpus](args.listings)
     prepare()  # load the lexicon and the models once, as the scan command does before a run
     pg_url = os.environ.get("WILDTRACE_TEST_PG") or DEFAULT_PG
     databases: dict[str, Callable[[], AbstractContextManager[str]]] = {}
@@ -110,7 +121,10 @@ def main() -> None:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         size = source.stat().st_size
         each = size / len(listings)
-        print(f"corpus: {len(listings):,} listings, {size / 1e6:.1f} MB of JSONL ({each:,.0f} B each)")
+        mb = size / 1e6
+        print(
+            f"corpus ({args.corpus}): {len(listings):,} listings, {mb:.1f} MB of JSONL ({each:,.0f} B each)"
+        )
         for label, database in databases.items():
             for workers in [int(w) for w in args.workers.split(",")]:
                 runs = []
