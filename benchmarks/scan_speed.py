@@ -14,7 +14,7 @@ For each it prints the median of --runs runs of analyze_batch (in batches of --b
 a runner calls it) in listings per second of CPU time (time.process_time: the machine is
 shared, so wall time counts other processes' turns) and of wall time, and the share of
 listings the analysis cache answered. Then the time of each stage run on its own over the
-distinct texts. Each run starts with an empty analysis cache. Usage:
+distinct texts. Each run starts cold: the analysis cache and the per-text memos emptied. Usage:
 
     .venv/bin/python benchmarks/scan_speed.py [--listings 5000] [--runs 3] [--batch 1000]
 """
@@ -37,6 +37,7 @@ from wildtrace.detect import find_hits, has_evidence, lexicon_logit
 from wildtrace.detect.detector import _field_hits
 from wildtrace.detect.learned import default_model, features_batch
 from wildtrace.detect.lexicon import default_lexicon
+from wildtrace.detect.normalize import _remembered
 from wildtrace.detect.score import fuse
 from wildtrace.extract import _field_selectors, extract
 from wildtrace.model import Listing
@@ -107,9 +108,18 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
     return statistics.median(cpu), statistics.median(wall)
 
 
-def scan(listings: list[Listing], batch: int) -> None:
-    """One cold run: the analysis cache emptied, then batches as a runner sends them."""
+def forget() -> None:
+    """Empty the analysis cache and the per-text memos (lexicon hits, selectors, folding), so
+    a run of the same corpus again is cold: a new scan does not see its texts twice."""
     analysis_cache().clear()
+    _field_hits.cache_clear()
+    _field_selectors.cache_clear()
+    _remembered.cache_clear()
+
+
+def scan(listings: list[Listing], batch: int) -> None:
+    """One cold run (see ``forget``), then batches as a runner sends them."""
+    forget()
     for start in range(0, len(listings), batch):
         analyze_batch(listings[start : start + batch])
 

@@ -33,7 +33,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
-from scan_speed import distinct_texts, distinct_titles, repeated
+from scan_speed import distinct_texts, distinct_titles, forget, repeated
 from sqlalchemy import create_engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from store_write import DEFAULT_PG, postgresql_database, sqlite_database
@@ -64,6 +64,7 @@ def _children_cpu() -> float:
 def scan_once(source: Path, url: str, workers: int, rows: Path) -> Run:
     """One scan job (as the scan command runs it: run record, custody, rows, rejects) into a
     fresh store; the workers' CPU is counted when their pool ends, inside the job."""
+    forget()  # with 1 worker the parent analyses: an earlier run must not have warmed its caches
     with open_store(url) as store:
         wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
         outcome = scan_inputs([source], threshold=0.5, rejects_path=rows.with_suffix(".rejects.jsonl"),
