@@ -6,7 +6,6 @@ page (its listing is stored, the exit status is 1)."""
 from __future__ import annotations
 
 import json
-import os
 import socketserver
 import subprocess
 import sys
@@ -91,27 +90,30 @@ def hostile_server() -> Iterator[str]:
 def run_measured(
     command: list[str], folder: Path, timeout: float
 ) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run ``command`` and return its result with ITS OWN peak RSS in MB (os.wait4), not the
-    largest of every child this test process ever had (RUSAGE_CHILDREN depends on test order)."""
+    """Run ``command`` and return its result with ITS OWN peak RSS in MB: the high-water mark
+    of its memory (``VmHWM``, which starts afresh at exec), read while it runs. Neither
+    RUSAGE_CHILDREN (the largest child any earlier test had) nor wait4's ru_maxrss (which
+    keeps the forking pytest's size across exec) measures the crawl alone."""
     stdout, stderr = folder / "crawl.stdout", folder / "crawl.stderr"
+    peak_kb = 0
     with stdout.open("w") as out, stderr.open("w") as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err, text=True)
         deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
+        while proc.poll() is None:
+            with suppress(OSError):
+                status = Path(f"/proc/{proc.pid}/status").read_text()
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
             if time.monotonic() > deadline:
                 proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
+                proc.wait()
                 break
-            time.sleep(0.1)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+            time.sleep(0.05)
     done = subprocess.CompletedProcess(
         command, proc.returncode, stdout.read_text(encoding="utf-8"), stderr.read_text(encoding="utf-8")
     )
-    return done, usage.ru_maxrss / 1024
-
+    return done, peak_kb / 1024
 
 def events(out: Path) -> list[dict[str, Any]]:
     lines = (out / "crawl-events.jsonl").read_text(encoding="utf-8").splitlines()
