@@ -42,6 +42,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wildtrace.errors import StoreError
 from wildtrace.store import (  # noqa: F401
+    tables_access,
     tables_evidence,
     tables_judgements,
     tables_models,

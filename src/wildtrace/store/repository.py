@@ -40,6 +40,7 @@ from wildtrace.model import (
     parse_listing_key,
 )
 from wildtrace.store import rows
+from wildtrace.store.collections import default_collection_id
 from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.prepared import converted_rows, copy_rows, insert_dicts, insert_rows
 from wildtrace.store.tables import (
@@ -57,6 +58,7 @@ from wildtrace.store.tables import (
     ScanRunRow,
     SelectorRow,
 )
+from wildtrace.store.tables_access import CollectionListingRow
 
 RunStatus = Literal["running", "completed", "interrupted"]
 
@@ -350,8 +352,14 @@ class Store:
 
     # -- listings and analyses -------------------------------------------------------------
 
-    def save_batch(self, pairs: Sequence[tuple[Listing, Analysis]]) -> SaveCounts:
+    def save_batch(
+        self, pairs: Sequence[tuple[Listing, Analysis]], collection_id: int | None = None
+    ) -> SaveCounts:
         """Store analysed listings in one transaction; re-saving the same ones writes nothing.
+
+        Every listing of the batch is put into the collection ``collection_id`` (from
+        ``store.collections.ensure_collection``; by default the local agency's ``default``),
+        the collection whose marking decides who sees it (``store/access.py``).
 
         Listings are keyed by ``Listing.key`` (platform, id). A listing already stored with
         the same content hash and analyzer version is unchanged; otherwise its row is
@@ -372,14 +380,16 @@ class Store:
         for attempt in range(3):
             try:
                 with self.write_transaction("save a batch of listings") as conn:
-                    counts = self._save(conn, storable)
+                    counts = self._save(conn, storable, collection_id)
                 return dataclasses.replace(counts, cleaned=cleaned)
             except StoreError as exc:
                 if attempt == 2 or not _retryable(exc):
                     raise
         raise AssertionError("unreachable")
 
-    def _save(self, conn: Connection, pairs: Sequence[tuple[Listing, Analysis]]) -> SaveCounts:
+    def _save(
+        self, conn: Connection, pairs: Sequence[tuple[Listing, Analysis]], collection_id: int | None
+    ) -> SaveCounts:
         keys = list(dict.fromkeys(listing.key for listing, _ in pairs))
         stored = _stored_listings(conn, keys, lock=True)
         kept = _stored_captures(conn, stored)
@@ -435,6 +445,13 @@ class Store:
                 CaptureRow,
                 [{**rows.capture_values(capture), "listing_id": ids[key]} for key, capture in evidence],
             )
+        if collection_id is None:
+            collection_id = default_collection_id(conn)
+        insert_ignore(
+            conn,
+            CollectionListingRow,
+            [{"collection_id": collection_id, "listing_id": row_id} for row_id in set(ids.values())],
+        )
         return SaveCounts(new=new, updated=updated, unchanged=unchanged, older=older)
 
     def _write_listings(

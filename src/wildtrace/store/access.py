@@ -1,0 +1,167 @@
+"""Who may see and do what: the one place that turns a ``Viewer`` into SQL filters and answers
+"may this role do that".
+
+Every query the web app, the API and the exports make about listings (and what hangs on them:
+captures, analyses, selectors, accounts, networks, counts, search hits) takes the filter
+``visible_listing_ids(viewer)`` or ``listing_is_visible(viewer, column)``; cases take
+``case_is_visible``. Templates never decide visibility: what a query did not return cannot
+leak.
+
+Markings follow TLP 2.0, on collections (and cases):
+
+- ``CLEAR``: every account on the platform (partners included);
+- ``GREEN``: every agency on the platform (not partners);
+- ``AMBER``: the owning agency and the agencies the collection is shared with;
+- ``AMBER+STRICT``: the owning agency only;
+- ``RED``: only the users named on it (``collection_readers``; for a case, its creator and
+  assignee).
+
+A listing is visible when at least one collection holding it is visible. A partner (a
+civil-society organisation) sees CLEAR data only, plus what it submitted itself (tips).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+
+from wildtrace.store.tables_access import (
+    CaseRow,
+    CollectionListingRow,
+    CollectionReaderRow,
+    CollectionRow,
+    CollectionShareRow,
+)
+
+#: TLP 2.0 markings, least to most restricted.
+MARKINGS: tuple[str, ...] = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+#: The marking of a new collection when none is given.
+DEFAULT_MARKING = "AMBER"
+#: The agency the command line acts as unless told otherwise, and its collection.
+LOCAL_AGENCY = "local"
+DEFAULT_COLLECTION = "default"
+
+#: What each role may do. Reading a listing is further limited by the markings above.
+ROLES: dict[str, frozenset[str]] = {
+    "admin": frozenset(
+        {"read", "search", "accounts", "networks", "cases", "audit", "users", "tips"}
+    ),
+    "coordinator": frozenset(
+        {"read", "search", "accounts", "networks", "cases", "cases.write", "operations", "tips"}
+    ),
+    "analyst": frozenset(
+        {
+            "read", "search", "accounts", "networks", "cases", "cases.write", "review",
+            "judge", "export", "tips", "operations",
+        }
+    ),
+    "reviewer": frozenset({"read", "review"}),
+    "viewer": frozenset({"read", "search", "accounts", "networks", "cases", "operations"}),
+    "partner": frozenset({"read", "tips.submit"}),
+}
+
+
+class MarkingError(ValueError):
+    """A TLP marking that is not one of ``MARKINGS``."""
+
+
+def parse_marking(text: str) -> str:
+    """``amber+strict``, ``TLP:AMBER+STRICT``, ``tlp:red`` → the canonical marking; else an error
+    naming the accepted ones."""
+    value = text.strip().upper()
+    if value.startswith("TLP:"):
+        value = value[4:]
+    value = value.replace(" ", "")
+    if value == "WHITE":  # TLP 1.0's name for CLEAR
+        value = "CLEAR"
+    if value not in MARKINGS:
+        raise MarkingError(f"unknown TLP marking {text!r}; use one of {', '.join(MARKINGS)}")
+    return value
+
+
+def stricter(first: str, second: str) -> str:
+    """The more restrictive of two markings (what combined data carries)."""
+    return max(first, second, key=MARKINGS.index)
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking: the user (None for the command line), their agency and role."""
+
+    user_id: int | None
+    username: str
+    agency_id: int
+    agency_code: str
+    role: str
+
+    def may(self, capability: str) -> bool:
+        """Whether this viewer's role grants ``capability`` (a key of ``ROLES``' sets)."""
+        return capability in ROLES.get(self.role, frozenset())
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == "partner"
+
+
+def visible_collection_ids(viewer: Viewer) -> Select[Any]:
+    """The ids of the collections ``viewer`` may see, as a subquery."""
+    shared = exists().where(
+        CollectionShareRow.collection_id == CollectionRow.id,
+        CollectionShareRow.agency_id == viewer.agency_id,
+    )
+    named: ColumnElement[bool] = (
+        exists().where(
+            CollectionReaderRow.collection_id == CollectionRow.id,
+            CollectionReaderRow.user_id == viewer.user_id,
+        )
+        if viewer.user_id is not None
+        else false()
+    )
+    own = CollectionRow.agency_id == viewer.agency_id
+    if viewer.is_partner:
+        rule = or_(CollectionRow.tlp == "CLEAR", and_(CollectionRow.tlp == "RED", named))
+    else:
+        rule = or_(
+            CollectionRow.tlp.in_(("CLEAR", "GREEN")),
+            and_(CollectionRow.tlp == "AMBER", or_(own, shared)),
+            and_(CollectionRow.tlp == "AMBER+STRICT", own),
+            and_(CollectionRow.tlp == "RED", named),
+        )
+    return select(CollectionRow.id).where(rule)
+
+
+def visible_listing_ids(viewer: Viewer) -> Select[Any]:
+    """The ids (``listings.id``) of the listings ``viewer`` may see, as a subquery."""
+    return (
+        select(CollectionListingRow.listing_id)
+        .where(CollectionListingRow.collection_id.in_(visible_collection_ids(viewer)))
+        .distinct()
+    )
+
+
+def listing_is_visible(viewer: Viewer, listing_id: Any) -> ColumnElement[bool]:
+    """A WHERE clause: the listing whose row id is ``listing_id`` (a column or a value) is
+    visible to ``viewer``."""
+    return exists().where(
+        CollectionListingRow.listing_id == listing_id,
+        CollectionListingRow.collection_id.in_(visible_collection_ids(viewer)),
+    )
+
+
+def case_is_visible(viewer: Viewer) -> ColumnElement[bool]:
+    """A WHERE clause over ``cases``: the cases ``viewer`` may see."""
+    own = CaseRow.agency_id == viewer.agency_id
+    named: ColumnElement[bool] = (
+        or_(CaseRow.created_by == viewer.user_id, CaseRow.assignee_id == viewer.user_id)
+        if viewer.user_id is not None
+        else false()
+    )
+    if viewer.is_partner:
+        return or_(CaseRow.tlp == "CLEAR", and_(CaseRow.tlp == "RED", named))
+    return or_(
+        CaseRow.tlp.in_(("CLEAR", "GREEN")),
+        and_(CaseRow.tlp.in_(("AMBER", "AMBER+STRICT")), own),
+        and_(CaseRow.tlp == "RED", named),
+    )
