@@ -81,3 +81,9 @@ class RecordUnreadableError(WildTraceError):
         self.offset = offset
         self.reason = reason
         super().__init__(f"{path} @ {offset}: {reason}")
+
+
+class AccessError(WildTraceError):
+    """A request about agencies, users, collections or markings that the store refuses as
+    given (an unknown agency, a name taken, a bad role, a collection of another agency): the
+    user must act; nothing was changed."""

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from wildtrace.errors import StoreError
+from wildtrace.errors import AccessError
 from wildtrace.store import Store, open_store
 from wildtrace.store.audit import AuditLog
 from wildtrace.store.people import (
@@ -69,21 +69,21 @@ def test_tokens_are_kept_hashed_and_stop_working_when_revoked_or_disabled(store:
     second = new_token(store, "bot")
     disable_user(store, "bot")
     assert viewer_for_token(store, second) is None
-    with pytest.raises(StoreError, match="disabled"):
+    with pytest.raises(AccessError, match="disabled"):
         new_token(store, "bot")
 
 
 def test_bad_input_is_refused_with_what_to_do(store: Store) -> None:
-    with pytest.raises(StoreError, match="unknown agency"):
+    with pytest.raises(AccessError, match="unknown agency"):
         add_user(store, "x", "nowhere", "analyst", PASSWORD)
-    with pytest.raises(StoreError, match="role"):
+    with pytest.raises(AccessError, match="role"):
         add_user(store, "x", "local", "boss", PASSWORD)
-    with pytest.raises(StoreError, match="too short"):
+    with pytest.raises(AccessError, match="too short"):
         add_user(store, "x", "local", "analyst", "short")
     add_agency(store, "VN-EP", "Environmental Police", "VN")
-    with pytest.raises(StoreError, match="exists"):
+    with pytest.raises(AccessError, match="exists"):
         add_agency(store, "VN-EP", "again")
-    with pytest.raises(StoreError, match="ISO"):
+    with pytest.raises(AccessError, match="ISO"):
         add_agency(store, "XX", "bad country", "Vietnam")
     assert [a.code for a in list_agencies(store)] == ["VN-EP", "local"]
     add_user(store, "vi", "VN-EP", "viewer", PASSWORD)

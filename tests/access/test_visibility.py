@@ -116,13 +116,13 @@ def test_listings_saved_without_a_collection_go_to_the_local_default(store: Stor
 
 def test_collection_owner_and_marking_conflicts_are_clear_errors(store: Store) -> None:
     _setup(store)
-    from wildtrace.errors import StoreError
+    from wildtrace.errors import AccessError
 
-    with store.engine.begin() as conn, pytest.raises(StoreError, match="belongs to agency 'A'"):
+    with store.engine.begin() as conn, pytest.raises(AccessError, match="belongs to agency 'A'"):
         ensure_collection(conn, "col-RED", "B", None)
-    with store.engine.begin() as conn, pytest.raises(StoreError, match="set-tlp"):
+    with store.engine.begin() as conn, pytest.raises(AccessError, match="set-tlp"):
         ensure_collection(conn, "col-RED", "A", "green")
-    with store.engine.begin() as conn, pytest.raises(StoreError, match="unknown agency"):
+    with store.engine.begin() as conn, pytest.raises(AccessError, match="unknown agency"):
         ensure_collection(conn, "new", "nobody", None)
 
 

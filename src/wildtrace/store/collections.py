@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select
 
-from wildtrace.errors import StoreError
+from wildtrace.errors import AccessError
 from wildtrace.store.access import DEFAULT_COLLECTION, DEFAULT_MARKING, LOCAL_AGENCY, parse_marking
 from wildtrace.store.tables_access import AgencyRow, CollectionRow
 
@@ -43,7 +43,7 @@ def ensure_collection(conn: Connection, name: str, agency: str, marking: str | N
     otherwise than an explicit ``marking``, is an error that says what to do."""
     name = name.strip()
     if not name:
-        raise StoreError("a collection needs a name")
+        raise AccessError("a collection needs a name")
     wanted = parse_marking(marking) if marking is not None else None
     row = conn.execute(
         select(CollectionRow.id, CollectionRow.tlp, AgencyRow.code)
@@ -52,19 +52,21 @@ def ensure_collection(conn: Connection, name: str, agency: str, marking: str | N
     ).one_or_none()
     if row is not None:
         if row.code != agency:
-            raise StoreError(
+            raise AccessError(
                 f"collection {name!r} belongs to agency {row.code!r}, not {agency!r}; "
                 "name another collection, or act as its agency"
             )
         if wanted is not None and wanted != row.tlp:
-            raise StoreError(
+            raise AccessError(
                 f"collection {name!r} is marked {row.tlp}, not {wanted}; change it with "
                 f"`wildtrace collection set-tlp {name} {wanted}`"
             )
         return int(row.id)
     owner = local_agency_id(conn) if agency == LOCAL_AGENCY else agency_id(conn, agency)
     if owner is None:
-        raise StoreError(f"unknown agency {agency!r}; add it with `wildtrace agency add {agency} --name ...`")
+        raise AccessError(
+            f"unknown agency {agency!r}; add it with `wildtrace agency add {agency} --name ...`"
+        )
     conn.execute(
         insert(CollectionRow).values(
             name=name, agency_id=owner, tlp=wanted or DEFAULT_MARKING, created_at=_now()

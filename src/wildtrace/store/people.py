@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, insert, select, update
 
-from wildtrace.errors import StoreError
+from wildtrace.errors import AccessError
 from wildtrace.store.access import LOCAL_AGENCY, ROLES, Viewer
 from wildtrace.store.collections import agency_id, local_agency_id
 from wildtrace.store.tables_access import AgencyRow, ApiTokenRow, UserRow, WebSessionRow
@@ -91,14 +91,14 @@ def add_agency(store: Store, code: str, name: str, country: str | None = None) -
     """Add an agency; an error if the code is taken or malformed."""
     code = code.strip()
     if not code or len(code) > 40 or any(ch.isspace() for ch in code):
-        raise StoreError(f"agency code {code!r}: give 1 to 40 characters without spaces")
+        raise AccessError(f"agency code {code!r}: give 1 to 40 characters without spaces")
     if country is not None:
         country = country.strip().upper()
         if len(country) != 2 or not country.isalpha():
-            raise StoreError(f"country {country!r}: give an ISO 3166-1 alpha-2 code such as KE or VN")
+            raise AccessError(f"country {country!r}: give an ISO 3166-1 alpha-2 code such as KE or VN")
     with store.write_transaction("add an agency") as conn:
         if agency_id(conn, code) is not None:
-            raise StoreError(f"agency {code!r} exists already")
+            raise AccessError(f"agency {code!r} exists already")
         conn.execute(insert(AgencyRow).values(code=code, name=name.strip() or code, country=country,
                                               created_at=_now()))  # fmt: skip
         found = agency_id(conn, code)
@@ -111,18 +111,18 @@ def add_user(store: Store, username: str, agency_code: str, role: str, password:
     account that signs in only with API tokens."""
     username = username.strip()
     if not username or len(username) > 80 or any(ch.isspace() for ch in username):
-        raise StoreError(f"user name {username!r}: give 1 to 80 characters without spaces")
+        raise AccessError(f"user name {username!r}: give 1 to 80 characters without spaces")
     if role not in ROLES:
-        raise StoreError(f"role {role!r}: use one of {', '.join(ROLES)}")
+        raise AccessError(f"role {role!r}: use one of {', '.join(ROLES)}")
     if password is not None and len(password) < MIN_PASSWORD:
-        raise StoreError(f"the password is too short: give at least {MIN_PASSWORD} characters")
+        raise AccessError(f"the password is too short: give at least {MIN_PASSWORD} characters")
     hashed = hash_password(password) if password is not None else None
     with store.write_transaction("add a user") as conn:
         agency = local_agency_id(conn) if agency_code == LOCAL_AGENCY else agency_id(conn, agency_code)
         if agency is None:
-            raise StoreError(f"unknown agency {agency_code!r}; add it with `wildtrace agency add`")
+            raise AccessError(f"unknown agency {agency_code!r}; add it with `wildtrace agency add`")
         if conn.execute(select(UserRow.id).where(UserRow.username == username)).first() is not None:
-            raise StoreError(f"user {username!r} exists already")
+            raise AccessError(f"user {username!r} exists already")
         conn.execute(
             insert(UserRow).values(
                 username=username, agency_id=agency, role=role, password_hash=hashed, disabled=False,
@@ -171,12 +171,12 @@ def authenticate(store: Store, username: str, password: str) -> Viewer | None:
 def set_password(store: Store, username: str, password: str) -> None:
     """Replace a user's password."""
     if len(password) < MIN_PASSWORD:
-        raise StoreError(f"the password is too short: give at least {MIN_PASSWORD} characters")
+        raise AccessError(f"the password is too short: give at least {MIN_PASSWORD} characters")
     hashed = hash_password(password)
     with store.write_transaction("set a password") as conn:
         done = conn.execute(update(UserRow).where(UserRow.username == username).values(password_hash=hashed))
     if done.rowcount == 0:
-        raise StoreError(f"unknown user {username!r}")
+        raise AccessError(f"unknown user {username!r}")
 
 
 def new_token(store: Store, username: str) -> str:
@@ -185,9 +185,9 @@ def new_token(store: Store, username: str) -> str:
     with store.write_transaction("make an API token") as conn:
         user = conn.execute(select(UserRow.id, UserRow.disabled).where(UserRow.username == username)).first()
         if user is None:
-            raise StoreError(f"unknown user {username!r}")
+            raise AccessError(f"unknown user {username!r}")
         if user.disabled:
-            raise StoreError(f"user {username!r} is disabled")
+            raise AccessError(f"user {username!r} is disabled")
         conn.execute(insert(ApiTokenRow).values(user_id=user.id, token_hash=token_digest(token),
                                                 created_at=_now(), revoked_at=None))  # fmt: skip
     return token
@@ -209,7 +209,7 @@ def revoke_tokens(store: Store, username: str) -> int:
     with store.write_transaction("revoke API tokens") as conn:
         user = conn.execute(select(UserRow.id).where(UserRow.username == username)).scalar_one_or_none()
         if user is None:
-            raise StoreError(f"unknown user {username!r}")
+            raise AccessError(f"unknown user {username!r}")
         done = conn.execute(
             update(ApiTokenRow)
             .where(ApiTokenRow.user_id == user, ApiTokenRow.revoked_at.is_(None))
@@ -224,7 +224,7 @@ def disable_user(store: Store, username: str) -> None:
     with store.write_transaction("disable a user") as conn:
         user = conn.execute(select(UserRow.id).where(UserRow.username == username)).scalar_one_or_none()
         if user is None:
-            raise StoreError(f"unknown user {username!r}")
+            raise AccessError(f"unknown user {username!r}")
         conn.execute(update(UserRow).where(UserRow.id == user).values(disabled=True))
         conn.execute(
             update(WebSessionRow)
