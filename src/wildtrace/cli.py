@@ -75,6 +75,11 @@ from wildtrace.commands import spark as spark_commands  # noqa: E402
 
 app.add_typer(spark_commands.app, name="spark")
 app.command("load")(spark_commands.load)
+from wildtrace.commands import people as people_commands  # noqa: E402
+
+app.add_typer(people_commands.agency_app, name="agency")
+app.add_typer(people_commands.user_app, name="user")
+app.add_typer(people_commands.audit_app, name="audit")
 # --- registered commands: end ---
 
 
