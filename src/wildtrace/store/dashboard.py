@@ -1,0 +1,385 @@
+"""What the web app's dashboard and review queue show, computed over what the viewer may see.
+
+Every query here starts from ``access.visible_listing_ids(viewer)``: a count, a bar of a chart,
+a row of the queue or a network size never includes a listing the viewer cannot open.
+
+- ``dashboard(store, viewer)``: totals, flagged listings per month, by commodity, language,
+  platform and country, the newest high-risk listings and the largest networks.
+- ``review_queue(store, viewer, filters)``: flagged and uncertain listings not yet labelled by
+  the viewer's agency (or all of them), filtered; ``queue_choices`` lists the filter values.
+
+A listing's month is its ``posted_at`` month when that is an ISO date, else the month it was
+first stored. Its country is the one its phone numbers are read in (``extract.regions``: the
+location, else the platform, else the language), or none.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
+
+from wildtrace.model import Listing, ListingKey
+from wildtrace.store.access import Viewer, visible_collection_ids, visible_listing_ids
+from wildtrace.store.repository import Store
+from wildtrace.store.tables import (
+    AccountRow,
+    AnalysisRow,
+    ListingRow,
+    MatchRow,
+    NetworkMemberRow,
+    PlatformRow,
+)
+from wildtrace.store.tables_access import CollectionListingRow, CollectionRow
+from wildtrace.store.tables_review import LabelRow
+
+#: Listings scoring at least this (and below the flag threshold) are "uncertain": in the queue.
+UNCERTAIN_FROM = 0.3
+#: How many high-risk listings and networks the dashboard lists.
+TOP = 10
+
+
+@dataclass(slots=True)
+class Dashboard:
+    listings: int = 0
+    analysed: int = 0
+    flagged: int = 0
+    over_time: list[tuple[str, int]] = field(default_factory=list)
+    by_commodity: list[tuple[str, int]] = field(default_factory=list)
+    by_language: list[tuple[str, int]] = field(default_factory=list)
+    by_platform: list[tuple[str, int]] = field(default_factory=list)
+    by_country: list[tuple[str, int]] = field(default_factory=list)
+    newest: list[dict[str, Any]] = field(default_factory=list)
+    networks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    """What the review queue may be narrowed to; None (or empty) means any."""
+
+    commodity: str | None = None
+    language: str | None = None
+    platform: str | None = None
+    country: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    since: str | None = None
+    until: str | None = None
+    collection: str | None = None
+    #: Also the listings the viewer's agency has labelled already.
+    include_reviewed: bool = False
+
+
+def _ref(platform: str, uid: str) -> str:
+    return str(ListingKey(platform, uid))
+
+
+def _visible(viewer: Viewer) -> Any:
+    return ListingRow.id.in_(visible_listing_ids(viewer))
+
+
+def _country(location: str | None, platform: str | None, language: str | None) -> str | None:
+    from wildtrace.extract.regions import guess_region
+
+    return guess_region(Listing(id="", platform=platform or None, location=location), language)
+
+
+def _month_of_first_seen(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", ListingRow.first_seen), "YYYY-MM")
+    return func.substr(ListingRow.first_seen, 1, 7)
+
+
+def dashboard(store: Store, viewer: Viewer, top: int = TOP) -> Dashboard:
+    """The dashboard's figures over the listings ``viewer`` may see."""
+    board = Dashboard()
+    visible = _visible(viewer)
+    flagged_only = and_(visible, AnalysisRow.flagged)
+    with store.read_connection("read the dashboard") as conn:
+        board.listings = int(
+            conn.execute(select(func.count()).select_from(ListingRow).where(visible)).scalar_one()
+        )
+        counts = conn.execute(
+            select(func.count(), func.coalesce(func.sum(case((AnalysisRow.flagged, 1), else_=0)), 0))
+            .select_from(ListingRow)
+            .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+            .where(visible)
+        ).one()
+        board.analysed, board.flagged = int(counts[0]), int(counts[1])
+        flagged_rows = (
+            select(ListingRow.id)
+            .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+            .where(flagged_only)
+        )
+
+        # per month: the posted month when it is an ISO date, else the month first stored
+        posted = func.substr(ListingRow.posted_at, 1, 7)
+        iso = ListingRow.posted_at.like("____-__%")
+        months: Counter[str] = Counter()
+        for month, n in conn.execute(
+            select(posted, func.count())
+            .select_from(ListingRow)
+            .where(ListingRow.id.in_(flagged_rows), iso)
+            .group_by(posted)
+        ):
+            months[str(month)] += int(n)
+        stored_month = _month_of_first_seen(conn.dialect.name)
+        for month, n in conn.execute(
+            select(stored_month, func.count())
+            .select_from(ListingRow)
+            .where(ListingRow.id.in_(flagged_rows), or_(ListingRow.posted_at.is_(None), ~iso))
+            .group_by(stored_month)
+        ):
+            months[str(month)] += int(n)
+        board.over_time = sorted((m, n) for m, n in months.items() if m[:4].isdigit())
+
+        commodity = func.count(distinct(MatchRow.listing_id))
+        board.by_commodity = [
+            (str(name), int(n))
+            for name, n in conn.execute(
+                select(MatchRow.commodity, commodity)
+                .where(MatchRow.listing_id.in_(flagged_rows), MatchRow.commodity.is_not(None))
+                .group_by(MatchRow.commodity)
+                .order_by(commodity.desc(), MatchRow.commodity)
+                .limit(top)
+            )
+        ]
+        language = func.coalesce(AnalysisRow.language, "")
+        board.by_language = [
+            (str(name) or "unknown", int(n))
+            for name, n in conn.execute(
+                select(language, func.count())
+                .select_from(ListingRow)
+                .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+                .where(flagged_only)
+                .group_by(language)
+                .order_by(func.count().desc(), language)
+                .limit(top)
+            )
+        ]
+        board.by_platform = [
+            (str(name) or "unnamed", int(n))
+            for name, n in conn.execute(
+                select(PlatformRow.name, func.count())
+                .select_from(ListingRow)
+                .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+                .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+                .where(flagged_only)
+                .group_by(PlatformRow.name)
+                .order_by(func.count().desc(), PlatformRow.name)
+                .limit(top)
+            )
+        ]
+        countries: Counter[str] = Counter()
+        for location, platform, lang, n in conn.execute(
+            select(ListingRow.location, PlatformRow.name, AnalysisRow.language, func.count())
+            .select_from(ListingRow)
+            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+            .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+            .where(flagged_only)
+            .group_by(ListingRow.location, PlatformRow.name, AnalysisRow.language)
+        ):
+            countries[_country(location, platform, lang) or "unknown"] += int(n)
+        board.by_country = sorted(countries.items(), key=lambda item: (-item[1], item[0]))[:top]
+
+        board.newest = [
+            _listing_item(row)
+            for row in conn.execute(
+                _listing_query()
+                .where(flagged_only)
+                .order_by(ListingRow.first_seen.desc(), AnalysisRow.score.desc(), ListingRow.id.desc())
+                .limit(top)
+            )
+        ]
+        board.networks = _largest_networks(conn, viewer, top)
+    return board
+
+
+def _largest_networks(conn: Any, viewer: Viewer, top: int) -> list[dict[str, Any]]:
+    """Networks (clusters of linked accounts) by the number of visible accounts in them; a
+    cluster of one account is no network."""
+    account = func.coalesce(ListingRow.account_id, -ListingRow.id)
+    accounts = func.count(distinct(account))
+    flagged = func.sum(case((AnalysisRow.flagged, 1), else_=0))
+    query = (
+        select(NetworkMemberRow.cluster, accounts, func.count(), flagged)
+        .select_from(NetworkMemberRow)
+        .join(ListingRow, ListingRow.id == NetworkMemberRow.listing_id)
+        .outerjoin(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+        .where(_visible(viewer))
+        .group_by(NetworkMemberRow.cluster)
+        .having(accounts > 1)
+        .order_by(accounts.desc(), func.count().desc(), NetworkMemberRow.cluster)
+        .limit(top)
+    )
+    return [
+        {"id": str(cluster), "accounts": int(n_accounts), "listings": int(n), "flagged": int(n_flagged or 0)}
+        for cluster, n_accounts, n, n_flagged in conn.execute(query)
+    ]
+
+
+def _listing_query() -> Any:
+    return (
+        select(
+            ListingRow.id.label("row_id"),
+            PlatformRow.name.label("platform"),
+            ListingRow.uid,
+            ListingRow.title,
+            ListingRow.text,
+            ListingRow.location,
+            ListingRow.posted_at,
+            ListingRow.first_seen,
+            AccountRow.seller,
+            AnalysisRow.score,
+            AnalysisRow.flagged,
+            AnalysisRow.language,
+            AnalysisRow.commodities,
+        )
+        .select_from(ListingRow)
+        .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+        .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+        .outerjoin(AccountRow, AccountRow.id == ListingRow.account_id)
+    )
+
+
+def _listing_item(row: Any) -> dict[str, Any]:
+    text = (row.text or "").strip()
+    return {
+        "id": _ref(row.platform, row.uid),
+        "platform": row.platform or None,
+        "title": row.title,
+        "excerpt": text[:240] + ("…" if len(text) > 240 else ""),
+        "seller": row.seller,
+        "score": float(row.score),
+        "flagged": bool(row.flagged),
+        "language": row.language,
+        "commodities": list(row.commodities or []),
+        "location": row.location,
+        "posted_at": row.posted_at,
+        "first_seen": row.first_seen.isoformat() if isinstance(row.first_seen, datetime) else row.first_seen,
+    }
+
+
+def review_queue(
+    store: Store, viewer: Viewer, filters: QueueFilters | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Flagged and uncertain listings (score from ``UNCERTAIN_FROM``) the viewer may see, highest
+    score first, each with its agency's latest verdict (``verdict``, None when unlabelled);
+    without ``include_reviewed`` only those the viewer's agency has not labelled yet."""
+    chosen = filters or QueueFilters()
+    conditions: list[Any] = [
+        _visible(viewer),
+        or_(AnalysisRow.flagged, AnalysisRow.score >= UNCERTAIN_FROM),
+    ]
+    labelled = exists().where(LabelRow.listing_id == ListingRow.id, LabelRow.agency == viewer.agency_code)
+    if not chosen.include_reviewed:
+        conditions.append(~labelled)
+    if chosen.commodity:
+        conditions.append(
+            exists().where(MatchRow.listing_id == ListingRow.id, MatchRow.commodity == chosen.commodity)
+        )
+    if chosen.language:
+        conditions.append(AnalysisRow.language == chosen.language)
+    if chosen.platform:
+        conditions.append(PlatformRow.name == chosen.platform)
+    if chosen.min_score is not None:
+        conditions.append(AnalysisRow.score >= chosen.min_score)
+    if chosen.max_score is not None:
+        conditions.append(AnalysisRow.score <= chosen.max_score)
+    if chosen.since:
+        conditions.append(ListingRow.posted_at >= chosen.since)
+    if chosen.until:
+        conditions.append(ListingRow.posted_at <= chosen.until + "\uffff")
+    if chosen.collection:
+        conditions.append(
+            exists().where(
+                CollectionListingRow.listing_id == ListingRow.id,
+                CollectionListingRow.collection_id == CollectionRow.id,
+                CollectionRow.name == chosen.collection,
+                CollectionRow.id.in_(visible_collection_ids(viewer)),
+            )
+        )
+    # the country is guessed in Python: read more rows than asked and keep the first matching
+    fetch = limit * 20 if chosen.country else limit
+    query = _listing_query().where(*conditions).order_by(AnalysisRow.score.desc(), ListingRow.id).limit(fetch)
+    with store.read_connection("read the review queue") as conn:
+        items = []
+        for row in conn.execute(query):
+            item = _listing_item(row)
+            item["country"] = _country(row.location, row.platform, row.language)
+            if chosen.country and item["country"] != chosen.country.upper():
+                continue
+            item["row_id"] = row.row_id
+            items.append(item)
+            if len(items) == limit:
+                break
+        verdicts = _agency_verdicts(conn, viewer, [item["row_id"] for item in items])
+    for item in items:
+        item["verdict"] = verdicts.get(item.pop("row_id"))
+    return items
+
+
+def _agency_verdicts(conn: Any, viewer: Viewer, row_ids: list[int]) -> dict[int, str]:
+    """The latest verdict the viewer's agency gave each listing."""
+    if not row_ids:
+        return {}
+    latest: dict[int, tuple[Any, int, str]] = {}
+    query = select(LabelRow.listing_id, LabelRow.labelled_at, LabelRow.id, LabelRow.verdict).where(
+        LabelRow.listing_id.in_(row_ids), LabelRow.agency == viewer.agency_code
+    )
+    for listing_id, at, label_id, verdict in conn.execute(query):
+        if listing_id not in latest or (at, label_id) > latest[listing_id][:2]:
+            latest[listing_id] = (at, label_id, verdict)
+    return {listing_id: value[2] for listing_id, value in latest.items()}
+
+
+def queue_choices(store: Store, viewer: Viewer) -> dict[str, list[str]]:
+    """The values the queue's filters offer: platforms, languages, commodities and collections
+    among what the viewer may see."""
+    visible = _visible(viewer)
+    with store.read_connection("read the queue's filters") as conn:
+        platforms = conn.execute(
+            select(PlatformRow.name)
+            .distinct()
+            .select_from(ListingRow)
+            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+            .where(visible, PlatformRow.name != "")
+            .order_by(PlatformRow.name)
+        ).scalars()
+        platform_list = [str(p) for p in platforms]
+        languages = [
+            str(lang)
+            for lang in conn.execute(
+                select(AnalysisRow.language)
+                .distinct()
+                .join(ListingRow, ListingRow.id == AnalysisRow.listing_id)
+                .where(visible, AnalysisRow.language.is_not(None))
+                .order_by(AnalysisRow.language)
+            ).scalars()
+        ]
+        commodities = [
+            str(c)
+            for c in conn.execute(
+                select(MatchRow.commodity)
+                .distinct()
+                .where(MatchRow.listing_id.in_(visible_listing_ids(viewer)), MatchRow.commodity.is_not(None))
+                .order_by(MatchRow.commodity)
+            ).scalars()
+        ]
+        collections = [
+            str(c)
+            for c in conn.execute(
+                select(CollectionRow.name)
+                .where(CollectionRow.id.in_(visible_collection_ids(viewer)))
+                .order_by(CollectionRow.name)
+            ).scalars()
+        ]
+    return {
+        "platforms": platform_list,
+        "languages": languages,
+        "commodities": commodities,
+        "collections": collections,
+    }
