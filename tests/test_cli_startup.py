@@ -43,7 +43,8 @@ def _loaded_by(*args: str) -> list[str]:
 COMMANDS = [("--help",), ("--version",), ("link", "--help"), ("network", "--help"),
             ("scan", "--help"), ("judge", "--help"), ("ops", "--help"), ("evidence", "--help"),
             ("review", "--help"), ("train", "--help"), ("model", "--help"), ("spark", "--help"),
-            ("load", "--help")]  # fmt: skip
+            ("load", "--help"), ("agency", "--help"), ("user", "--help"), ("audit", "--help"),
+            ("collection", "--help"), ("serve", "--help")]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda args: " ".join(args))
