@@ -62,9 +62,11 @@ def partition_values(path: Path, folder: Path) -> dict[str, str | None]:
     return values
 
 
-def progress_path(store: Store, folder: Path) -> Path:
-    """The progress file of loading ``folder`` into ``store``."""
-    key = hashlib.sha256(f"{store.url}\n{folder.resolve()}".encode()).hexdigest()[:16]
+def progress_path(store: Store, folder: Path, collection_id: int | None = None) -> Path:
+    """The progress file of loading ``folder`` into ``store`` (into the collection
+    ``collection_id``, when given: loading the same folder into another collection reads it again)."""
+    scope = f"{store.url}\n{folder.resolve()}" + (f"\n{collection_id}" if collection_id is not None else "")
+    key = hashlib.sha256(scope.encode()).hexdigest()[:16]
     return wildtrace_home() / "loads" / f"{key}.jsonl"
 
 
@@ -108,14 +110,16 @@ def load_scan_output(
     *,
     totals: LoadTotals | None = None,
     on_file: Callable[[Path, LoadTotals], None] | None = None,
+    collection_id: int | None = None,
 ) -> LoadTotals:
     """Store every Parquet file under ``folder`` not yet loaded into ``store``; ``totals`` keeps
-    the counts of a load stopped part way; ``on_file`` is called after each file is stored."""
+    the counts of a load stopped part way; ``on_file`` is called after each file is stored;
+    the listings go into the collection ``collection_id`` (default: the local ``default``)."""
     totals = LoadTotals() if totals is None else totals
     files = parquet_files(folder)
     if not files:
         raise WildTraceError(f"no Parquet files in {folder}")
-    progress = progress_path(store, folder)
+    progress = progress_path(store, folder, collection_id)
     done = _finished(progress)
     try:
         progress.parent.mkdir(parents=True, exist_ok=True)
@@ -128,7 +132,8 @@ def load_scan_output(
             totals.skipped += 1
             continue
         for rows in _rows(path, folder):
-            totals.saved += store.save_batch([pair_from_row(row) for row in rows])
+            pairs = [pair_from_row(row) for row in rows]
+            totals.saved += store.save_batch(pairs, collection_id=collection_id)
             totals.read += len(rows)
         with progress.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(identity) + "\n")

@@ -136,6 +136,7 @@ def run_scan(
     skipped: Sequence[Reject] = (),
     options: ReadOptions | None = None,
     seen_limit: int = SEEN_LIMIT,
+    collection_id: int | None = None,
 ) -> ScanTotals:
     """Scan ``files`` in order; rows go to ``out``, listings and rejects to ``store``.
 
@@ -144,7 +145,9 @@ def run_scan(
     Pass ``totals`` to keep the counts of a scan that is interrupted part way, and
     ``on_batch`` to receive each analyzed batch (the link command collects them), and
     ``options`` for the user's ``--encoding`` and ``--map`` (``collect.ReadOptions``);
-    ``seen_limit``: keys held in memory by the duplicate check before it moves to disk.
+    ``seen_limit``: keys held in memory by the duplicate check before it moves to disk;
+    ``collection_id``: the collection every stored listing is put in (``store.collections``;
+    default: the local agency's ``default``).
     """
     totals = ScanTotals() if totals is None else totals
     unsaved: list[Reject] = []
@@ -167,7 +170,7 @@ def run_scan(
             for item, analysis in zip(batch, analyses, strict=True)
         ]
         if store is not None:
-            saved = store.save_batch(pairs)
+            saved = store.save_batch(pairs, collection_id=collection_id)
             totals.saved += saved
             if unsaved:
                 store.save_rejects(run_id, unsaved)
@@ -277,6 +280,7 @@ def scan_inputs(
     on_progress: Progress | None = None,
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
     options: ReadOptions | None = None,
+    collection_id: int | None = None,
 ) -> ScanOutcome:
     """The scan job: every input file analyzed, stored and accounted for.
 
@@ -286,8 +290,8 @@ def scan_inputs(
     are closed as interrupted, this run is recorded, each file gets a custody ``import``
     entry before it is read, and the run is closed as completed, or as interrupted when
     anything (Ctrl-C, SIGTERM, a database error) stops it. Pass ``totals`` to keep the
-    counts of a job that is stopped part way, and ``options`` for the user's ``--encoding``
-    and ``--map``.
+    counts of a job that is stopped part way, ``options`` for the user's ``--encoding``
+    and ``--map``, and ``collection_id`` for the collection the listings go into.
     """
     totals = ScanTotals() if totals is None else totals
     found = find_inputs(inputs)
@@ -331,7 +335,7 @@ def scan_inputs(
             run_scan(
                 found.files, threshold=threshold, out=sink, store=store, run_id=outcome.run_id,
                 workers=workers, totals=totals, on_reject=reject, on_progress=progress,
-                on_batch=on_batch, skipped=found.skipped, options=options,
+                on_batch=on_batch, skipped=found.skipped, options=options, collection_id=collection_id,
             )  # fmt: skip
         status = "completed"
     finally:

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from wildtrace.config import wildtrace_home
-from wildtrace.errors import StoreError, WildTraceError
+from wildtrace.errors import AccessError, StoreError, WildTraceError
 
 # Heavy libraries (SQLAlchemy, NumPy, the selector libraries) are imported inside the
 # functions that need them: ``wildtrace --help`` must not pay for them (tests/test_cli_startup.py).
@@ -84,11 +84,48 @@ ThresholdOpt = Annotated[
                  "threshold of the store's trained model, else 0.5]."),
 ]  # fmt: skip
 
+CollectionOpt = Annotated[
+    str,
+    typer.Option("--collection", help="Store into this collection (created on first use); its "
+                 "marking decides who sees what is stored."),
+]  # fmt: skip
+AgencyOpt = Annotated[
+    str,
+    typer.Option("--agency", help="The agency that owns the collection (add one with "
+                 "`wildtrace agency add`)."),
+]  # fmt: skip
+TlpOpt = Annotated[
+    str | None,
+    typer.Option("--tlp", help="TLP marking of a new collection: CLEAR, GREEN, AMBER, AMBER+STRICT "
+                 "or RED [default: AMBER]; for an existing collection, checked against its own."),
+]  # fmt: skip
+
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print the error and return the exit to raise (``raise fail(...)``)."""
     console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     return typer.Exit(code)
+
+
+def collection_for(store: Store, name: str, agency: str, tlp: str | None) -> int:
+    """The id of the collection ``--collection``/``--agency``/``--tlp`` name, created on first
+    use (in one write transaction); a bad marking, an unknown agency or a collection of another
+    agency stops the command (exit 2) before anything is stored."""
+    from wildtrace.store.access import MarkingError, parse_marking
+    from wildtrace.store.collections import ensure_collection
+
+    try:
+        marking = parse_marking(tlp) if tlp is not None else None
+    except MarkingError as exc:
+        raise fail(f"--tlp: {exc}") from exc
+    found: int | None = None
+    with store.write_transaction("choose the collection") as conn:
+        try:
+            found = ensure_collection(conn, name, agency, marking)
+        except AccessError as exc:  # the user's choice refused
+            raise fail(str(exc)) from exc
+    assert found is not None
+    return found
 
 
 def database_errors() -> tuple[type[Exception], ...]:
@@ -232,11 +269,13 @@ def scan_job(
     write_rows: bool = True,
     on_batch: Callable[[list[tuple[Listing, Analysis]]], None] | None = None,
     options: ReadOptions | None = None,
+    collection_id: int | None = None,
 ) -> ScanOutcome:
     """``scanning.scan_inputs`` with a progress bar and reject messages. ``totals`` keeps the
     counts when it is stopped part way; rejected records go to ``rejects`` (see
     ``rejects_path``); scan rows go to ``out`` only when ``write_rows``; ``options`` are the
-    user's ``--encoding`` and ``--map``."""
+    user's ``--encoding`` and ``--map``; stored listings go into ``collection_id``
+    (``collection_for``; default: the local agency's ``default``)."""
     from wildtrace.runners import default_workers
     from wildtrace.scanning import scan_inputs
 
@@ -249,7 +288,7 @@ def scan_job(
             on_files=lambda total: bar.update(task, total=total),
             on_reject=show_rejects(),
             on_progress=lambda done, read: bar.update(task, completed=done, listings=read),
-            on_batch=on_batch, options=options,
+            on_batch=on_batch, options=options, collection_id=collection_id,
         )  # fmt: skip
     for run_id in outcome.closed_runs:
         console.print(f"Run {run_id}, left running by a scan that is gone, was closed as interrupted.")

@@ -11,7 +11,15 @@ from urllib.parse import urlsplit
 
 import typer
 
-from wildtrace.commands.common import DbOpt, console, failure
+from wildtrace.commands.common import (
+    AgencyOpt,
+    CollectionOpt,
+    DbOpt,
+    TlpOpt,
+    collection_for,
+    console,
+    failure,
+)
 from wildtrace.commands.common import fail as _fail
 
 
@@ -89,6 +97,9 @@ def crawl(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Log every page, not only faults.")
     ] = False,
+    collection: CollectionOpt = "default",
+    agency: AgencyOpt = "local",
+    tlp: TlpOpt = None,
 ) -> None:
     """Crawl marketplaces politely; archive every exchange (WARC); analyse and store listing pages."""
     from rich.markup import escape
@@ -96,6 +107,7 @@ def crawl(
     from wildtrace.config import wildtrace_home
     from wildtrace.crawl.config import DEFAULT_USER_AGENT, CrawlConfig
     from wildtrace.crawl.guard import check_url, parse_networks
+    from wildtrace.crawl.pipelines import COLLECTION_SETTING
     from wildtrace.crawl.profile import ProfileError, load_profile
     from wildtrace.errors import WildTraceError
 
@@ -124,6 +136,10 @@ def crawl(
         from wildtrace.pipeline import prepare
 
         prepare()  # a bad detector model or checklist stops the crawl before its first request
+        from wildtrace.store import open_store
+
+        with open_store(db) as store:  # the collection is chosen (or refused) before any request
+            into = collection_for(store, collection, agency, tlp)
     except WildTraceError as exc:
         raise failure(exc) from exc
     first_host = urlsplit(every[0]).hostname or "crawl"
@@ -148,6 +164,7 @@ def crawl(
         redis_url=redis,
         redis_key=redis_key or crawl_id,
         log_level="INFO" if verbose else "WARNING",
+        extra_settings={COLLECTION_SETTING: into},
     )
     if redis and not config.redis_key:
         raise _fail("--redis needs --crawl-id (or --redis-key): every machine of one crawl uses the same one")

@@ -19,12 +19,23 @@ import typer
 from rich.markup import escape
 
 from wildtrace.commands.common import SHOWN_REJECTS as _SHOWN_REJECTS
-from wildtrace.commands.common import DbOpt, console, failure, progress_bar, rejects_beside
+from wildtrace.commands.common import (
+    AgencyOpt,
+    CollectionOpt,
+    DbOpt,
+    TlpOpt,
+    collection_for,
+    console,
+    failure,
+    progress_bar,
+    rejects_beside,
+)
 from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
 
 if TYPE_CHECKING:
     from wildtrace.ops.importer import ReadResult
+    from wildtrace.store import Store
 
 app = typer.Typer(
     help="Operations and seizures: import seizure sheets, report what an operation achieved.",
@@ -62,8 +73,15 @@ def import_seizures(
         typer.Option("--encoding",
                      help="Encoding of a CSV file, e.g. cp1252 [default: UTF-8 or UTF-16, detected]."),
     ] = None,
+    collection: CollectionOpt = "default",
+    agency: AgencyOpt = "local",
+    tlp: TlpOpt = None,
 ) -> None:
-    """Import seizure lines into an operation; re-importing stores nothing twice."""
+    """Import seizure lines into an operation; re-importing stores nothing twice.
+
+    Seizure lines are not listings: the collection (``--collection``, ``--agency``, ``--tlp``)
+    is checked or created as for ``scan``, and the import is recorded under it in the audit log.
+    """
     from wildtrace.collect.tabular import check_encoding
     from wildtrace.ops.dates import DateOrder
     from wildtrace.ops.importer import parse_mapping, read_seizures
@@ -89,6 +107,7 @@ def import_seizures(
         recognised = ", ".join(f"{column}->{name}" for column, name in result.columns.items())
         console.print(f"Columns: {recognised}")
         with open_store(db) as store, _progress() as progress:
+            collection_for(store, collection, agency, tlp)  # refused here, before anything is stored
             task = progress.add_task("Storing", total=len(result.rows))
             saved = save_rows(
                 store,
@@ -99,6 +118,7 @@ def import_seizures(
             )
             where = store.url
             result.rejects.extend(saved.rejects)  # rows the database refused, each alone
+            _audit_import(store, operation.strip(), collection, file, saved.new, saved.already)
     except KeyboardInterrupt:
         _save_rejects(file, rejects, result)
         console.print("Interrupted: batches already stored are complete; run again to finish.")
@@ -132,6 +152,16 @@ def import_seizures(
     if result.rejects:
         _save_rejects(file, rejects, result)
         raise typer.Exit(1)
+
+
+def _audit_import(store: Store, operation: str, collection: str, file: Path, new: int, already: int) -> None:
+    """The import in the audit log, under the collection it was made for (the operations tables
+    carry no collection of their own)."""
+    from wildtrace.store.audit import AuditLog
+    from wildtrace.store.people import local_viewer
+
+    detail = {"collection": collection, "file": file.name, "new": new, "already": already}
+    AuditLog(store).append(local_viewer(store), "ops.import", f"operation:{operation}", detail=detail)
 
 
 def _save_rejects(file: Path, given: Path | None, result: ReadResult | None) -> None:

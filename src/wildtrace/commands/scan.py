@@ -10,10 +10,14 @@ import typer
 
 from wildtrace.commands.common import (
     EXIT_REJECTED,
+    AgencyOpt,
+    CollectionOpt,
     DbOpt,
     InputsArg,
     ThresholdOpt,
+    TlpOpt,
     WorkersOpt,
+    collection_for,
     console,
     fail,
     failure,
@@ -50,6 +54,9 @@ def scan(
         list[str] | None,
         typer.Option("--map", help="COLUMN=FIELD: read a column as a listing field, e.g. Prix=price."),
     ] = None,
+    collection: CollectionOpt = "default",
+    agency: AgencyOpt = "local",
+    tlp: TlpOpt = None,
 ) -> None:
     """Analyze listings: score, explain, extract selectors; store them unless --no-store."""
     from wildtrace.collect import ReadOptions, check_encoding, parse_field_mapping
@@ -69,9 +76,10 @@ def scan(
         with sigterm_as_interrupt(), contextlib.ExitStack() as stack:
             # the store first: opening it installs its active model, whose threshold counts
             store = None if no_store else stack.enter_context(open_store(db))
+            into = None if store is None else collection_for(store, collection, agency, tlp)
             level = resolve_threshold(threshold)
             scan_job(inputs, out=out, store=store, threshold=level, workers=workers, totals=totals,
-                     rejects=rejects, options=options)  # fmt: skip
+                     rejects=rejects, options=options, collection_id=into)  # fmt: skip
             print_scan_summary(totals, store, rejects if totals.rejected else None)
     except KeyboardInterrupt as stop:
         console.print("Interrupted: what was stored so far is consistent; run again to complete.")

@@ -17,8 +17,12 @@ import typer
 
 from wildtrace.commands.common import (
     EXIT_REJECTED,
+    AgencyOpt,
+    CollectionOpt,
     DbOpt,
     ThresholdOpt,
+    TlpOpt,
+    collection_for,
     console,
     fail,
     failure,
@@ -152,6 +156,9 @@ def link_keys_command(
 def load(
     folder: Annotated[Path, typer.Argument(help="The --out folder of 'wildtrace spark scan'.")],
     db: DbOpt = None,
+    collection: CollectionOpt = "default",
+    agency: AgencyOpt = "local",
+    tlp: TlpOpt = None,
 ) -> None:
     """Store the Parquet scan rows of 'wildtrace spark scan'; loading again stores nothing twice,
     and a stopped load goes on from the file it was in."""
@@ -162,17 +169,18 @@ def load(
     totals = LoadTotals()
     try:
         with sigterm_as_interrupt(), open_store(db) as store:
+            into = collection_for(store, collection, agency, tlp)
             run_id = store.start_run([str(folder)])
             status: RunStatus = "interrupted"
             try:
-                load_scan_output(store, folder, totals=totals)
+                load_scan_output(store, folder, totals=totals, collection_id=into)
                 status = "completed"
             finally:
                 store.finish_run(
                     run_id, read=totals.read, stored=totals.saved.stored, unchanged=totals.saved.unchanged,
                     rejected=0, status=status,
                 )  # fmt: skip
-            progress = progress_path(store, folder)
+            progress = progress_path(store, folder, into)
     except KeyboardInterrupt as stop:
         console.print(f"Interrupted after {totals.files:,} files: run the same command again to go on.")
         raise typer.Exit(interrupted_status(stop)) from None

@@ -23,6 +23,10 @@ from wildtrace.model import Capture, Listing, ListingKey
 from wildtrace.parse import platform_from_url, url_id
 from wildtrace.pipeline import analyze, with_price_fallback
 
+#: The Scrapy setting naming the collection (its row id) the crawled listings go into
+#: (``wildtrace crawl --collection``); unset: the local agency's ``default``.
+COLLECTION_SETTING = "WILDTRACE_COLLECTION_ID"
+
 
 def capture_of(archived: ArchivedCapture, content_type: str | None) -> Capture:
     """The store's Capture for an archived response."""
@@ -43,6 +47,8 @@ class CapturePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.threshold = 0.5
+        chosen = crawler.settings.get(COLLECTION_SETTING)
+        self.collection_id: int | None = int(chosen) if chosen is not None else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CapturePipeline:
@@ -86,7 +92,7 @@ class CapturePipeline:
         before = stored_fields(session.store, listing.key)
         analysis = analyze(listing, self.threshold)
         listing = with_price_fallback(listing, analysis)  # the price the scan row shows, stored
-        counts = session.store.save_batch([(listing, analysis)])
+        counts = session.store.save_batch([(listing, analysis)], collection_id=self.collection_id)
         url = listing.url or "?"
         outcome = "new" if counts.new else "updated" if counts.updated else "unchanged"
         session.event(
