@@ -80,6 +80,9 @@ from wildtrace.commands import people as people_commands  # noqa: E402
 app.add_typer(people_commands.agency_app, name="agency")
 app.add_typer(people_commands.user_app, name="user")
 app.add_typer(people_commands.audit_app, name="audit")
+from wildtrace.commands import collection as collection_commands  # noqa: E402
+
+app.add_typer(collection_commands.app, name="collection")
 # --- registered commands: end ---
 
 
