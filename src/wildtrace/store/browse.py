@@ -28,7 +28,7 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    literal,
+    literal_column,
     or_,
     select,
     true,
@@ -140,11 +140,14 @@ def _text_match(dialect: str, q: str) -> ColumnElement[bool]:
         return true()
     if dialect == "postgresql":
         document = func.to_tsvector(
-            literal("simple"), func.coalesce(ListingRow.title, "") + " " + func.coalesce(ListingRow.text, "")
+            literal_column("'simple'::regconfig"),
+            func.coalesce(ListingRow.title, "") + " " + func.coalesce(ListingRow.text, ""),
         )
         return cast(
             ColumnElement[bool],
-            document.op("@@")(func.websearch_to_tsquery(literal("simple"), " ".join(words))),
+            document.op("@@")(
+                func.websearch_to_tsquery(literal_column("'simple'::regconfig"), " ".join(words))
+            ),
         )
     return and_(*(or_(_like(ListingRow.title, word), _like(ListingRow.text, word)) for word in words))
 
