@@ -383,3 +383,74 @@ def queue_choices(store: Store, viewer: Viewer) -> dict[str, list[str]]:
         "commodities": commodities,
         "collections": collections,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedText:
+    """The text of an archived page, sanitised: no markup, no script, no style survives."""
+
+    url: str
+    sha256: str
+    captured_at: str | None
+    text: str
+    problem: str = ""
+
+
+#: At most this many characters of an archived page's text are shown.
+ARCHIVED_TEXT_LIMIT = 20_000
+
+
+def archived_text(store: Store, viewer: Viewer, ref: str) -> ArchivedText | None:
+    """The newest archived HTML capture of listing ``ref``, as text, when the viewer may see
+    the listing and its WARC record can be read; None otherwise. Reading it writes an
+    ``access`` entry in the custody log for that evidence."""
+    from wildtrace.store.repository import listing_row_ids
+    from wildtrace.store.tables import CaptureRow
+
+    with store.read_connection("find the listing's capture") as conn:
+        row_id = listing_row_ids(conn, [ref]).get(ref)
+        if row_id is None:
+            return None
+        capture = conn.execute(
+            select(CaptureRow.url, CaptureRow.sha256, CaptureRow.captured_at, CaptureRow.warc_file,
+                   CaptureRow.warc_offset)
+            .where(CaptureRow.listing_id == row_id, CaptureRow.warc_file.is_not(None),
+                   CaptureRow.warc_offset.is_not(None), ListingRow.id == row_id, _visible(viewer))
+            .select_from(CaptureRow).join(ListingRow, ListingRow.id == CaptureRow.listing_id)
+            .order_by(CaptureRow.id.desc())
+            .limit(1)
+        ).first()  # fmt: skip
+    if capture is None:
+        return None
+    text, problem = _page_text(capture.warc_file, int(capture.warc_offset))
+    from wildtrace.evidence.custody import CustodyLog
+
+    CustodyLog(store).append(
+        "access", capture.url, {"sha256": capture.sha256, "listing": ref, "via": "web text"},
+        f"{viewer.username}@{viewer.agency_code}",
+    )  # fmt: skip
+    return ArchivedText(capture.url, capture.sha256, capture.captured_at, text, problem)
+
+
+def _page_text(warc_file: str, offset: int) -> tuple[str, str]:
+    """The visible text of the page archived at ``offset`` in ``warc_file`` (scripts, styles,
+    templates, frames and SVG dropped), or ("", why not)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from wildtrace.errors import WildTraceError
+    from wildtrace.evidence.replay import read_capture
+
+    try:
+        payload = read_capture(warc_file, offset)
+    except (OSError, WildTraceError, ValueError) as exc:
+        return "", f"the archived record cannot be read: {exc}"
+    if payload is None:
+        return "", "the archived record cannot be read (run evidence verify)"
+    tree = LexborHTMLParser(payload.body.decode("utf-8", errors="replace"))
+    tree.strip_tags(["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math"])
+    root = tree.body or tree.root
+    text = root.text(separator="\n", strip=True) if root is not None else ""
+    joined = "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    if len(joined) > ARCHIVED_TEXT_LIMIT:
+        joined = joined[:ARCHIVED_TEXT_LIMIT] + "\n…"
+    return joined, ""
