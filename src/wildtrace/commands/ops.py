@@ -85,7 +85,7 @@ def import_seizures(
     from wildtrace.collect.tabular import check_encoding
     from wildtrace.ops.dates import DateOrder
     from wildtrace.ops.importer import parse_mapping, read_seizures
-    from wildtrace.ops.store import save_rows
+    from wildtrace.ops.store import operation_collection, save_rows
     from wildtrace.store import open_store
 
     if date_order not in ("auto", "dmy", "mdy"):
@@ -107,7 +107,12 @@ def import_seizures(
         recognised = ", ".join(f"{column}->{name}" for column, name in result.columns.items())
         console.print(f"Columns: {recognised}")
         with open_store(db) as store, _progress() as progress:
-            collection_for(store, collection, agency, tlp)  # refused here, before anything is stored
+            collection_id = collection_for(store, collection, agency, tlp)  # refused before storing
+            with store.read_connection("find the operation") as conn:
+                held = operation_collection(conn, operation.strip())
+            if held is not None and held != collection:
+                raise _fail(f"operation {operation.strip()!r} belongs to collection {held!r}: import into "
+                            f"it with --collection {held}, or name another operation")  # fmt: skip
             task = progress.add_task("Storing", total=len(result.rows))
             saved = save_rows(
                 store,
@@ -115,6 +120,7 @@ def import_seizures(
                 result.rows,
                 lambda done: progress.update(task, completed=done),
                 coordinator=coordinator,
+                collection_id=collection_id,
             )
             where = store.url
             result.rejects.extend(saved.rejects)  # rows the database refused, each alone

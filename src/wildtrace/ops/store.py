@@ -23,6 +23,7 @@ from wildtrace.ops.importer import ImportedRow
 from wildtrace.ops.mobile_money import mobile_money_services
 from wildtrace.ops.model import Outcome, RejectedRow, Suspect
 from wildtrace.store import Store, bulk_insert, listing_row_ids
+from wildtrace.store.collections import default_collection_id
 from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow, SelectorRow
 from wildtrace.store.tables_operations import (
     AgencyRow,
@@ -61,17 +62,33 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
         yield items[start : start + size]
 
 
-def operation_id(conn: Connection, name: str, *, create: bool) -> int | None:
-    """The operation's id, created when asked and missing."""
+def operation_id(
+    conn: Connection, name: str, *, create: bool, collection_id: int | None = None
+) -> int | None:
+    """The operation's id, created when asked and missing, in ``collection_id`` (the local
+    default collection when None): its marking decides who sees the operation."""
     found = conn.execute(select(OperationRow.id).where(OperationRow.name == name)).scalar_one_or_none()
     if found is not None or not create:
         return found
+    if collection_id is None:
+        collection_id = default_collection_id(conn)
     return int(
         conn.execute(
             insert(OperationRow).returning(OperationRow.id),
-            {"name": name, "created_at": datetime.now(UTC)},
+            {"name": name, "created_at": datetime.now(UTC), "collection_id": collection_id},
         ).scalar_one()
     )
+
+
+def operation_collection(conn: Connection, name: str) -> str | None:
+    """The name of the collection an existing operation belongs to (None: a new operation)."""
+    from wildtrace.store.tables_access import CollectionRow
+
+    return conn.execute(
+        select(CollectionRow.name)
+        .join(OperationRow, OperationRow.collection_id == CollectionRow.id)
+        .where(OperationRow.name == name)
+    ).scalar_one_or_none()
 
 
 def save_rows(
@@ -80,17 +97,18 @@ def save_rows(
     rows: Sequence[ImportedRow],
     on_progress: Callable[[int], None] | None = None,
     coordinator: str | None = None,
+    collection_id: int | None = None,
 ) -> SaveResult:
     """Store imported rows in batches (one transaction each); lines already stored are
     counted, not written. ``on_progress`` gets the number of rows done after each batch."""
     result = SaveResult()
     for start in range(0, len(rows), BATCH):
-        result.add(_save_part(store, operation, rows[start : start + BATCH]))
+        result.add(_save_part(store, operation, rows[start : start + BATCH], collection_id))
         if on_progress is not None:
             on_progress(min(start + BATCH, len(rows)))
     if not rows or coordinator:
         with store.write_transaction("create the operation") as conn:
-            op_id = operation_id(conn, operation, create=True)
+            op_id = operation_id(conn, operation, create=True, collection_id=collection_id)
             if coordinator:
                 conn.execute(
                     update(OperationRow).where(OperationRow.id == op_id).values(coordinator=coordinator)
@@ -103,7 +121,9 @@ def save_rows(
 _ATTEMPTS = 5
 
 
-def _save_part(store: Store, operation: str, rows: Sequence[ImportedRow]) -> SaveResult:
+def _save_part(
+    store: Store, operation: str, rows: Sequence[ImportedRow], collection_id: int | None = None
+) -> SaveResult:
     """Store rows in one transaction.
 
     When another writer stored some of the same lines (or suspects, or the operation) a
@@ -116,7 +136,7 @@ def _save_part(store: Store, operation: str, rows: Sequence[ImportedRow]) -> Sav
         part = SaveResult()
         try:
             with store.write_transaction("save seizures") as conn:
-                op_id = operation_id(conn, operation, create=True)
+                op_id = operation_id(conn, operation, create=True, collection_id=collection_id)
                 assert op_id is not None
                 _save_batch(conn, op_id, rows, part)
             return part
@@ -132,8 +152,8 @@ def _save_part(store: Store, operation: str, rows: Sequence[ImportedRow]) -> Sav
                 reason = f"the database refused the row: {exc.__cause__ or exc}"
                 return SaveResult(rejects=[RejectedRow(row.file, row.row, reason, _raw(row))])
             middle = len(rows) // 2
-            part = _save_part(store, operation, rows[:middle])
-            part.add(_save_part(store, operation, rows[middle:]))
+            part = _save_part(store, operation, rows[:middle], collection_id)
+            part.add(_save_part(store, operation, rows[middle:], collection_id))
             return part
     raise AssertionError("unreachable")  # pragma: no cover
 

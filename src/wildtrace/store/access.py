@@ -34,6 +34,7 @@ from wildtrace.store.tables_access import (
     CollectionRow,
     CollectionShareRow,
 )
+from wildtrace.store.tables_operations import OperationRow
 
 #: TLP 2.0 markings, least to most restricted.
 MARKINGS: tuple[str, ...] = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
@@ -165,3 +166,8 @@ def case_is_visible(viewer: Viewer) -> ColumnElement[bool]:
         and_(CaseRow.tlp.in_(("AMBER", "AMBER+STRICT")), own),
         and_(CaseRow.tlp == "RED", named),
     )
+
+
+def operation_is_visible(viewer: Viewer) -> ColumnElement[bool]:
+    """A WHERE clause over ``ops_operations``: those whose collection ``viewer`` may see."""
+    return OperationRow.collection_id.in_(visible_collection_ids(viewer))

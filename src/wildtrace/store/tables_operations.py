@@ -28,6 +28,9 @@ class OperationRow(Base):
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The collection whose marking decides who sees the operation (``store/access.py``);
+    #: set by the first ``ops import`` (migration 0008 puts older ones in ``default``).
+    collection_id: Mapped[int | None] = mapped_column(ForeignKey("collections.id"), index=True)
 
 
 class AgencyRow(Base):

@@ -279,6 +279,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("collection_listings", schema=None) as batch_op:
         batch_op.create_index("ix_collection_listings_listing_id", ["listing_id"], unique=False)
+    with op.batch_alter_table("ops_operations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("collection_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_ops_operations_collection_id"), ["collection_id"], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_ops_operations_collection_id_collections"),
+            "collections",
+            ["collection_id"],
+            ["id"],
+        )
     _append_only_guard()
     _backfill_default_collection()
 
@@ -331,9 +340,18 @@ def _backfill_default_collection() -> None:
             "INSERT INTO collection_listings (collection_id, listing_id) SELECT :collection, id FROM listings"
         ).bindparams(collection=collection_id)
     )
+    op.execute(
+        sa.text("UPDATE ops_operations SET collection_id = :collection").bindparams(collection=collection_id)
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ops_operations", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_ops_operations_collection_id_collections"), type_="foreignkey"
+        )
+        batch_op.drop_index(batch_op.f("ix_ops_operations_collection_id"))
+        batch_op.drop_column("collection_id")
     with op.batch_alter_table("collection_listings", schema=None) as batch_op:
         batch_op.drop_index("ix_collection_listings_listing_id")
 
