@@ -83,6 +83,9 @@ app.add_typer(people_commands.audit_app, name="audit")
 from wildtrace.commands import collection as collection_commands  # noqa: E402
 
 app.add_typer(collection_commands.app, name="collection")
+from wildtrace.commands import serve as serve_commands  # noqa: E402
+
+app.command("serve")(serve_commands.serve)
 # --- registered commands: end ---
 
 
