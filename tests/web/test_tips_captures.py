@@ -113,3 +113,29 @@ def test_a_capture_is_served_sandboxed_to_whom_may_see_it_and_logged(
         TestClient(app).get(f"/captures/{sha}", params={"listing": ref}, follow_redirects=False).status_code
         == 303
     )
+
+
+def test_an_operation_is_seen_only_through_its_collection(app: Any, db_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wildtrace.cli import app as cli
+
+    sheet = Path(__file__).parents[2] / "src/wildtrace/demo/data/ops/operation-kestrel-demo.csv"
+    args = ["ops", "import", str(sheet), "--operation", "KESTREL", "--db", db_url,
+            "--collection", "kws-ops", "--agency", "KWS", "--tlp", "AMBER+STRICT"]  # fmt: skip
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    again = CliRunner().invoke(cli, [*args[:6], "--collection", "default"])
+    assert again.exit_code == 2 and "belongs to collection 'kws-ops'" in again.output
+    analyst, _ = _client(app, "ana")
+    assert [op["name"] for op in analyst.get("/api/operations").json()["items"]] == ["KESTREL"]
+    report = analyst.get("/operations/KESTREL")
+    assert report.status_code == 200 and "Operation KESTREL" in report.text
+    assert "script-src 'sha256-" in report.headers["content-security-policy"]
+    assert "KESTREL" in analyst.get("/operations").text
+    outsider, _ = _client(app, "ola")
+    assert outsider.get("/api/operations").json()["items"] == []
+    assert outsider.get("/operations/KESTREL").status_code == 404
+    assert outsider.get("/operations/NOPE").status_code == 404
+    partner, _ = _client(app, "pia")
+    assert partner.get("/api/operations").status_code == 403
