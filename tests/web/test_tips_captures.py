@@ -125,7 +125,7 @@ def test_an_operation_is_seen_only_through_its_collection(app: Any, db_url: str,
             "--collection", "kws-ops", "--agency", "KWS", "--tlp", "AMBER+STRICT"]  # fmt: skip
     done = CliRunner().invoke(cli, args)
     assert done.exit_code == 0, done.output
-    again = CliRunner().invoke(cli, [*args[:6], "--collection", "default"])
+    again = CliRunner().invoke(cli, [*args[:7], "--collection", "default"])
     assert again.exit_code == 2 and "belongs to collection 'kws-ops'" in again.output
     analyst, _ = _client(app, "ana")
     assert [op["name"] for op in analyst.get("/api/operations").json()["items"]] == ["KESTREL"]

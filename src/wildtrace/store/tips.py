@@ -79,7 +79,16 @@ def submit_tip(
 def list_tips(store: Store, viewer: Viewer, status: str | None = None, limit: int = 200) -> list[Tip]:
     """The tips ``viewer`` may see, newest first."""
     query = (
-        select(TipRow, AgencyRow.code, UserRow.username)
+        select(
+            TipRow.id,
+            AgencyRow.code,
+            UserRow.username,
+            TipRow.url,
+            TipRow.text,
+            TipRow.note,
+            TipRow.status,
+            TipRow.created_at,
+        )
         .join(AgencyRow, AgencyRow.id == TipRow.agency_id)
         .join(UserRow, UserRow.id == TipRow.submitted_by)
         .where(_visible(viewer))
@@ -90,10 +99,7 @@ def list_tips(store: Store, viewer: Viewer, status: str | None = None, limit: in
         query = query.where(TipRow.status == status)
     with store.read_connection("list tips") as conn:
         rows = conn.execute(query).all()
-    return [
-        Tip(tip.id, code, user, tip.url, tip.text, tip.note, tip.status, tip.created_at)
-        for tip, code, user in rows
-    ]
+    return [Tip(*row) for row in rows]
 
 
 def set_tip_status(store: Store, viewer: Viewer, tip_id: int, status: str) -> bool:

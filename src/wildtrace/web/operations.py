@@ -9,6 +9,7 @@ nothing else.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Annotated, Any
 
@@ -62,7 +63,7 @@ def _report(request: Request, viewer: Viewer, name: str) -> Response:
     page = render_html(report)
     policy = _CSP.search(page)
     audit(request, viewer, "operation.view", f"operation:{name}")
-    headers = {"Content-Security-Policy": policy.group(1)} if policy else {}
+    headers = {"Content-Security-Policy": html.unescape(policy.group(1))} if policy else {}
     return HTMLResponse(page, headers=headers)
 
 
