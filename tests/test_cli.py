@@ -293,7 +293,7 @@ def test_gzip_jsonl_is_not_silently_misread(tmp_path: Path) -> None:
 
 
 def test_demo_scans_stores_links_and_reports_the_bundled_corpus(wildtrace_home: Path) -> None:
-    result = runner.invoke(cli.app, ["demo"])
+    result = runner.invoke(cli.app, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     rows = read_rows(wildtrace_home / "demo-scan.jsonl")
     assert len(rows) == 393  # 364 JSONL + 20 CSV + 5 HTML pages + 4 WARC captures
@@ -310,7 +310,7 @@ def test_demo_scans_stores_links_and_reports_the_bundled_corpus(wildtrace_home: 
     assert 0 < summary.flagged < 393
     assert summary.networks == 12  # the corpus hides 12 networks (labels.csv)
     # A second run stores nothing twice.
-    again = runner.invoke(cli.app, ["demo"])
+    again = runner.invoke(cli.app, ["demo", "--no-serve"])
     assert again.exit_code == 0
     assert "Stored 0 new, 0 updated, 393 unchanged" in again.stderr
 

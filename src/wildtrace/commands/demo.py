@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -27,6 +28,9 @@ from wildtrace.commands.link import print_network_summary
 from wildtrace.config import threshold as resolve_threshold
 from wildtrace.config import wildtrace_home
 
+if TYPE_CHECKING:
+    from wildtrace.demo.agencies import DemoLogin
+
 
 def demo_inputs() -> list[Path]:
     """The demo corpus that ships inside the package."""
@@ -37,11 +41,21 @@ def demo_inputs() -> list[Path]:
 def demo(
     db: DbOpt = None,
     threshold: ThresholdOpt = None,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Build the demo store and stop (for scripts and tests).")
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="Serve the web app on this address.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Serve the web app on this port.")
+    ] = 8000,
 ) -> None:
-    """Scan, store, link and report the bundled demo corpus (what `make demo` runs).
+    """Scan, store, link and report the bundled demo corpus, add three demo agencies with a
+    user each (their logins are printed), then serve the web app until Ctrl-C (what `make demo`
+    runs; --no-serve stops after the batch).
 
     The demo uses its own database, WILDTRACE_HOME/demo.db, unless --db is given.
     """
+    from wildtrace.demo.agencies import add_demo_agencies
     from wildtrace.report import print_summary, render_html
     from wildtrace.scanning import ScanTotals, link_store
     from wildtrace.store import open_store
@@ -51,8 +65,9 @@ def demo(
         home = wildtrace_home()
         out = home / "demo-scan.jsonl"
         rejects = rejects_path(out, "demo")
+        db_url = db or f"sqlite:///{home / 'demo.db'}"
         # the fictional demo data gets a database of its own, never the user's store
-        with sigterm_as_interrupt(), open_store(db or f"sqlite:///{home / 'demo.db'}") as store:
+        with sigterm_as_interrupt(), open_store(db_url) as store:
             level = resolve_threshold(threshold)  # after opening: the store's model has its own
             console.print(f"[bold]WildTrace {__version__}[/] demo: scanning the bundled listings",
                           markup=True)  # fmt: skip
@@ -65,11 +80,16 @@ def demo(
             print_summary(console, summary, store.url)
             report_path = home / "report.html"
             report_path.write_text(render_html(summary, store.url), encoding="utf-8")
+            logins = add_demo_agencies(store)
         console.print(f"Scan rows: [cyan]{escape(str(out))}[/]\n"
                       f"HTML report: [cyan]{escape(str(report_path))}[/]", markup=True)  # fmt: skip
         console.print("Next: [bold]wildtrace scan YOUR_FILES --out results.jsonl[/] "
                       "(into your own store), or [bold]wildtrace report --db "
                       f"{escape(str(home / 'demo.db'))}[/]", markup=True)  # fmt: skip
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+        print_logins(logins, url)
+        if no_serve:
+            console.print(f"Serve it with: [bold]wildtrace serve --db {escape(db_url)}[/]", markup=True)
     except KeyboardInterrupt as stop:
         console.print("Interrupted: run the demo again to complete it.")
         raise typer.Exit(interrupted_status(stop)) from None
@@ -79,3 +99,29 @@ def demo(
         raise failure(exc) from exc
     if totals.rejected:
         raise typer.Exit(EXIT_REJECTED)
+    if no_serve:
+        return
+    from wildtrace.commands.serve import serve_app
+
+    console.print(f"Serving the demo at [bold]{escape(url)}[/] until Ctrl-C", markup=True)
+    try:
+        serve_app(db_url, host, port, 1)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the port is taken, the address not ours
+        raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc} (try --port)") from exc
+
+
+def print_logins(logins: list[DemoLogin], url: str) -> None:
+    """The demo users and their passwords, shown once (only their hashes are stored)."""
+    console.rule("Demo agencies")
+    console.print(f"Sign in at [bold]{escape(url)}/login[/] as one of these users; each sees its "
+                  "agency's part of the demo store:", markup=True)  # fmt: skip
+    width = max(len(login.username) for login in logins)
+    for login in logins:
+        console.print(f"  user [bold]{escape(login.username.ljust(width))}[/]  password "
+                      f"[bold]{escape(login.password)}[/]", markup=True)  # fmt: skip
+        console.print(f"      {login.role} of {login.agency} ({login.agency_name}); "
+                      f"{login.listings:,} listings: {login.sees}")  # fmt: skip
+    console.print("The passwords are shown only now (the store keeps their hashes); running the demo "
+                  "again sets new ones.")  # fmt: skip

@@ -1,0 +1,80 @@
+"""``wildtrace demo --no-serve`` adds three demo agencies with a user each: each user sees exactly
+its agency's part of the demo store (through the one visibility rule), signs in with the
+password printed once, and a second run changes nothing but the passwords."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from wildtrace import cli
+from wildtrace.demo.agencies import AGENCIES, COLLECTIONS
+from wildtrace.store import Store, open_store
+from wildtrace.store.access import Viewer, visible_listing_ids
+from wildtrace.store.people import authenticate, local_viewer, viewer_by_name
+from wildtrace.store.tables import AnalysisRow, ListingRow
+
+runner = CliRunner()
+
+
+def _visible(store: Store, viewer: Viewer) -> set[str]:
+    with store.read_connection("read") as conn:
+        query = select(ListingRow.uid).where(ListingRow.id.in_(visible_listing_ids(viewer)))
+        return set(conn.execute(query).scalars())
+
+
+def _by_language(store: Store, *languages: str) -> set[str]:
+    with store.read_connection("read") as conn:
+        query = (
+            select(ListingRow.uid)
+            .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+            .where(AnalysisRow.language.in_(languages))
+        )
+        return set(conn.execute(query).scalars())
+
+
+def _passwords(stderr: str) -> dict[str, str]:
+    return dict(re.findall(r"user (\S+) +password (\S+)", stderr))
+
+
+def test_each_demo_agency_sees_exactly_its_part(wildtrace_home: Path) -> None:
+    result = runner.invoke(cli.app, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8000/login" in result.stderr
+    passwords = _passwords(result.stderr)
+    assert set(passwords) == {agency.username for agency in AGENCIES}
+    with open_store(str(wildtrace_home / "demo.db")) as store:
+        strict = _by_language(store, "sw", "en")
+        leads = _by_language(store, "vi")
+        port = _by_language(store, "zh")
+        green = _by_language(store, "id", "th", "ms", "ja")
+        clear = _by_language(store, "fr", "es", "pt")
+        assert all((strict, leads, port, green, clear))
+        kws, customs, ngo = (viewer_by_name(store, agency.username) for agency in AGENCIES)
+        assert kws is not None and customs is not None and ngo is not None
+        assert _visible(store, kws) == strict | leads | green | clear  # customs leads shared with KWS
+        assert _visible(store, customs) == leads | port | green | clear  # not KWS's AMBER+STRICT
+        assert _visible(store, ngo) == clear  # a partner: CLEAR only
+        everything = _visible(store, local_viewer(store))  # the command line: the local default
+        assert len(everything) == 393
+        assert len({frozenset(_visible(store, v)) for v in (kws, customs, ngo)}) == 3
+        for agency in AGENCIES:  # the printed passwords sign in
+            signed_in = authenticate(store, agency.username, passwords[agency.username])
+            assert signed_in is not None and signed_in.agency_code == agency.code
+    # A second run changes nothing but the passwords (the old ones stop working).
+    again = runner.invoke(cli.app, ["demo", "--no-serve"])
+    assert again.exit_code == 0, again.output
+    renewed = _passwords(again.stderr)
+    with open_store(str(wildtrace_home / "demo.db")) as store:
+        kws = viewer_by_name(store, AGENCIES[0].username)
+        assert kws is not None and _visible(store, kws) == strict | leads | green | clear
+        assert authenticate(store, "kws.analyst", passwords["kws.analyst"]) is None
+        assert authenticate(store, "kws.analyst", renewed["kws.analyst"]) is not None
+    listed = runner.invoke(cli.app, ["collection", "list", "--db", str(wildtrace_home / "demo.db")])
+    rows = {line.split("\t")[0]: line.split("\t") for line in listed.stdout.splitlines()[1:]}
+    for collection in COLLECTIONS:
+        assert rows[collection.name][1:3] == [collection.agency, collection.marking]
+    assert rows["customs-seizure-leads"][4] == "KE-KWS"
