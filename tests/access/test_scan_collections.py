@@ -147,8 +147,12 @@ def test_ops_import_checks_the_collection_and_audits_the_import(tmp_path: Path) 
                                      "--agency", "KE-KWS", "--collection", "kws-ops",
                                      "--tlp", "AMBER"])  # fmt: skip
     assert result.exit_code in (0, 1), result.output
+    from wildtrace.ops.store import operation_collection
+
     with open_store(db) as store:
         assert _collections(store)["kws-ops"] == ("KE-KWS", "AMBER", set())
+        with store.read_connection("read") as conn:
+            assert operation_collection(conn, "THUNDER") == "kws-ops"
         entries = AuditLog(store).entries(action="ops.import")
     assert [(e["object"], e["detail"]["collection"]) for e in entries] == [("operation:THUNDER", "kws-ops")]
 
