@@ -139,3 +139,50 @@ def test_an_operation_is_seen_only_through_its_collection(app: Any, db_url: str,
     assert outsider.get("/operations/NOPE").status_code == 404
     partner, _ = _client(app, "pia")
     assert partner.get("/api/operations").status_code == 403
+
+
+def test_judgements_need_both_accounts_visible_and_record_the_agency(app: Any) -> None:
+    from wildtrace.model import Analysis, Detection, Listing
+    from wildtrace.store.collections import ensure_collection
+    from wildtrace.store.judgements import list_judgements
+
+    store = app.state.store
+    with store.engine.begin() as conn:
+        kws = ensure_collection(conn, "kws", "KWS", "AMBER")
+        strict = ensure_collection(conn, "local-strict", "local", "AMBER+STRICT")
+
+    def pair(uid: str, seller: str) -> tuple[Listing, Analysis]:
+        listing = Listing(id=uid, platform="shop.example", seller=seller, title="ivory", text="ivory")
+        return listing, Analysis(uid, Detection(score=0.9, flagged=True), analyzer_version="1")
+
+    store.save_batch([pair("1", "tusk"), pair("2", "horn")], collection_id=kws)
+    store.save_batch([pair("3", "hidden")], collection_id=strict)
+    analyst, csrf = _client(app, "ana")
+    body = {
+        "verdict": "confirm",
+        "first": "shop.example:tusk",
+        "second": "shop.example:horn",
+        "note": "same phone",
+    }
+    made = analyst.post("/api/judgements", json=body, headers=csrf)
+    assert made.status_code == 200, made.text
+    hidden = {**body, "second": "shop.example:hidden"}
+    assert analyst.post("/api/judgements", json=hidden, headers=csrf).status_code == 404
+    assert (
+        analyst.post(
+            "/api/judgements", json={**body, "second": "shop.example:nobody"}, headers=csrf
+        ).status_code
+        == 404
+    )
+    assert [j["first"] for j in analyst.get("/api/judgements").json()["items"]] == ["shop.example:tusk"]
+    record = list_judgements(store)[0]
+    assert record.judgement.by == "ana"
+    with store.engine.connect() as conn:
+        from wildtrace.store.tables_judgements import JudgementRow
+
+        assert conn.execute(select(JudgementRow.agency)).scalar_one() == "KWS"
+    outsider, csrf_o = _client(app, "ola")  # local cannot see KWS's AMBER accounts
+    assert outsider.get("/api/judgements").json()["items"] == []
+    assert outsider.post("/api/judgements", json=body, headers=csrf_o).status_code == 404
+    partner, csrf_p = _client(app, "pia")
+    assert partner.post("/api/judgements", json=body, headers=csrf_p).status_code == 403

@@ -171,3 +171,11 @@ def case_is_visible(viewer: Viewer) -> ColumnElement[bool]:
 def operation_is_visible(viewer: Viewer) -> ColumnElement[bool]:
     """A WHERE clause over ``ops_operations``: those whose collection ``viewer`` may see."""
     return OperationRow.collection_id.in_(visible_collection_ids(viewer))
+
+
+def account_is_visible(viewer: Viewer, account_id: Any) -> ColumnElement[bool]:
+    """A WHERE clause: the account whose row id is ``account_id`` has a listing ``viewer``
+    may see (an account is known to a viewer only through its visible listings)."""
+    from wildtrace.store.tables import ListingRow
+
+    return exists().where(ListingRow.account_id == account_id, listing_is_visible(viewer, ListingRow.id))

@@ -45,9 +45,15 @@ def _judgement(row: Any) -> Judgement:
 
 
 def add_judgement(
-    store: Store, verdict: Verdict, first: str, second: str | None, analyst: str, note: str = ""
+    store: Store,
+    verdict: Verdict,
+    first: str,
+    second: str | None,
+    analyst: str,
+    note: str = "",
+    agency: str = "local",
 ) -> Judgement:
-    """Record a decision; it applies from the next linking on."""
+    """Record a decision (by ``analyst`` of ``agency``); it applies from the next linking on."""
     if verdict not in VERDICTS:
         raise WildTraceError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     if not first or second == "" or first == second:
@@ -55,7 +61,7 @@ def add_judgement(
     if not analyst.strip():
         raise WildTraceError("a judgement needs the analyst's name (--by)")
     values = {"verdict": verdict, "first": first, "second": second, "analyst": analyst.strip(),
-              "made_at": datetime.now(UTC), "note": note}  # fmt: skip
+              "made_at": datetime.now(UTC), "note": note, "agency": agency}  # fmt: skip
     with store.write_transaction("save the judgement") as conn:
         new_id = conn.execute(insert(JudgementRow).values(values).returning(JudgementRow.id)).scalar_one()
         row = conn.execute(select(JudgementRow).where(JudgementRow.id == new_id)).one()

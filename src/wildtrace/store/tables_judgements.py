@@ -28,6 +28,8 @@ class JudgementRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     undone_by: Mapped[str | None] = mapped_column(Text)
+    #: The analyst's agency (``local`` from the command line; migration 0008).
+    agency: Mapped[str | None] = mapped_column(Text)
 
 
 class NetworkAccountRow(Base):

@@ -94,13 +94,14 @@ def create_app(db_url: str | None = None, *, secure_cookies: bool = False) -> Fa
     app.state.store = store
     app.state.secure_cookies = secure_cookies
 
-    from wildtrace.web import api, captures, operations, pages, tips
+    from wildtrace.web import api, captures, judgements, operations, pages, tips
 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(captures.router)
     app.include_router(tips.router)
     app.include_router(operations.router)
+    app.include_router(judgements.router)
     app.mount("/static/ops", StaticFiles(directory=OPS_STATIC), name="ops-static")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

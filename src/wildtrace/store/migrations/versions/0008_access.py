@@ -288,6 +288,8 @@ def upgrade() -> None:
             ["collection_id"],
             ["id"],
         )
+    with op.batch_alter_table("judgements", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("agency", sa.Text(), nullable=True))
     _append_only_guard()
     _backfill_default_collection()
 
@@ -346,6 +348,8 @@ def _backfill_default_collection() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("judgements", schema=None) as batch_op:
+        batch_op.drop_column("agency")
     with op.batch_alter_table("ops_operations", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_ops_operations_collection_id_collections"), type_="foreignkey"
