@@ -1,16 +1,18 @@
-"""``wildtrace demo --no-serve`` adds three demo agencies with a user each: each user sees exactly
-its agency's part of the demo store (through the one visibility rule), signs in with the
-password printed once, and a second run changes nothing but the passwords."""
+"""``wildtrace demo`` adds three demo agencies with a user each: each user sees exactly its
+agency's part of the demo store (through the one visibility rule), signs in with the password
+printed once; a second run changes nothing but the passwords; without --no-serve it serves."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from wildtrace import cli
+from wildtrace.commands import serve
 from wildtrace.demo.agencies import AGENCIES, COLLECTIONS
 from wildtrace.store import Store, open_store
 from wildtrace.store.access import Viewer, visible_listing_ids
@@ -40,7 +42,9 @@ def _passwords(stderr: str) -> dict[str, str]:
     return dict(re.findall(r"user (\S+) +password (\S+)", stderr))
 
 
-def test_each_demo_agency_sees_exactly_its_part(wildtrace_home: Path) -> None:
+def test_each_demo_agency_sees_exactly_its_part(
+    wildtrace_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = runner.invoke(cli.app, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8000/login" in result.stderr
@@ -64,9 +68,14 @@ def test_each_demo_agency_sees_exactly_its_part(wildtrace_home: Path) -> None:
         for agency in AGENCIES:  # the printed passwords sign in
             signed_in = authenticate(store, agency.username, passwords[agency.username])
             assert signed_in is not None and signed_in.agency_code == agency.code
-    # A second run changes nothing but the passwords (the old ones stop working).
-    again = runner.invoke(cli.app, ["demo", "--no-serve"])
+    # A second run, without --no-serve, changes nothing but the passwords (the old ones stop
+    # working) and then serves the app (here a stand-in records how it is called).
+    served: list[tuple[object, ...]] = []
+    monkeypatch.setattr(serve, "serve_app", lambda *args: served.append(args))
+    again = runner.invoke(cli.app, ["demo", "--port", "8123"])
     assert again.exit_code == 0, again.output
+    assert served == [(f"sqlite:///{wildtrace_home / 'demo.db'}", "127.0.0.1", 8123, 1)]
+    assert "http://127.0.0.1:8123/login" in again.stderr
     renewed = _passwords(again.stderr)
     with open_store(str(wildtrace_home / "demo.db")) as store:
         kws = viewer_by_name(store, AGENCIES[0].username)

@@ -103,13 +103,16 @@ def demo(
         return
     from wildtrace.commands.serve import serve_app
 
-    console.print(f"Serving the demo at [bold]{escape(url)}[/] until Ctrl-C", markup=True)
     try:
         serve_app(db_url, host, port, 1)
     except KeyboardInterrupt:
         pass
-    except OSError as exc:  # the port is taken, the address not ours
-        raise fail(f"cannot serve on {host}:{port}: {exc.strerror or exc} (try --port)") from exc
+    except SystemExit as stop:  # uvicorn could not start (its 3 is not WildTrace's "a bug")
+        if stop.code not in (None, 0):
+            raise fail(f"could not serve on {host}:{port} (taken by another program?); the demo store "
+                       f"is ready: run the demo again with another --port, or `wildtrace serve --db "
+                       f"{db_url} --port N`") from None  # fmt: skip
+        raise
 
 
 def print_logins(logins: list[DemoLogin], url: str) -> None:
