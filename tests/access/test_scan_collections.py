@@ -185,3 +185,14 @@ def test_crawl_stores_the_crawled_listings_into_the_collection(tmp_path: Path) -
     assert (agency, marking) == ("TRAFFIC", "CLEAR")
     assert stored > 0 and len(uids) == stored
     assert held["default"][2] == set()
+
+
+def test_a_new_red_collection_without_readers_is_stored_with_a_warning(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    source = _jsonl(tmp_path / "in.jsonl", RECORDS)
+    options = ["--collection", "secret", "--tlp", "red"]
+    result = runner.invoke(cli.app, ["scan", str(source), "--db", db, *options])
+    assert result.exit_code == 0, result.output
+    assert "names no reader" in result.stderr and "collection readers secret --add USER" in result.stderr
+    with open_store(db) as store:
+        assert _collections(store)["secret"] == ("local", "RED", {"c-1", "c-2"})

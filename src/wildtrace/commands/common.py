@@ -125,7 +125,19 @@ def collection_for(store: Store, name: str, agency: str, tlp: str | None) -> int
         except AccessError as exc:  # the user's choice refused
             raise fail(str(exc)) from exc
     assert found is not None
+    _warn_unread(store, name)
     return found
+
+
+def _warn_unread(store: Store, name: str) -> None:
+    """A RED collection naming no reader is seen by nobody: say how to name them."""
+    from wildtrace.store.collections import collection_info
+
+    info = collection_info(store, name)
+    if info.marking == "RED" and not info.readers:
+        console.print(f"[yellow]warning[/] collection {escape(name)} is TLP:RED and names no reader: "
+                      "nobody sees what goes into it until `wildtrace collection readers "
+                      f"{escape(name)} --add USER`", markup=True)  # fmt: skip
 
 
 def database_errors() -> tuple[type[Exception], ...]:
