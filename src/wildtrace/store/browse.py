@@ -792,3 +792,44 @@ def add_case_note(store: Store, viewer: Viewer, case_id: int, text: str) -> bool
             )
         )
     return True
+
+
+# -- the audit log --------------------------------------------------------------------------------
+
+
+def audit_entries(
+    store: Store,
+    viewer: Viewer,
+    *,
+    limit: int = 100,
+    username: str | None = None,
+    action: str | None = None,
+) -> list[dict[str, Any]]:
+    """The newest audit entries an admin may read, newest first: those of their own agency's
+    users (what other agencies' users opened is theirs: an entry names the listing it read).
+    The ``local`` agency runs the installation and reads every entry."""
+    import json
+
+    from wildtrace.store.access import LOCAL_AGENCY
+    from wildtrace.store.tables_access import AuditRow
+
+    query = select(AuditRow).order_by(AuditRow.seq.desc()).limit(max(1, int(limit)))
+    if viewer.agency_code != LOCAL_AGENCY:
+        query = query.where(AuditRow.agency == viewer.agency_code)
+    if username:
+        query = query.where(AuditRow.username == username)
+    if action:
+        query = query.where(AuditRow.action == action)
+    with store.read_connection("read the audit log") as conn:
+        found = conn.execute(query).all()
+    entries = []
+    for row in found:
+        try:
+            detail = json.loads(row.detail)
+        except ValueError:
+            detail = row.detail
+        entries.append(
+            {"seq": row.seq, "at": row.at, "user": row.username, "agency": row.agency, "action": row.action,
+             "object": row.object, "address": row.address, "detail": detail, "hash": row.hash}
+        )  # fmt: skip
+    return entries

@@ -283,9 +283,8 @@ def audit_entries(
     user: str | None = None,
     action: str | None = None,
 ) -> dict[str, Any]:
-    """The newest audit entries (admins only)."""
-    from wildtrace.store.audit import AuditLog
-
-    entries = AuditLog(store_of(request)).entries(limit=limit, username=user, action=action)
+    """The newest audit entries of the admin's agency (admins only; the ``local`` agency's
+    read them all)."""
+    entries = browse.audit_entries(store_of(request), viewer, limit=limit, username=user, action=action)
     audit(request, viewer, "audit.view", "audit", {"limit": limit, "user": user, "action": action})
     return {"items": entries}
