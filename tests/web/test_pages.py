@@ -214,7 +214,9 @@ def test_review_decisions_are_stored_as_labels(world: World, client: Any) -> Non
     )
     assert hidden.status_code == 404
     bad = client.post(
-        "/review/label", data={"ref": "bazaar.example:a1", "verdict": "maybe"}, headers={"X-CSRF-Token": token}
+        "/review/label",
+        data={"ref": "bazaar.example:a1", "verdict": "maybe"},
+        headers={"X-CSRF-Token": token},
     )
     assert bad.status_code == 422
     labels = label_history(world.store, "bazaar.example:a1")
@@ -237,7 +239,9 @@ def test_cases_create_add_note_and_export(world: World, client: Any) -> None:
     case_path = created.headers["location"]
     assert re.fullmatch(r"/cases/\d+", case_path)
     added = client.post(
-        f"{case_path}/items", data={"listing": "bazaar.example:a1", "csrf_token": token}, follow_redirects=False
+        f"{case_path}/items",
+        data={"listing": "bazaar.example:a1", "csrf_token": token},
+        follow_redirects=False,
     )
     assert added.status_code == 303
     account = client.post(
@@ -250,7 +254,9 @@ def test_cases_create_add_note_and_export(world: World, client: Any) -> None:
     assert hidden.status_code == 404
     assert SECRET not in hidden.text
     note = client.post(
-        f"{case_path}/notes", data={"text": "<b>met</b> the seller", "csrf_token": token}, follow_redirects=False
+        f"{case_path}/notes",
+        data={"text": "<b>met</b> the seller", "csrf_token": token},
+        follow_redirects=False,
     )
     assert note.status_code == 303
     page = client.get(case_path).text

@@ -29,7 +29,6 @@ from wildtrace.store.tables import (
     AccountRow,
     AnalysisRow,
     ListingRow,
-    MatchRow,
     NetworkMemberRow,
     PlatformRow,
 )
@@ -93,6 +92,21 @@ def _month_of_first_seen(dialect: str) -> Any:
     return func.substr(ListingRow.first_seen, 1, 7)
 
 
+def _commodity_elements(dialect: str) -> Any:
+    """The elements of ``analyses.commodities`` (a JSON list) as a table-valued function."""
+    if dialect == "postgresql":
+        return func.jsonb_array_elements_text(AnalysisRow.commodities).table_valued("value").lateral()
+    return func.json_each(AnalysisRow.commodities).table_valued("value")
+
+
+def _names_commodity(dialect: str, commodity: str) -> Any:
+    """A WHERE clause: the analysis names ``commodity`` among its commodities."""
+    if dialect == "postgresql":
+        return AnalysisRow.commodities.op("?")(commodity)
+    elements = func.json_each(AnalysisRow.commodities).table_valued("value")
+    return exists(select(elements.c.value).where(elements.c.value == commodity))
+
+
 def dashboard(store: Store, viewer: Viewer, top: int = TOP) -> Dashboard:
     """The dashboard's figures over the listings ``viewer`` may see."""
     board = Dashboard()
@@ -136,14 +150,18 @@ def dashboard(store: Store, viewer: Viewer, top: int = TOP) -> Dashboard:
             months[str(month)] += int(n)
         board.over_time = sorted((m, n) for m, n in months.items() if m[:4].isdigit())
 
-        commodity = func.count(distinct(MatchRow.listing_id))
+        elements = _commodity_elements(conn.dialect.name)
+        commodity = func.count(distinct(AnalysisRow.listing_id))
         board.by_commodity = [
             (str(name), int(n))
             for name, n in conn.execute(
-                select(MatchRow.commodity, commodity)
-                .where(MatchRow.listing_id.in_(flagged_rows), MatchRow.commodity.is_not(None))
-                .group_by(MatchRow.commodity)
-                .order_by(commodity.desc(), MatchRow.commodity)
+                select(elements.c.value, commodity)
+                .select_from(ListingRow)
+                .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+                .join(elements, elements.c.value.is_not(None))
+                .where(flagged_only)
+                .group_by(elements.c.value)
+                .order_by(commodity.desc(), elements.c.value)
                 .limit(top)
             )
         ]
@@ -278,9 +296,7 @@ def review_queue(
     if not chosen.include_reviewed:
         conditions.append(~labelled)
     if chosen.commodity:
-        conditions.append(
-            exists().where(MatchRow.listing_id == ListingRow.id, MatchRow.commodity == chosen.commodity)
-        )
+        conditions.append(_names_commodity(store.engine.dialect.name, chosen.commodity))
     if chosen.language:
         conditions.append(AnalysisRow.language == chosen.language)
     if chosen.platform:
@@ -360,13 +376,17 @@ def queue_choices(store: Store, viewer: Viewer) -> dict[str, list[str]]:
                 .order_by(AnalysisRow.language)
             ).scalars()
         ]
+        elements = _commodity_elements(conn.dialect.name)
         commodities = [
             str(c)
             for c in conn.execute(
-                select(MatchRow.commodity)
+                select(elements.c.value)
                 .distinct()
-                .where(MatchRow.listing_id.in_(visible_listing_ids(viewer)), MatchRow.commodity.is_not(None))
-                .order_by(MatchRow.commodity)
+                .select_from(ListingRow)
+                .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+                .join(elements, elements.c.value.is_not(None))
+                .where(visible)
+                .order_by(elements.c.value)
             ).scalars()
         ]
         collections = [

@@ -7,7 +7,8 @@
   if (!box || typeof cytoscape === "undefined") { return; }
   var status = document.getElementById("graph-status");
   var side = document.getElementById("selected");
-  var OPEN_ALL_UP_TO = 60;
+  // up to this many accounts are all drawn at once; beyond, the key accounts first
+  var OPEN_ALL_UP_TO = parseInt(box.getAttribute("data-open-all") || "60", 10);
   var byId = {};
   var neighbours = {};
   var edges = [];
@@ -146,6 +147,7 @@
       document.getElementById("commodity-filter").addEventListener("change", function (event) {
         applyFilter(event.target.value);
       });
+      box.wildtraceGraph = cy;  // for the browser tests: which nodes are drawn, where
       box.setAttribute("data-ready", "1");
     })
     .catch(function (error) { say("Could not load the network: " + error.message); });
