@@ -459,10 +459,15 @@ def search_page(
     return render(request, viewer, "search.html", section="search", q=query, hits=hits)
 
 
-def _audit_entries(request: Request, user: str, action: str, limit: int) -> list[dict[str, Any]]:
-    from wildtrace.store.audit import AuditLog
+def _audit_entries(
+    request: Request, viewer: Viewer, user: str, action: str, limit: int
+) -> list[dict[str, Any]]:
+    """The entries an admin may read: their agency's users' (all of them for ``local``)."""
+    from wildtrace.store import browse
 
-    return AuditLog(_store(request)).entries(limit=limit, username=user or None, action=action or None)
+    return browse.audit_entries(
+        _store(request), viewer, limit=limit, username=user or None, action=action or None
+    )
 
 
 @router.get("/audit")
@@ -473,7 +478,7 @@ def audit_page(
     action: str = "",
     limit: Annotated[int, Query(ge=1, le=5000)] = AUDIT_SIZE,
 ) -> Response:
-    entries = _audit_entries(request, user, action, limit)
+    entries = _audit_entries(request, viewer, user, action, limit)
     auth.audit(request, viewer, "audit.view", "audit", {"limit": limit, "user": user, "action": action})
     return render(request, viewer, "audit.html", section="audit", entries=entries, user=user, action=action,
                   limit=limit)  # fmt: skip
@@ -487,7 +492,7 @@ def audit_export(
     action: str = "",
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> Response:
-    entries = _audit_entries(request, user, action, limit)
+    entries = _audit_entries(request, viewer, user, action, limit)
     auth.audit(
         request, viewer, "audit.export", "audit", {"user": user, "action": action, "entries": len(entries)}
     )
@@ -496,7 +501,8 @@ def audit_export(
     columns = ["seq", "at", "user", "agency", "action", "object", "address", "detail", "hash"]
     writer.writerow(columns)
     for entry in entries:
-        row = [entry.get(c) for c in columns]
+        row = [json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+               for v in (entry.get(c) for c in columns)]  # fmt: skip
         # a cell a spreadsheet would run as a formula is written as text
         writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" else v for v in row])
     return Response(
