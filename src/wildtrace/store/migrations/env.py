@@ -6,12 +6,14 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from wildtrace.store import (  # noqa: F401
+    tables_access,
     tables_evidence,
     tables_judgements,
     tables_models,
     tables_operations,
     tables_review,
 )
+from wildtrace.store.fulltext import outside_metadata
 from wildtrace.store.tables import Base
 
 config = context.config
@@ -24,6 +26,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=outside_metadata,
     )
     with context.begin_transaction():
         context.run_migrations()

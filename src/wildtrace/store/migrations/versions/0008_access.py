@@ -27,6 +27,27 @@ UTC_DATETIME = sa.DateTime(timezone=True)
 _REFUSE = "the audit log is append-only"
 
 
+# Full-text search (store/fulltext.py): an FTS5 trigram table kept in step by triggers on
+# SQLite, a GIN expression index on PostgreSQL. Frozen here: a migration must not change.
+_FTS = "listings_fts"
+_SQLITE_FTS = (
+    f"CREATE VIRTUAL TABLE {_FTS} USING fts5(title, text, content='listings', content_rowid='id', "
+    "tokenize='trigram')",
+    f"CREATE TRIGGER {_FTS}_insert AFTER INSERT ON listings BEGIN "
+    f"INSERT INTO {_FTS}(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    f"CREATE TRIGGER {_FTS}_delete AFTER DELETE ON listings BEGIN INSERT INTO {_FTS}({_FTS}, rowid, "
+    "title, text) VALUES ('delete', old.id, old.title, old.text); END",
+    f"CREATE TRIGGER {_FTS}_update AFTER UPDATE OF title, text ON listings BEGIN INSERT INTO {_FTS}({_FTS}, "
+    "rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
+    f"INSERT INTO {_FTS}(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    f"INSERT INTO {_FTS}({_FTS}) VALUES ('rebuild')",
+)
+_PG_FTS = (
+    "CREATE INDEX ix_listings_fulltext ON listings USING gin "
+    "(to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(text, '')))",
+)
+
+
 def upgrade() -> None:
     op.create_table(
         "agencies",
@@ -292,6 +313,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("agency", sa.Text(), nullable=True))
     _append_only_guard()
     _backfill_default_collection()
+    for statement in _PG_FTS if op.get_bind().dialect.name == "postgresql" else _SQLITE_FTS:
+        op.execute(statement)
 
 
 def _append_only_guard() -> None:
@@ -348,6 +371,12 @@ def _backfill_default_collection() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_listings_fulltext")
+    else:
+        for name in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS {_FTS}_{name}")
+        op.execute(f"DROP TABLE IF EXISTS {_FTS}")
     with op.batch_alter_table("judgements", schema=None) as batch_op:
         batch_op.drop_column("agency")
     with op.batch_alter_table("ops_operations", schema=None) as batch_op:
