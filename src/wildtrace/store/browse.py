@@ -8,9 +8,9 @@ and no case the viewer is shown, and naming it answers None (the API's 404).
 Listings are named by their text key, ``str(ListingKey)``: ``platform:uid`` (the plain uid for
 a listing that names no platform), as the rest of WildTrace writes it.
 
-Full-text search: PostgreSQL's ``to_tsvector``/``websearch_to_tsquery`` (the ``simple``
-configuration: the listings are in many languages); on SQLite a case-insensitive substring
-match of every word (no FTS5 index is kept yet). Selectors match by value or as written.
+Full-text search comes from the index of ``store/fulltext.py`` (SQLite FTS5 trigrams: every
+word as a case-insensitive substring; PostgreSQL ``to_tsvector('simple')``: whole words, the
+listings being in many languages). Selectors match by value or as written.
 """
 
 from __future__ import annotations
@@ -23,15 +23,12 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    and_,
     exists,
     false,
     func,
     insert,
-    literal_column,
     or_,
     select,
-    true,
 )
 
 from wildtrace.model import ListingKey, parse_listing_key
@@ -42,6 +39,7 @@ from wildtrace.store.access import (
     visible_collection_ids,
     visible_listing_ids,
 )
+from wildtrace.store.fulltext import like_word, text_match
 from wildtrace.store.tables import (
     AccountRow,
     AnalysisRow,
@@ -72,8 +70,6 @@ if TYPE_CHECKING:
 MAX_LIMIT = 500
 #: Accounts marked as key accounts of a network (the most connected, over what is visible).
 KEY_ACCOUNTS = 10
-#: The most words of a query used (the rest are ignored).
-MAX_QUERY_WORDS = 12
 #: Case statuses.
 CASE_STATUSES = ("open", "active", "closed")
 
@@ -124,32 +120,9 @@ def _visible_listing_id(conn: Connection, viewer: Viewer, ref: str) -> int | Non
 # -- text search ----------------------------------------------------------------------------------
 
 
-def _words(q: str) -> list[str]:
-    return [word for word in q.split() if word][:MAX_QUERY_WORDS]
-
-
-def _like(column: Any, word: str) -> ColumnElement[bool]:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return cast(ColumnElement[bool], func.lower(column).like(f"%{escaped.lower()}%", escape="\\"))
-
-
 def _text_match(dialect: str, q: str) -> ColumnElement[bool]:
-    """Listings whose title or text hold the query (see the module's note)."""
-    words = _words(q)
-    if not words:
-        return true()
-    if dialect == "postgresql":
-        document = func.to_tsvector(
-            literal_column("'simple'::regconfig"),
-            func.coalesce(ListingRow.title, "") + " " + func.coalesce(ListingRow.text, ""),
-        )
-        return cast(
-            ColumnElement[bool],
-            document.op("@@")(
-                func.websearch_to_tsquery(literal_column("'simple'::regconfig"), " ".join(words))
-            ),
-        )
-    return and_(*(or_(_like(ListingRow.title, word), _like(ListingRow.text, word)) for word in words))
+    """Listings whose title or text hold the query, from the full-text index (store/fulltext.py)."""
+    return text_match(dialect, q)
 
 
 def _selector_match(q: str) -> ColumnElement[bool]:
@@ -162,8 +135,8 @@ def _selector_match(q: str) -> ColumnElement[bool]:
     return or_(
         SelectorRow.value == wanted,
         SelectorRow.value == squeezed,
-        _like(SelectorRow.value, squeezed),
-        _like(SelectorRow.raw, wanted),
+        like_word(SelectorRow.value, squeezed),
+        like_word(SelectorRow.raw, wanted),
     )
 
 

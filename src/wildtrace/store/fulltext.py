@@ -42,7 +42,8 @@ def words(query: str) -> list[str]:
     return [word for word in query.split() if word][:MAX_WORDS]
 
 
-def _like(column: Any, word: str) -> ColumnElement[bool]:
+def like_word(column: Any, word: str) -> ColumnElement[bool]:
+    """``column`` holds ``word``, case-insensitively (LIKE with its wildcards escaped)."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
 
@@ -65,5 +66,6 @@ def text_match(dialect: str, query: str) -> ColumnElement[bool]:
             .where(literal_column(FTS_TABLE).op("MATCH")(phrase))
         )
         clauses.append(ListingRow.id.in_(rows))
-    clauses += [or_(_like(ListingRow.title, w), _like(ListingRow.text, w)) for w in found if len(w) < 3]
+    short = [word for word in found if len(word) < 3]
+    clauses += [or_(like_word(ListingRow.title, w), like_word(ListingRow.text, w)) for w in short]
     return and_(*clauses)
