@@ -375,6 +375,8 @@ def test_hostile_listings_render_inert_on_every_page(ana: Watched, served: Serve
     assert page.locator("#listing-text mark.term").count() > 5
     assert page.locator("#listing-title").inner_text().startswith("Ivory <script>")
     assert "{{ 7 * 7 }}" in text
+    assert "Ivory [RLO]gnp.exe[RLO] tusk" in text  # bidi overrides shown, not obeyed
+    assert "\u202e" not in page.locator("main").inner_text()
     # the archived page: as sanitised text in the app, and sandboxed on its own route
     page.click("#archived summary")
     archived = page.locator("#archived .archived").inner_text()

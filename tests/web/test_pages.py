@@ -60,6 +60,16 @@ def test_highlight_segments_merge_clip_and_keep_text() -> None:
     assert highlight("", []) == [("", False)]
 
 
+def test_bidi_controls_are_shown_not_obeyed() -> None:
+    from markupsafe import Markup
+
+    from wildtrace.web.pages import reveal_controls
+
+    assert reveal_controls("abc\u202egnp.exe\u2066x\u2069") == "abc[RLO]gnp.exe[LRI]x[PDI]"
+    assert reveal_controls(Markup("\u202e")) == "\u202e"  # an exact form value, escaped with |e
+    assert reveal_controls(3) == 3
+
+
 def test_ref_url_escapes_every_separator() -> None:
     assert ref_url("a/b:c?d#e") == "a%2Fb%3Ac%3Fd%23e"
 

@@ -27,6 +27,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from wildtrace.store.access import MARKINGS, Viewer
 from wildtrace.web import auth
@@ -40,6 +41,23 @@ AUDIT_SIZE = 200
 VERDICTS = ("yes", "no", "unsure")
 
 router = APIRouter(default_response_class=HTMLResponse)
+
+
+#: Bidirectional embedding, override and isolate controls: shown as visible marks, not obeyed,
+#: so that text cannot reorder itself (or what follows it) on the page.
+BIDI_CONTROLS = {
+    "\u202a": "[LRE]", "\u202b": "[RLE]", "\u202c": "[PDF]", "\u202d": "[LRO]", "\u202e": "[RLO]",
+    "\u2066": "[LRI]", "\u2067": "[RLI]", "\u2068": "[FSI]", "\u2069": "[PDI]",
+}  # fmt: skip
+_BIDI_TABLE = str.maketrans(BIDI_CONTROLS)
+
+
+def reveal_controls(value: Any) -> Any:
+    """Every printed value passes here (``finalize``): bidi controls in text become visible marks.
+    A value already escaped (``|e``, Markup) is left as it is: form values keep their exact text."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(_BIDI_TABLE)
+    return value
 
 
 def ref_url(ref: str) -> str:
@@ -63,6 +81,7 @@ def templates() -> Jinja2Templates:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=reveal_controls,
     )
     env.filters["ref_url"] = ref_url
     env.filters["seg"] = lambda value: quote(str(value), safe="")
