@@ -8,8 +8,11 @@ Every secret value carries ``SECRET`` (the marker tests search responses for) or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,13 +142,96 @@ def build_world(app: Any) -> World:
     return world
 
 
-@pytest.fixture
-def world(db_url: str) -> Iterator[World]:
+@dataclass(frozen=True)
+class Template:
+    """A database holding the built world, copied for each test (migrating and hashing
+    passwords anew for every test took 1.5 s of each)."""
+
+    url: str
+    viewers: dict[str, Viewer]
+    tokens: dict[str, str]
+
+
+def _build_template(url: str) -> Template:
     from wildtrace.web.app import create_app
 
-    app = create_app(db_url)
+    app = create_app(url)
     try:
-        yield build_world(app)
+        built = build_world(app)
+    finally:
+        app.state.store.close()
+    return Template(url, built.viewers, built.tokens)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    folder = tmp_path_factory.mktemp("web-template")
+    return _build_template(f"sqlite:///{folder / 'wildtrace.db'}")
+
+
+@pytest.fixture(scope="session")
+def _pg_template(_pg_server: str | None) -> Iterator[Template | None]:
+    """The world in a PostgreSQL database used as a template (None without a server)."""
+    from sqlalchemy import create_engine, make_url, text
+
+    from tests.conftest import _pg_base_url
+
+    if _pg_server is not None:
+        yield None
+        return
+    base = make_url(_pg_base_url())
+    name = f"wildtrace_webtmpl_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield _build_template(base.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world_url(
+    request: pytest.FixtureRequest, tmp_path: Path, missing_service: Callable[[str], None]
+) -> Iterator[Template]:
+    """A fresh copy of the world's database on each engine, as a ``Template`` of its URL."""
+    from sqlalchemy import create_engine, make_url, text
+
+    if request.param == "sqlite":
+        template: Template = request.getfixturevalue("_sqlite_template")
+        source = Path(make_url(template.url).database or "")
+        target = tmp_path / "wildtrace.db"
+        shutil.copyfile(source, target)
+        yield Template(f"sqlite:///{target}", template.viewers, template.tokens)
+        return
+    found: Template | None = request.getfixturevalue("_pg_template")
+    if found is None:
+        missing_service(f"PostgreSQL not reachable: {request.getfixturevalue('_pg_server')}")
+        return
+    base = make_url(found.url)
+    name = f"wildtrace_test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{base.database}"'))
+        yield Template(
+            base.set(database=name).render_as_string(hide_password=False), found.viewers, found.tokens
+        )
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def world(world_url: Template) -> Iterator[World]:
+    from wildtrace.web.app import create_app
+
+    app = create_app(world_url.url)
+    try:
+        yield World(app, app.state.store, dict(world_url.viewers), dict(world_url.tokens))
     finally:
         app.state.store.close()
 
