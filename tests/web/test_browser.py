@@ -377,12 +377,13 @@ def test_hostile_listings_render_inert_on_every_page(ana: Watched, served: Serve
     assert "{{ 7 * 7 }}" in text
     assert "Ivory [RLO]gnp.exe[RLO] tusk" in text  # bidi overrides shown, not obeyed
     assert "\u202e" not in page.locator("main").inner_text()
+    ana.shot("listing")
     # the archived page: as sanitised text in the app, and sandboxed on its own route
     page.click("#archived summary")
     archived = page.locator("#archived .archived").inner_text()
     assert "Archived ivory offer" in archived
     assert "window.__pwned" not in archived
-    ana.shot("listing")
+    ana.shot("listing-archived")
     # a hostile platform name in a URL and a heading
     ana.goto(f"/accounts/{quote(EVIL_PLATFORM, safe='')}/{quote(chr(0x202E) + 'seller-0', safe='')}")
     assert EVIL_PLATFORM in page.locator("main").inner_text()

@@ -30,6 +30,9 @@
   function nodeElement(node) {
     var label = node.seller || node.id;
     if (label.length > 28) { label = label.slice(0, 27) + "…"; }
+    if (node.seller && node.platform) {  // one seller name on two platforms: two accounts
+      label += "\n" + (node.platform.length > 24 ? node.platform.slice(0, 23) + "…" : node.platform);
+    }
     return { group: "nodes", data: { id: node.id, label: label, key: node.key ? 1 : 0,
       size: 18 + Math.min(30, 4 * (node.degree || 0)) } };
   }
@@ -57,10 +60,21 @@
     return added.length;
   }
 
-  function layout() {
-    cy.layout({ name: cy.nodes().length > 300 ? "grid" : "cose", animate: false, randomize: false,
-      nodeRepulsion: function () { return 8000; }, idealEdgeLength: function () { return 80; } }).run();
+  function layout(first) {
+    cy.layout({ name: cy.nodes().length > 300 ? "grid" : "cose", animate: false, randomize: !!first,
+      fit: true, padding: 40, nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 12000; },
+      idealEdgeLength: function () { return 90; } }).run();
+    if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }  // a small network: labels stay readable
     say(cy.nodes().length + " of " + Object.keys(byId).length + " accounts shown");
+  }
+
+  function placeAround(centre, ids) {
+    // new neighbours start on a circle around the account they hang on, then the layout settles
+    var at = cy.getElementById(centre).position();
+    ids.forEach(function (id, index) {
+      var angle = 2 * Math.PI * index / Math.max(1, ids.length);
+      cy.getElementById(id).position({ x: at.x + 90 * Math.cos(angle), y: at.y + 90 * Math.sin(angle) });
+    });
   }
 
   function showNode(node) {
@@ -118,8 +132,8 @@
         wheelSensitivity: 0.3,
         style: [
           { selector: "node", style: { "label": "data(label)", "width": "data(size)", "height": "data(size)",
-            "background-color": "#5b8fa8", "font-size": 10, "color": "#1d2430", "text-valign": "bottom",
-            "text-margin-y": 3 } },
+            "background-color": "#5b8fa8", "font-size": 12, "color": "#1d2430", "text-valign": "bottom",
+            "text-margin-y": 3, "text-wrap": "wrap", "text-max-width": 160 } },
           { selector: "node[key = 1]", style: { "background-color": "#b3261e" } },
           { selector: "node:selected", style: { "border-width": 3, "border-color": "#1f6f5c" } },
           { selector: "node.faded", style: { "opacity": 0.2 } },
@@ -132,16 +146,17 @@
         .map(function (n) { return n.id; });
       if (!first.length) { first = all.slice(0, OPEN_ALL_UP_TO); }
       addNodes(first);
-      layout();
+      layout(true);
       cy.on("tap", "node", function (event) {
         var id = event.target.id();
         showNode(byId[id]);
-        if (addNodes(neighbours[id] || [])) { layout(); }
+        var hidden = (neighbours[id] || []).filter(function (other) { return cy.getElementById(other).empty(); });
+        if (addNodes(hidden)) { placeAround(id, hidden); layout(false); }
       });
       cy.on("tap", "edge", function (event) { showEdge(event.target.data()); });
       document.getElementById("show-all").addEventListener("click", function () {
         say("Drawing " + all.length + " accounts…");
-        window.setTimeout(function () { addNodes(all); layout(); }, 0);
+        window.setTimeout(function () { addNodes(all); layout(true); }, 0);
       });
       document.getElementById("fit").addEventListener("click", function () { cy.fit(); });
       document.getElementById("commodity-filter").addEventListener("change", function (event) {
