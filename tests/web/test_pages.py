@@ -319,3 +319,27 @@ def test_api_session_cookie_opens_pages_and_security_headers(world: World, clien
     assert answer.status_code == 200
     assert "script-src 'self'" in answer.headers["content-security-policy"]
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_link_judgements_from_the_network_page(world: World, client: Any) -> None:
+    from wildtrace.store.judgements import list_judgements
+
+    page_login(client, "ana")
+    html = client.get("/networks/n1").text
+    assert 'data-judge="/networks/n1/judgements"' in html
+    token = csrf_of(html)
+    link = {"first": "bazaar.example:green_seller", "second": "bazaar.example:tiger_trader"}
+    refused = client.post("/networks/n1/judgements", data={**link, "verdict": "reject"})
+    assert refused.status_code == 403
+    done = client.post(
+        "/networks/n1/judgements", data={**link, "verdict": "reject"}, headers={"X-CSRF-Token": token}
+    )
+    assert done.status_code == 200, done.text
+    hidden = {"first": "bazaar.example:tiger_trader", "second": f"bazaar.example:hidden_boss_{SECRET}"}
+    answer = client.post(
+        "/networks/n1/judgements", data={**hidden, "verdict": "confirm"}, headers={"X-CSRF-Token": token}
+    )
+    assert answer.status_code == 404
+    assert SECRET not in answer.text
+    made = [(j.judgement.verdict, j.judgement.by) for j in list_judgements(world.store)]
+    assert made == [("reject", "ana")]

@@ -362,6 +362,37 @@ def network_page(
     return render(request, viewer, "network.html", section="networks", network=network, network_id=network_id)
 
 
+@router.post("/networks/{network_id}/judgements", response_class=JSONResponse)
+def judge_link(
+    request: Request,
+    network_id: str,
+    viewer: Annotated[Viewer, Depends(require("judge", page=True))],
+    first: Annotated[str, Form()],
+    second: Annotated[str, Form()],
+    verdict: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """An analyst confirms or rejects the link between two accounts of a network they see (sent
+    by network.js with the CSRF token); it applies from the next linking on."""
+    from wildtrace.link.judgements import VERDICTS as JUDGEMENTS
+    from wildtrace.store import browse
+    from wildtrace.store.judgements import add_judgement
+
+    if verdict not in JUDGEMENTS:
+        return JSONResponse({"detail": f"verdict must be one of {', '.join(JUDGEMENTS)}"}, status_code=422)
+    network = browse.network_detail(_store(request), viewer, network_id)
+    linked = network is not None and any(
+        {edge["source"], edge["target"]} == {first, second} for edge in network["edges"]
+    )
+    if not linked:
+        return JSONResponse({"detail": "no such link"}, status_code=404)
+    made = add_judgement(_store(request), verdict, first, second, viewer.username, note,
+                         agency=viewer.agency_code)  # fmt: skip
+    auth.audit(request, viewer, "link.judge", f"network:{network_id}",
+               {"first": first, "second": second, "verdict": verdict})  # fmt: skip
+    return JSONResponse({"verdict": made.verdict, "first": first, "second": second, "at": made.at})
+
+
 # -- cases --------------------------------------------------------------------------------------
 
 

@@ -104,6 +104,30 @@
     var list = document.createElement("ul");
     data.reasons.forEach(function (reason) { list.appendChild(text("li", reason)); });
     side.appendChild(list);
+    var judgeUrl = box.getAttribute("data-judge");
+    if (!judgeUrl) { return; }
+    var result = text("p", "Your judgement applies from the next linking on.", "muted");
+    ["confirm", "reject"].forEach(function (verdict) {
+      var button = text("button", verdict === "confirm" ? "Confirm the link" : "Reject the link", "secondary");
+      button.type = "button";
+      button.setAttribute("data-verdict", verdict);
+      button.addEventListener("click", function () {
+        var body = new URLSearchParams();
+        body.set("first", data.source);
+        body.set("second", data.target);
+        body.set("verdict", verdict);
+        fetch(judgeUrl, { method: "POST", credentials: "same-origin", body: body,
+          headers: { "X-CSRF-Token": window.wildtrace.csrfToken(), "Accept": "application/json" } })
+          .then(function (response) {
+            if (!response.ok) { throw new Error("HTTP " + response.status); }
+            result.textContent = "Recorded: " + verdict + " (applies from the next linking on).";
+          })
+          .catch(function (error) { result.textContent = "Not recorded: " + error.message; });
+      });
+      side.appendChild(button);
+      side.appendChild(document.createTextNode(" "));
+    });
+    side.appendChild(result);
   }
 
   function applyFilter(commodity) {
