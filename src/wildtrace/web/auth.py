@@ -48,9 +48,6 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/logout"),
         ("GET", "/static/*"),
         ("GET", "/openapi.json"),
-        ("GET", "/docs"),
-        ("GET", "/docs/oauth2-redirect"),
-        ("GET", "/redoc"),
     }
 )
 
