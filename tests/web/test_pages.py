@@ -168,6 +168,8 @@ def test_every_page_renders_for_an_analyst_and_hides_the_secret(world: World, cl
     assert "tiger_trader" in listing
     dashboard = client.get("/").text
     assert re.search(r'id="fig-listings">5<', dashboard), "the dashboard counts only what ana may see"
+    assert re.search(r'id="fig-flagged">4<', dashboard)
+    assert "4 flagged listing(s) not yet reviewed by your agency" in dashboard
 
 
 def test_a_hidden_listing_is_the_same_404_as_a_missing_one(world: World, client: Any) -> None:

@@ -53,6 +53,8 @@ class Dashboard:
     by_country: list[tuple[str, int]] = field(default_factory=list)
     newest: list[dict[str, Any]] = field(default_factory=list)
     networks: list[dict[str, Any]] = field(default_factory=list)
+    #: What needs attention now: (kind, message, link), most pressing first.
+    alerts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +215,53 @@ def dashboard(store: Store, viewer: Viewer, top: int = TOP) -> Dashboard:
             )
         ]
         board.networks = _largest_networks(conn, viewer, top)
+        board.alerts = _alerts(conn, viewer)
     return board
+
+
+#: "New" on the dashboard: first stored within this many days.
+RECENT_DAYS = 7
+
+
+def _alerts(conn: Any, viewer: Viewer) -> list[tuple[str, str, str]]:
+    """What needs attention: flagged listings naming a CITES Appendix I taxon that the viewer's
+    agency has not reviewed, flagged listings new this week, and the review backlog."""
+    from datetime import UTC, timedelta
+
+    unreviewed = ~exists().where(LabelRow.listing_id == ListingRow.id, LabelRow.agency == viewer.agency_code)
+    flagged = (
+        select(ListingRow.id)
+        .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+        .where(_visible(viewer), AnalysisRow.flagged)
+    )
+    alerts: list[tuple[str, str, str]] = []
+    appendix_one = 0
+    for (taxa,) in conn.execute(
+        select(AnalysisRow.taxa).where(AnalysisRow.listing_id.in_(flagged.where(unreviewed)))
+    ):
+        if any(str((taxon or {}).get("cites_appendix") or "").upper() == "I" for taxon in taxa or []):
+            appendix_one += 1
+    if appendix_one:
+        alerts.append(("cites", f"{appendix_one} flagged listing(s) name a CITES Appendix I species "
+                       "and await your agency's review", "/review"))  # fmt: skip
+    since = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
+    new = int(
+        conn.execute(
+            select(func.count())
+            .select_from(ListingRow)
+            .where(ListingRow.id.in_(flagged), ListingRow.first_seen >= since)
+        ).scalar_one()
+    )
+    if new:
+        alerts.append(("new", f"{new} flagged listing(s) stored in the last {RECENT_DAYS} days", "/review"))
+    backlog = int(
+        conn.execute(
+            select(func.count()).select_from(ListingRow).where(ListingRow.id.in_(flagged), unreviewed)
+        ).scalar_one()
+    )
+    if backlog:
+        alerts.append(("queue", f"{backlog} flagged listing(s) not yet reviewed by your agency", "/review"))
+    return alerts
 
 
 def _largest_networks(conn: Any, viewer: Viewer, top: int) -> list[dict[str, Any]]:
