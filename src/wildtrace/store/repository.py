@@ -445,14 +445,30 @@ class Store:
                 CaptureRow,
                 [{**rows.capture_values(capture), "listing_id": ids[key]} for key, capture in evidence],
             )
+        self._file_in_collection(conn, collection_id, set(ids.values()))
+        return SaveCounts(new=new, updated=updated, unchanged=unchanged, older=older)
+
+    @staticmethod
+    def _file_in_collection(conn: Connection, collection_id: int | None, row_ids: set[int]) -> None:
+        """Put the listings in the collection (the local default when None); those already
+        there (a re-scan) cost one read, not a write each."""
         if collection_id is None:
             collection_id = default_collection_id(conn)
-        insert_ignore(
-            conn,
-            CollectionListingRow,
-            [{"collection_id": collection_id, "listing_id": row_id} for row_id in set(ids.values())],
-        )
-        return SaveCounts(new=new, updated=updated, unchanged=unchanged, older=older)
+        held: set[int] = set()
+        ordered = sorted(row_ids)
+        for chunk in _chunks(ordered):
+            held.update(
+                conn.execute(
+                    select(CollectionListingRow.listing_id).where(
+                        CollectionListingRow.collection_id == collection_id,
+                        CollectionListingRow.listing_id.in_(chunk),
+                    )
+                ).scalars()
+            )
+        missing = [
+            {"collection_id": collection_id, "listing_id": row_id} for row_id in ordered if row_id not in held
+        ]
+        insert_ignore(conn, CollectionListingRow, missing)  # another writer may file them meanwhile
 
     def _write_listings(
         self,
