@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from wildtrace.commands.common import DbOpt, console, failure, stopping_errors
+from wildtrace.commands.common import DbOpt, console, fail, failure, stopping_errors
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
 PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
@@ -51,6 +51,7 @@ def serve_app(
     from wildtrace.store import open_store, resolve_db_url
     from wildtrace.web.app import DB_URL_ENV, SECURE_ENV, create_app
 
+    _check_port(host, port)
     url = resolve_db_url(db_url)
     try:
         if workers > 1:
@@ -74,3 +75,24 @@ def serve_app(
         uvicorn.run("wildtrace.web.app:app_from_environment", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
         uvicorn.run(app, **options)  # type: ignore[arg-type]
+
+
+def _check_port(host: str, port: int) -> None:
+    """Stop with a clear message (exit 2) when ``host:port`` cannot be listened on (taken by
+    another program, or an address this machine does not have), before anything starts."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise fail(f"--host {host}: cannot be resolved ({exc}); give an address of this machine") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise fail(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (taken by another program?); "
+                "give another --port"
+            ) from exc
