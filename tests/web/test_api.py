@@ -79,3 +79,23 @@ def test_session_endpoint_and_openapi(world: World, client: Any) -> None:
                  "/api/cases/{case_id}/items", "/api/accounts/{platform}/{seller}", "/api/networks",
                  "/api/audit"):  # fmt: skip
         assert path in spec["paths"], path
+
+
+def test_a_case_changes_status_assignee_and_marking(world: World, client: Any) -> None:
+    ana = world.bearer("ana")
+    case = client.post("/api/cases", json={"title": "Pangolin route", "tlp": "AMBER"}, headers=ana).json()[
+        "id"
+    ]
+    changed = client.patch(f"/api/cases/{case}", json={"status": "active", "assignee": "ana"}, headers=ana)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["status"] == "active" and changed.json()["assignee"] == "ana"
+    assert client.patch(f"/api/cases/{case}", json={"status": "paused"}, headers=ana).status_code == 422
+    assert (
+        client.patch(f"/api/cases/{case}", json={"assignee": "bob"}, headers=ana).status_code == 422
+    )  # agency B
+    assert client.patch(f"/api/cases/{case}", json={"tlp": "PURPLE"}, headers=ana).status_code == 422
+    bob = world.bearer("bob")
+    assert client.patch(f"/api/cases/{case}", json={"status": "closed"}, headers=bob).status_code == 404
+    marked = client.patch(f"/api/cases/{case}", json={"tlp": "red", "assignee": ""}, headers=ana)
+    assert marked.status_code == 200 and marked.json()["tlp"] == "RED"  # ana made it: still hers
+    assert client.get(f"/api/cases/{case}", headers=ana).json()["assignee"] is None

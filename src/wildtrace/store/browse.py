@@ -29,7 +29,9 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    update,
 )
+from sqlalchemy.orm import aliased
 
 from wildtrace.model import ListingKey, parse_listing_key
 from wildtrace.store.access import (
@@ -587,14 +589,16 @@ def network_detail(store: Store, viewer: Viewer, network_id: str) -> dict[str, A
 
 def _case_query(viewer: Viewer) -> Any:
     items = select(func.count()).where(CaseItemRow.case_id == CaseRow.id).scalar_subquery()
+    assignee = aliased(UserRow)
     return (
         select(
             CaseRow.id, CaseRow.title, CaseRow.tlp, CaseRow.status, CaseRow.created_at, CaseRow.created_by,
             CaseRow.assignee_id, AgencyRow.code.label("agency"), UserRow.username.label("creator"),
-            items.label("items"),
+            assignee.username.label("assignee"), items.label("items"),
         )
         .join(AgencyRow, AgencyRow.id == CaseRow.agency_id)
         .join(UserRow, UserRow.id == CaseRow.created_by)
+        .outerjoin(assignee, assignee.id == CaseRow.assignee_id)
         .where(case_is_visible(viewer))
     )  # fmt: skip
 
@@ -602,8 +606,49 @@ def _case_query(viewer: Viewer) -> Any:
 def _case(row: Any) -> dict[str, Any]:
     return {
         "id": int(row.id), "title": row.title, "tlp": row.tlp, "status": row.status, "agency": row.agency,
-        "created_by": row.creator, "created_at": row.created_at.isoformat(), "items": int(row.items),
+        "created_by": row.creator, "assignee": row.assignee, "created_at": row.created_at.isoformat(),
+        "items": int(row.items),
     }  # fmt: skip
+
+
+def update_case(
+    store: Store,
+    viewer: Viewer,
+    case_id: int,
+    *,
+    status: str | None = None,
+    assignee: str | None = None,
+    tlp: str | None = None,
+) -> bool:
+    """Change a case's status, assignee (a user of the viewer's agency; "" for nobody) or
+    marking; False when the viewer may not change it (or it does not exist). A ValueError for
+    an unknown status, marking (``MarkingError``) or assignee."""
+    if status is not None and status not in CASE_STATUSES:
+        raise ValueError(f"case status {status!r}: use one of {', '.join(CASE_STATUSES)}")
+    values: dict[str, Any] = {}
+    if status is not None:
+        values["status"] = status
+    if tlp is not None:
+        values["tlp"] = parse_marking(tlp)
+    with store.write_transaction("update a case") as conn:
+        if not _writable_case(conn, viewer, case_id):
+            return False
+        if assignee is not None:
+            found = None
+            if assignee.strip():
+                found = conn.execute(
+                    select(UserRow.id).where(
+                        UserRow.username == assignee.strip(),
+                        UserRow.agency_id == viewer.agency_id,
+                        UserRow.disabled.is_(False),
+                    )
+                ).scalar_one_or_none()
+                if found is None:
+                    raise ValueError(f"no enabled user {assignee.strip()!r} in agency {viewer.agency_code}")
+            values["assignee_id"] = found
+        if values:
+            conn.execute(update(CaseRow).where(CaseRow.id == case_id).values(**values))
+    return True
 
 
 def list_cases(store: Store, viewer: Viewer) -> list[dict[str, Any]]:

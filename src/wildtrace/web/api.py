@@ -43,6 +43,12 @@ class NewCase(BaseModel):
     tlp: str = "AMBER"
 
 
+class CaseChange(BaseModel):
+    status: str | None = None
+    assignee: str | None = None
+    tlp: str | None = None
+
+
 class AccountRef(BaseModel):
     platform: str
     seller: str
@@ -237,6 +243,29 @@ def case(
     audit(request, viewer, "case.view", f"case:{case_id}", None if found else {"found": False})
     if found is None:
         raise _not_found("case")
+    return found
+
+
+@router.patch("/cases/{case_id}")
+def change_case(
+    case_id: int,
+    body: CaseChange,
+    request: Request,
+    viewer: Annotated[Viewer, Depends(require("cases.write"))],
+) -> dict[str, Any]:
+    """Change a case's status (open, active, closed), assignee (a user of the caller's agency;
+    "" for nobody) or marking."""
+    change = body.model_dump(exclude_none=True)
+    try:
+        done = browse.update_case(store_of(request), viewer, case_id, **change)
+    except (MarkingError, ValueError) as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    audit(request, viewer, "case.update", f"case:{case_id}", {**change, **({} if done else {"found": False})})
+    if not done:
+        raise _not_found("case")
+    found = browse.case_detail(store_of(request), viewer, case_id)
+    if found is None:  # the new marking hides it from the caller (RED, say)
+        return {"id": case_id}
     return found
 
 
