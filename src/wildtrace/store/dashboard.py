@@ -15,15 +15,19 @@ location, else the platform, else the language), or none.
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, distinct, exists, func, or_, select
 
 from wildtrace.model import Listing, ListingKey
-from wildtrace.store.access import Viewer, visible_collection_ids, visible_listing_ids
+from wildtrace.store.access import Viewer, listing_is_visible, visible_collection_ids, visible_listing_ids
 from wildtrace.store.repository import Store
 from wildtrace.store.tables import (
     AccountRow,
@@ -35,6 +39,40 @@ from wildtrace.store.tables import (
 from wildtrace.store.tables_access import CollectionListingRow, CollectionRow
 from wildtrace.store.tables_review import LabelRow
 
+#: How long a viewer's dashboard figures and queue filter choices are kept (seconds): they are
+#: costly over a large store and need not be to the second. Kept per store and per user.
+DASHBOARD_SECONDS = 30.0
+CHOICES_SECONDS = 120.0
+_CACHE: weakref.WeakKeyDictionary[Store, dict[tuple[Any, ...], tuple[float, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(store: Store, key: tuple[Any, ...], seconds: float, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or its value of less than ``seconds`` ago for the same store and key."""
+    now = time.monotonic()
+    with _CACHE_LOCK:
+        entries = _CACHE.setdefault(store, {})
+        hit = entries.get(key)
+        if hit is not None and now - hit[0] < seconds:
+            return hit[1]
+    value = compute()
+    with _CACHE_LOCK:
+        entries = _CACHE.setdefault(store, {})
+        for stale in [
+            k for k, (at, _) in entries.items() if now - at >= max(DASHBOARD_SECONDS, CHOICES_SECONDS)
+        ]:
+            del entries[stale]
+        entries[key] = (now, value)
+    return value
+
+
+def _who(viewer: Viewer) -> tuple[Any, ...]:
+    """What decides what a viewer may see: their user, agency and role."""
+    return (viewer.user_id, viewer.username, viewer.agency_id, viewer.role)
+
+
 #: Listings scoring at least this (and below the flag threshold) are "uncertain": in the queue.
 UNCERTAIN_FROM = 0.3
 #: How many high-risk listings and networks the dashboard lists.
@@ -43,6 +81,7 @@ TOP = 10
 
 @dataclass(slots=True)
 class Dashboard:
+    computed_at: str = ""
     listings: int = 0
     analysed: int = 0
     flagged: int = 0
@@ -110,8 +149,16 @@ def _names_commodity(dialect: str, commodity: str) -> Any:
 
 
 def dashboard(store: Store, viewer: Viewer, top: int = TOP) -> Dashboard:
-    """The dashboard's figures over the listings ``viewer`` may see."""
-    board = Dashboard()
+    """The dashboard's figures over the listings ``viewer`` may see (as of at most
+    ``DASHBOARD_SECONDS`` ago: ``computed_at`` says when)."""
+    board: Dashboard = _cached(
+        store, ("dashboard", top, *_who(viewer)), DASHBOARD_SECONDS, lambda: _dashboard(store, viewer, top)
+    )
+    return board
+
+
+def _dashboard(store: Store, viewer: Viewer, top: int) -> Dashboard:
+    board = Dashboard(computed_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
     visible = _visible(viewer)
     flagged_only = and_(visible, AnalysisRow.flagged)
     with store.read_connection("read the dashboard") as conn:
@@ -226,7 +273,7 @@ RECENT_DAYS = 7
 def _alerts(conn: Any, viewer: Viewer) -> list[tuple[str, str, str]]:
     """What needs attention: flagged listings naming a CITES Appendix I taxon that the viewer's
     agency has not reviewed, flagged listings new this week, and the review backlog."""
-    from datetime import UTC, timedelta
+    from datetime import timedelta
 
     unreviewed = ~exists().where(LabelRow.listing_id == ListingRow.id, LabelRow.agency == viewer.agency_code)
     flagged = (
@@ -336,53 +383,73 @@ def review_queue(
     score first, each with its agency's latest verdict (``verdict``, None when unlabelled);
     without ``include_reviewed`` only those the viewer's agency has not labelled yet."""
     chosen = filters or QueueFilters()
+    listing = AnalysisRow.listing_id
+    # conditions over the analyses alone: the queue sorts narrow rows (no join, no text)
     conditions: list[Any] = [
-        _visible(viewer),
         or_(AnalysisRow.flagged, AnalysisRow.score >= UNCERTAIN_FROM),
+        listing_is_visible(viewer, listing),
     ]
-    labelled = exists().where(LabelRow.listing_id == ListingRow.id, LabelRow.agency == viewer.agency_code)
     if not chosen.include_reviewed:
-        conditions.append(~labelled)
+        conditions.append(
+            ~exists().where(LabelRow.listing_id == listing, LabelRow.agency == viewer.agency_code)
+        )
     if chosen.commodity:
         conditions.append(_names_commodity(store.engine.dialect.name, chosen.commodity))
     if chosen.language:
         conditions.append(AnalysisRow.language == chosen.language)
-    if chosen.platform:
-        conditions.append(PlatformRow.name == chosen.platform)
     if chosen.min_score is not None:
         conditions.append(AnalysisRow.score >= chosen.min_score)
     if chosen.max_score is not None:
         conditions.append(AnalysisRow.score <= chosen.max_score)
+    on_listing: list[Any] = []
+    if chosen.platform:
+        on_listing.append(
+            ListingRow.platform_id.in_(select(PlatformRow.id).where(PlatformRow.name == chosen.platform))
+        )
     if chosen.since:
-        conditions.append(ListingRow.posted_at >= chosen.since)
+        on_listing.append(ListingRow.posted_at >= chosen.since)
     if chosen.until:
-        conditions.append(ListingRow.posted_at <= chosen.until + "\uffff")
+        on_listing.append(ListingRow.posted_at <= chosen.until + "\uffff")
+    if on_listing:
+        conditions.append(exists().where(ListingRow.id == listing, *on_listing))
     if chosen.collection:
         conditions.append(
             exists().where(
-                CollectionListingRow.listing_id == ListingRow.id,
+                CollectionListingRow.listing_id == listing,
                 CollectionListingRow.collection_id == CollectionRow.id,
                 CollectionRow.name == chosen.collection,
                 CollectionRow.id.in_(visible_collection_ids(viewer)),
             )
         )
-    # the country is guessed in Python: read more rows than asked and keep the first matching
+    # the country is guessed in Python: with one, more rows are read and the first that match kept
     fetch = limit * 20 if chosen.country else limit
-    query = _listing_query().where(*conditions).order_by(AnalysisRow.score.desc(), ListingRow.id).limit(fetch)
+    narrow = select(listing).where(*conditions).order_by(AnalysisRow.score.desc(), listing).limit(fetch)
     with store.read_connection("read the review queue") as conn:
-        items = []
-        for row in conn.execute(query):
-            item = _listing_item(row)
-            item["country"] = _country(row.location, row.platform, row.language)
-            if chosen.country and item["country"] != chosen.country.upper():
+        candidates = list(conn.execute(narrow).scalars())
+        rows: dict[int, Any] = {}
+        for chunk_start in range(0, len(candidates), 500):
+            chunk = candidates[chunk_start : chunk_start + 500]
+            rows.update(
+                (row.row_id, row) for row in conn.execute(_listing_query().where(ListingRow.id.in_(chunk)))
+            )
+        ids: list[int] = []
+        countries: dict[int, str | None] = {}
+        for row_id in candidates:
+            row = rows[row_id]
+            country = _country(row.location, row.platform, row.language)
+            if chosen.country and country != chosen.country.upper():
                 continue
-            item["row_id"] = row.row_id
-            items.append(item)
-            if len(items) == limit:
+            ids.append(row_id)
+            countries[row_id] = country
+            if len(ids) == limit:
                 break
-        verdicts = _agency_verdicts(conn, viewer, [item["row_id"] for item in items])
-    for item in items:
-        item["verdict"] = verdicts.get(item.pop("row_id"))
+        verdicts = _agency_verdicts(conn, viewer, ids)
+    items = []
+    for row_id in ids:
+        item = _listing_item(rows[row_id])
+        item["country"] = countries[row_id]
+        item["verdict"] = verdicts.get(row_id)
+        items.append(item)
     return items
 
 
@@ -402,7 +469,14 @@ def _agency_verdicts(conn: Any, viewer: Viewer, row_ids: list[int]) -> dict[int,
 
 def queue_choices(store: Store, viewer: Viewer) -> dict[str, list[str]]:
     """The values the queue's filters offer: platforms, languages, commodities and collections
-    among what the viewer may see."""
+    among what the viewer may see (as of at most ``CHOICES_SECONDS`` ago)."""
+    choices: dict[str, list[str]] = _cached(
+        store, ("choices", *_who(viewer)), CHOICES_SECONDS, lambda: _queue_choices(store, viewer)
+    )
+    return choices
+
+
+def _queue_choices(store: Store, viewer: Viewer) -> dict[str, list[str]]:
     visible = _visible(viewer)
     with store.read_connection("read the queue's filters") as conn:
         platforms = conn.execute(
