@@ -557,7 +557,8 @@ def archived_text(store: Store, viewer: Viewer, ref: str) -> ArchivedText | None
             select(CaptureRow.url, CaptureRow.sha256, CaptureRow.captured_at, CaptureRow.warc_file,
                    CaptureRow.warc_offset)
             .where(CaptureRow.listing_id == row_id, CaptureRow.warc_file.is_not(None),
-                   CaptureRow.warc_offset.is_not(None), ListingRow.id == row_id, _visible(viewer))
+                   CaptureRow.warc_offset.is_not(None), ListingRow.id == row_id,
+                   listing_is_visible(viewer, ListingRow.id))
             .select_from(CaptureRow).join(ListingRow, ListingRow.id == CaptureRow.listing_id)
             .order_by(CaptureRow.id.desc())
             .limit(1)

@@ -303,7 +303,7 @@ def listing_page(
     auth.audit(request, viewer, "listing.view", f"listing:{ref}", None if detail else {"found": False})
     if detail is None:
         return not_found(request, viewer, "listing")
-    archived = archived_text(store, viewer, ref)
+    archived = archived_text(store, viewer, ref) if detail.get("captures") else None
     if archived is not None:
         auth.audit(request, viewer, "capture.text", f"capture:{archived.sha256}", {"listing": ref})
     cases = browse.list_cases(store, viewer) if viewer.may("cases.write") else []
