@@ -201,6 +201,9 @@ def _open(served: Served, user: str = "ana") -> Watched:
         ),
     )
     page.on("request", lambda request: watched.requests.append(request.url))
+    if not (served.shots / "login.png").exists():
+        page.goto(served.url("/login"))
+        page.screenshot(path=str(served.shots / "login.png"))
 
     def off_site(route: Any) -> None:
         watched.escaped.append(route.request.url)
@@ -363,6 +366,8 @@ def test_hostile_listings_render_inert_on_every_page(ana: Watched, served: Serve
         assert answer is not None and answer.status == 200, (path, answer.status if answer else None)
         if path.startswith("/networks/"):
             page.wait_for_selector("#graph[data-ready='1']")
+        if path in ("/cases", "/networks", "/networks/hostile"):
+            ana.shot("hostile-" + path.strip("/").replace("/", "-"))
         assert (
             page.locator("#js-link, #evil-button, iframe, object, embed, main svg, main img").count() == 0
         ), path

@@ -103,6 +103,18 @@ def test_login_form_and_wrong_password(client: Any) -> None:
     assert unknown.text.replace("nobody", "ana") == wrong.text
 
 
+def test_login_form_is_throttled(client: Any) -> None:
+    from wildtrace.store.web_sessions import MAX_ACCOUNT_FAILURES
+
+    for _ in range(MAX_ACCOUNT_FAILURES):
+        assert client.post("/login", data={"username": "ana", "password": "nope"}).status_code == 401
+    refused = client.post("/login", data={"username": "ana", "password": PASSWORD}, follow_redirects=False)
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert "Too many failed sign-ins" in refused.text
+    assert "wt_session" not in refused.headers.get("set-cookie", "")
+
+
 def test_login_redirects_to_local_next_only(client: Any) -> None:
     answer = page_login(client, "ana", "/review")
     assert answer.status_code == 303
@@ -286,6 +298,9 @@ def test_cases_create_add_note_and_export(world: World, client: Any) -> None:
         assert sum(name.startswith("bundles/") for name in names) == 2  # a1, and a3 of horn_dealer
         assert SECRET.encode() not in b"".join(bundle.read(name) for name in names)
     assert client.get("/cases/99999").status_code == 404
+    listed = client.get("/cases").text
+    assert re.search(r'Op &lt;Tusk&gt;</bdi></a></td>.*?<td class="num">2</td>', listed, re.S), "2 items"
+    assert "built-in method" not in listed
 
 
 def test_audit_page_for_admins_and_views_are_audited(world: World, client: Any) -> None:
