@@ -94,7 +94,7 @@ def create_app(db_url: str | None = None, *, secure_cookies: bool = False) -> Fa
     app.state.store = store
     app.state.secure_cookies = secure_cookies
 
-    from wildtrace.web import api, captures, judgements, operations, pages, tips
+    from wildtrace.web import api, captures, judgements, oidc, operations, pages, tips
 
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -102,6 +102,7 @@ def create_app(db_url: str | None = None, *, secure_cookies: bool = False) -> Fa
     app.include_router(tips.router)
     app.include_router(operations.router)
     app.include_router(judgements.router)
+    app.include_router(oidc.router)
     app.mount("/static/ops", StaticFiles(directory=OPS_STATIC), name="ops-static")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -46,6 +46,8 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/login"),
         ("POST", "/login"),
         ("POST", "/logout"),
+        ("GET", "/login/oidc"),  # OIDC sign-in (web/oidc.py): 404 unless configured
+        ("GET", "/login/oidc/callback"),
         ("GET", "/static/*"),
         ("GET", "/openapi.json"),
     }
@@ -230,7 +232,7 @@ def start_session(request: Request, response: Response, username: str, password:
     new id every time; a session the browser held is ended), set its cookie on ``response``
     and return its CSRF token. None for wrong credentials (the same for an unknown user)."""
     from wildtrace.store.people import authenticate
-    from wildtrace.store.web_sessions import create_session, end_session, record_attempt, retry_after
+    from wildtrace.store.web_sessions import record_attempt, retry_after
 
     store = store_of(request)
     address = client_address(request)
@@ -243,13 +245,27 @@ def start_session(request: Request, response: Response, username: str, password:
     if viewer is None or viewer.user_id is None:
         audit_now(store, None, "login.failed", f"user:{username}", address, None)
         return None
+    csrf = begin_session(request, response, viewer)
+    audit_now(store, viewer, "login", f"user:{viewer.username}", address, None)
+    return csrf
+
+
+def begin_session(request: Request, response: Response, viewer: Viewer) -> str:
+    """Begin a new session for ``viewer`` (whose identity the caller has checked: a password,
+    an OIDC ID token): a session the browser held is ended, a new id is made (no fixation),
+    its cookie set on ``response``; returns its CSRF token."""
+    from wildtrace.store.web_sessions import create_session
+    from wildtrace.store.web_sessions import end_session as end_stored
+
+    if viewer.user_id is None:
+        raise ValueError("only a stored user may hold a web session")
+    store = store_of(request)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
-        end_session(store, old)
-    session_id, csrf = create_session(store, viewer.user_id, address)
+        end_stored(store, old)
+    session_id, csrf = create_session(store, viewer.user_id, client_address(request))
     _set_cookie(request, response, session_id)
     request.state.viewer, request.state.via, request.state.csrf_token = viewer, "session", csrf
-    audit_now(store, viewer, "login", f"user:{viewer.username}", address, None)
     return csrf
 
 
