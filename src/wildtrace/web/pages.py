@@ -86,6 +86,9 @@ def templates() -> Jinja2Templates:
     env.filters["ref_url"] = ref_url
     env.filters["seg"] = lambda value: quote(str(value), safe="")
     env.globals["bar_class"] = bar_class
+    from wildtrace.web.oidc import enabled as oidc_enabled
+
+    env.globals["oidc_enabled"] = oidc_enabled
     return Jinja2Templates(env=env)
 
 
