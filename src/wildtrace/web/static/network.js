@@ -61,9 +61,14 @@
   }
 
   function layout(first) {
-    cy.layout({ name: cy.nodes().length > 300 ? "grid" : "cose", animate: false, randomize: !!first,
-      fit: true, padding: 40, nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 12000; },
-      idealEdgeLength: function () { return 90; } }).run();
+    if (cy.nodes().length > 300) {  // many accounts: rings by number of links, drawn at once
+      cy.layout({ name: "concentric", animate: false, fit: true, padding: 20, minNodeSpacing: 4,
+        concentric: function (node) { return node.degree(); }, levelWidth: function () { return 2; } }).run();
+    } else {
+      cy.layout({ name: "cose", animate: false, randomize: !!first, fit: true, padding: 40,
+        nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 12000; },
+        idealEdgeLength: function () { return 90; } }).run();
+    }
     if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }  // a small network: labels stay readable
     say(cy.nodes().length + " of " + Object.keys(byId).length + " accounts shown");
   }
