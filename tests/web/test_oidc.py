@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -44,12 +45,18 @@ APP = "http://testserver"
 SIGN_IN_BUTTON = "Sign in with your organisation's account"
 
 
+@cache
+def rsa_key(name: str) -> RSAKey:
+    """An RSA key (key id ``k1`` whatever its name: an impostor's key claims the provider's id)."""
+    return RSAKey.generate_key(2048, parameters={"kid": "k1"})
+
+
 @dataclass
 class Provider:
     """The provider's state and what a test makes it do."""
 
     issuer: str = ""
-    key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={"kid": "k1"}))
+    key: RSAKey = field(default_factory=lambda: rsa_key("provider"))
     #: Signs the ID tokens (a test may swap in another key under the same key id).
     signing_key: RSAKey | None = None
     #: Claims of the next ID tokens: set (a value) or removed (None) over the defaults.
@@ -160,7 +167,7 @@ def provider() -> Iterator[Provider]:
     found = Provider()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(found))
     found.issuer = f"http://127.0.0.1:{server.server_address[1]}/realms/agency"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield found
@@ -346,7 +353,7 @@ def test_an_unknown_and_a_disabled_user_get_the_same_refusal(
 
 
 def test_a_token_signed_with_another_key_is_refused(configured: Provider, client: Any, app: Any) -> None:
-    configured.signing_key = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+    configured.signing_key = rsa_key("impostor")
     assert_refused(sign_in(client), app, "bad_signature")
 
 
