@@ -9,8 +9,8 @@ a row of the queue or a network size never includes a listing the viewer cannot 
   the viewer's agency (or all of them), filtered; ``queue_choices`` lists the filter values.
 
 A listing's month is its ``posted_at`` month when that is an ISO date, else the month it was
-first stored. Its country is the one its phone numbers are read in (``extract.regions``: the
-location, else the platform, else the language), or none.
+first stored. Its country is where its first phone number is registered (E.164), else its
+location when that names a country, else unknown.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, case, distinct, exists, func, or_, select
 
-from wildtrace.model import Listing, ListingKey
+from wildtrace.model import ListingKey
 from wildtrace.store.access import Viewer, listing_is_visible, visible_collection_ids, visible_listing_ids
 from wildtrace.store.repository import Store
 from wildtrace.store.tables import (
@@ -35,6 +36,7 @@ from wildtrace.store.tables import (
     ListingRow,
     NetworkMemberRow,
     PlatformRow,
+    SelectorRow,
 )
 from wildtrace.store.tables_access import CollectionListingRow, CollectionRow
 from wildtrace.store.tables_review import LabelRow
@@ -121,10 +123,44 @@ def _visible(viewer: Viewer) -> Any:
     return ListingRow.id.in_(visible_listing_ids(viewer))
 
 
-def _country(location: str | None, platform: str | None, language: str | None) -> str | None:
-    from wildtrace.extract.regions import guess_region
+@lru_cache(maxsize=65536)
+def _phone_region(number: str) -> str | None:
+    """The country an E.164 phone number is registered in (``+254...`` → ``KE``)."""
+    import phonenumbers
 
-    return guess_region(Listing(id="", platform=platform or None, location=location), language)
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return None
+    return region if region and region != "ZZ" else None
+
+
+@lru_cache(maxsize=4096)
+def _location_country(location: str) -> str | None:
+    from wildtrace.reference import country_code
+
+    return country_code(location.strip()) if location.strip() else None
+
+
+def _countries(conn: Any, listings: Any) -> dict[int, str]:
+    """The country of each listing (``listings``: a subquery or list of row ids): where its first
+    phone number is registered, else its location when that names a country."""
+    found: dict[int, str] = {}
+    phones = (
+        select(SelectorRow.listing_id, SelectorRow.value)
+        .where(SelectorRow.type == "phone", SelectorRow.listing_id.in_(listings))
+        .order_by(SelectorRow.listing_id, SelectorRow.position)
+    )
+    for listing_id, number in conn.execute(phones):
+        if listing_id not in found and (region := _phone_region(number)):
+            found[listing_id] = region
+    places = select(ListingRow.id, ListingRow.location).where(
+        ListingRow.id.in_(listings), ListingRow.location.is_not(None)
+    )
+    for listing_id, location in conn.execute(places):
+        if listing_id not in found and (code := _location_country(location)):
+            found[listing_id] = code
+    return found
 
 
 def _month_of_first_seen(dialect: str) -> Any:
@@ -240,16 +276,9 @@ def _dashboard(store: Store, viewer: Viewer, top: int) -> Dashboard:
                 .limit(top)
             )
         ]
-        countries: Counter[str] = Counter()
-        for location, platform, lang, n in conn.execute(
-            select(ListingRow.location, PlatformRow.name, AnalysisRow.language, func.count())
-            .select_from(ListingRow)
-            .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-            .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
-            .where(flagged_only)
-            .group_by(ListingRow.location, PlatformRow.name, AnalysisRow.language)
-        ):
-            countries[_country(location, platform, lang) or "unknown"] += int(n)
+        countries: Counter[str] = Counter(_countries(conn, flagged_rows).values())
+        if board.flagged > countries.total():
+            countries["unknown"] = board.flagged - countries.total()
         board.by_country = sorted(countries.items(), key=lambda item: (-item[1], item[0]))[:top]
 
         board.newest = [
@@ -434,9 +463,9 @@ def review_queue(
             )
         ids: list[int] = []
         countries: dict[int, str | None] = {}
+        known = _countries(conn, candidates) if candidates else {}
         for row_id in candidates:
-            row = rows[row_id]
-            country = _country(row.location, row.platform, row.language)
+            country = known.get(row_id)
             if chosen.country and country != chosen.country.upper():
                 continue
             ids.append(row_id)

@@ -377,7 +377,7 @@ def judge_link(
 ) -> Response:
     """An analyst confirms or rejects the link between two accounts of a network they see (sent
     by network.js with the CSRF token); it applies from the next linking on."""
-    from wildtrace.link.judgements import VERDICTS as JUDGEMENTS
+    from wildtrace.link import VERDICTS as JUDGEMENTS
     from wildtrace.store import browse
     from wildtrace.store.judgements import add_judgement
 
