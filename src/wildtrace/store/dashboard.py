@@ -215,24 +215,19 @@ def _dashboard(store: Store, viewer: Viewer, top: int) -> Dashboard:
         )
 
         # per month: the posted month when it is an ISO date, else the month first stored
-        posted = func.substr(ListingRow.posted_at, 1, 7)
+        # one pass: the posted month when it is an ISO date, else the month first stored
         iso = ListingRow.posted_at.like("____-__%")
+        month = case(
+            (iso, func.substr(ListingRow.posted_at, 1, 7)), else_=_month_of_first_seen(conn.dialect.name)
+        )
         months: Counter[str] = Counter()
-        for month, n in conn.execute(
-            select(posted, func.count())
+        for name, n in conn.execute(
+            select(month, func.count())
             .select_from(ListingRow)
-            .where(ListingRow.id.in_(flagged_rows), iso)
-            .group_by(posted)
+            .where(ListingRow.id.in_(flagged_rows))
+            .group_by(month)
         ):
-            months[str(month)] += int(n)
-        stored_month = _month_of_first_seen(conn.dialect.name)
-        for month, n in conn.execute(
-            select(stored_month, func.count())
-            .select_from(ListingRow)
-            .where(ListingRow.id.in_(flagged_rows), or_(ListingRow.posted_at.is_(None), ~iso))
-            .group_by(stored_month)
-        ):
-            months[str(month)] += int(n)
+            months[str(name)] += int(n)
         board.over_time = sorted((m, n) for m, n in months.items() if m[:4].isdigit())
 
         elements = _commodity_elements(conn.dialect.name)
@@ -321,20 +316,14 @@ def _alerts(conn: Any, viewer: Viewer) -> list[tuple[str, str, str]]:
         alerts.append(("cites", f"{appendix_one} flagged listing(s) name a CITES Appendix I species "
                        "and await your agency's review", "/review"))  # fmt: skip
     since = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
-    new = int(
-        conn.execute(
-            select(func.count())
-            .select_from(ListingRow)
-            .where(ListingRow.id.in_(flagged), ListingRow.first_seen >= since)
-        ).scalar_one()
-    )
+    new, backlog = conn.execute(
+        select(
+            func.coalesce(func.sum(case((ListingRow.first_seen >= since, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((unreviewed, 1), else_=0)), 0),
+        ).where(ListingRow.id.in_(flagged))
+    ).one()
     if new:
         alerts.append(("new", f"{new} flagged listing(s) stored in the last {RECENT_DAYS} days", "/review"))
-    backlog = int(
-        conn.execute(
-            select(func.count()).select_from(ListingRow).where(ListingRow.id.in_(flagged), unreviewed)
-        ).scalar_one()
-    )
     if backlog:
         alerts.append(("queue", f"{backlog} flagged listing(s) not yet reviewed by your agency", "/review"))
     return alerts
