@@ -58,7 +58,9 @@ class Provider:
     issuer: str = ""
     key: RSAKey = field(default_factory=lambda: rsa_key("provider"))
     #: Signs the ID tokens (a test may swap in another key under the same key id).
-    signing_key: RSAKey | None = None
+    signing_key: Any = None
+    #: The ID tokens' algorithm (a test may try HS256 keyed with the client secret).
+    algorithm: str = "RS256"
     #: Claims of the next ID tokens: set (a value) or removed (None) over the defaults.
     claims: dict[str, Any] = field(default_factory=dict)
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -76,7 +78,8 @@ class Provider:
                 claims.pop(name, None)
             else:
                 claims[name] = value
-        return jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.signing_key or self.key)
+        key = self.signing_key or self.key
+        return jwt.encode({"alg": self.algorithm, "kid": "k1"}, claims, key, algorithms=[self.algorithm])
 
 
 def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
@@ -355,6 +358,16 @@ def test_an_unknown_and_a_disabled_user_get_the_same_refusal(
 def test_a_token_signed_with_another_key_is_refused(configured: Provider, client: Any, app: Any) -> None:
     configured.signing_key = rsa_key("impostor")
     assert_refused(sign_in(client), app, "bad_signature")
+
+
+def test_a_token_signed_with_the_client_secret_is_refused(
+    configured: Provider, client: Any, app: Any
+) -> None:
+    from joserfc.jwk import OctKey
+
+    configured.algorithm = "HS256"
+    configured.signing_key = OctKey.import_key(CLIENT_SECRET.encode())
+    assert_refused(sign_in(client), app, "id token")
 
 
 @pytest.mark.parametrize(
