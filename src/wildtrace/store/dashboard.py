@@ -274,7 +274,10 @@ def _dashboard(store: Store, viewer: Viewer, top: int) -> Dashboard:
         countries: Counter[str] = Counter(_countries(conn, flagged_rows).values())
         if board.flagged > countries.total():
             countries["unknown"] = board.flagged - countries.total()
+        unknown = countries.pop("unknown", 0)
         board.by_country = sorted(countries.items(), key=lambda item: (-item[1], item[0]))[:top]
+        if unknown:  # listed last: the countries known are what the chart is about
+            board.by_country.append(("unknown", unknown))
 
         board.newest = [
             _listing_item(row)
