@@ -273,6 +273,15 @@ def test_triage_three_listings_with_the_keyboard(ana: Watched, served: Served) -
         refs[1]: [("no", "ana", "A", "web")],
         refs[2]: [("unsure", "ana", "A", "web")],
     }
+    # bulk: x selects the current row (rows 4 and 5 here), one button decides them all
+    bulk = [rows.nth(i).get_attribute("data-ref") for i in (3, 4)]
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.click("[data-bulk=no]")
+    for ref in bulk:
+        page.wait_for_selector(f'#queue tr[data-ref="{ref}"][data-verdict="no"]')
+        assert [label.verdict for label in label_history(served.store, ref)] == ["no"]
     ana.assert_inert()
     assert ana.errors == []
 
