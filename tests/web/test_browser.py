@@ -339,6 +339,13 @@ def test_create_a_case_add_a_listing_and_a_note(ana: Watched, served: Served) ->
     exported = page.request.get(served.url(href))
     assert exported.status == 200
     assert exported.headers["content-type"] == "application/zip"
+    # from a listing's page: "add to a case" (the form's address follows the case chosen)
+    case_url = page.url
+    ana.goto("/listings/bazaar.example%3Anet002")
+    page.select_option(".add-to-case select[name=case]", label="Operation Pangolin")
+    page.click(".add-to-case button[type=submit]")
+    page.wait_for_url(case_url)
+    page.wait_for_selector("#case-listings a:has-text('Pangolin scales lot 2')")
     ana.assert_inert()
     assert ana.errors == []
 
