@@ -305,6 +305,18 @@ def test_open_a_network_and_expand_a_node(ana: Watched) -> None:
     assert page.evaluate(drawn) > first
     assert page.locator("#selected h3").inner_text() == "net_seller_000"
     ana.shot("network")
+    # a link between two hubs: why, and the analyst's judgement of it
+    spot = page.evaluate(
+        "() => { const cy = document.getElementById('graph').wildtraceGraph;"
+        " const e = cy.edges().filter(e => e.data('source').endsWith('_000')"
+        " && e.data('target').endsWith('_001'))[0];"
+        " const p = e.renderedMidpoint(); return {x: p.x, y: p.y}; }"
+    )
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    page.wait_for_selector("#selected h3:has-text('Why linked')")
+    assert "shares phone +254700100000" in page.locator("#selected").inner_text()
+    page.click("#selected button[data-verdict=reject]")
+    page.wait_for_selector("#selected p:has-text('Recorded: reject')")
     page.click("#show-all")
     page.wait_for_function(f"() => ({drawn})() === {BIG}")
     ana.assert_inert()
