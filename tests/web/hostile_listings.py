@@ -125,6 +125,7 @@ def store_hostile(
             price=f"{payload} 100 USD",
             location=payload,
             posted_at=f"2026-10-{1 + index % 28:02d}",
+            images=(f"https://evil.example/photo-{index}.jpg", payload),
             capture=capture,
         )
         detection = Detection(
