@@ -347,6 +347,7 @@ def networks_page(
     from wildtrace.store import browse
 
     networks = browse.list_networks(_store(request), viewer)
+    auth.audit(request, viewer, "networks.list", "networks", {"shown": len(networks)})
     return render(request, viewer, "networks.html", section="networks", networks=networks)
 
 
@@ -404,6 +405,7 @@ def cases_page(request: Request, viewer: Annotated[Viewer, Depends(require("case
     from wildtrace.store import browse
 
     cases = browse.list_cases(_store(request), viewer)
+    auth.audit(request, viewer, "cases.list", "cases", {"shown": len(cases)})
     return render(request, viewer, "cases.html", section="cases", cases=cases, markings=MARKINGS)
 
 
