@@ -282,6 +282,16 @@ def test_triage_three_listings_with_the_keyboard(ana: Watched, served: Served) -
     for ref in bulk:
         page.wait_for_selector(f'#queue tr[data-ref="{ref}"][data-verdict="no"]')
         assert [label.verdict for label in label_history(served.store, ref)] == ["no"]
+    # signed out meanwhile: a decision is reported as not saved (not taken for saved)
+    page.context.clear_cookies()
+    page.keyboard.press("j")
+    current = page.locator("#queue tr.current").get_attribute("data-ref")
+    assert current not in (*refs, *bulk)
+    page.keyboard.press("y")
+    page.wait_for_selector("#queue-status:has-text('Not saved')")
+    assert page.locator("#queue tr.current").get_attribute("data-verdict") is None
+    assert label_history(served.store, current) == []
+    ana.errors = [e for e in ana.errors if "net::ERR_FAILED" not in e]  # that refused redirect
     ana.assert_inert()
     assert ana.errors == []
 

@@ -121,7 +121,7 @@
         body.set("first", data.source);
         body.set("second", data.target);
         body.set("verdict", verdict);
-        fetch(judgeUrl, { method: "POST", credentials: "same-origin", body: body,
+        fetch(judgeUrl, { method: "POST", credentials: "same-origin", body: body, redirect: "error",
           headers: { "X-CSRF-Token": window.wildtrace.csrfToken(), "Accept": "application/json" } })
           .then(function (response) {
             if (!response.ok) { throw new Error("HTTP " + response.status); }

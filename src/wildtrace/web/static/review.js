@@ -35,6 +35,7 @@
     return fetch("/review/label", {
       method: "POST",
       credentials: "same-origin",
+      redirect: "error",  // signed out: the login redirect is a failure, not a saved verdict
       headers: { "X-CSRF-Token": window.wildtrace.csrfToken(), "Accept": "application/json" },
       body: body
     }).then(function (response) {
