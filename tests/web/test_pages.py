@@ -360,3 +360,21 @@ def test_link_judgements_from_the_network_page(world: World, client: Any) -> Non
     assert SECRET not in answer.text
     made = [(j.judgement.verdict, j.judgement.by) for j in list_judgements(world.store)]
     assert made == [("reject", "ana")]
+
+
+def test_a_listing_without_platform_links_to_its_account(world: World, client: Any) -> None:
+    from wildtrace.model import Analysis, Detection, Listing
+    from wildtrace.store.collections import ensure_collection
+
+    with world.store.write_transaction("collection") as conn:
+        collection = ensure_collection(conn, "a-amber", "A", "AMBER")
+    listing = Listing(id="np1", seller="lone_seller", title="Horn carving", text="rhino horn carving")
+    analysis = Analysis("np1", Detection(score=0.9, flagged=True), language="en", analyzer_version="t")
+    world.store.save_batch([(listing, analysis)], collection_id=collection)
+    page_login(client, "ana")
+    page = client.get("/listings/np1")
+    assert page.status_code == 200
+    assert 'href="/accounts/unknown/lone_seller"' in page.text
+    account = client.get("/accounts/unknown/lone_seller")
+    assert account.status_code == 200
+    assert "Horn carving" in account.text
