@@ -588,16 +588,24 @@ def _case_bundle(request: Request, viewer: Viewer, case: dict[str, Any], folder:
     refs = list(dict.fromkeys(refs))
     out = folder / f"case-{case['id']}.zip"
     actor = f"{viewer.username}@{viewer.agency_code}"
+    from wildtrace.errors import WildTraceError
+
+    archives = getattr(request.app.state, "archives", None)
+    exported: list[str] = []
+    missing: dict[str, str] = {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr(
-            "case.json", json.dumps({**case, "exported_listings": refs}, ensure_ascii=False, indent=2)
-        )
         for index, ref in enumerate(refs):
             part = folder / f"{index:05d}.zip"
-            export_bundle(
-                store, ref, part, actor=actor, archives=getattr(request.app.state, "archives", None)
-            )
+            try:
+                export_bundle(store, ref, part, actor=actor, archives=archives)
+            except WildTraceError as exc:  # e.g. a plain id another platform uses too: the
+                # error's text may name listings the viewer cannot see, so only its kind is kept
+                missing[ref] = type(exc).__name__
+                continue
             bundle.write(part, f"bundles/{index:05d}-{safe_name(ref)}.zip")
+            exported.append(ref)
+        summary = {**case, "exported_listings": exported, "not_exported": missing}
+        bundle.writestr("case.json", json.dumps(summary, ensure_ascii=False, indent=2))
     return out
 
 
