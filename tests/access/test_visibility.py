@@ -15,7 +15,6 @@ from wildtrace.store.access import (
     Viewer,
     listing_is_visible,
     parse_marking,
-    stricter,
     visible_listing_ids,
 )
 from wildtrace.store.collections import ensure_collection
@@ -129,7 +128,5 @@ def test_collection_owner_and_marking_conflicts_are_clear_errors(store: Store) -
 def test_markings_parse_and_combine() -> None:
     assert parse_marking("tlp:amber+strict") == "AMBER+STRICT"
     assert parse_marking("white") == "CLEAR"
-    assert stricter("GREEN", "RED") == "RED"
-    assert stricter("AMBER+STRICT", "AMBER") == "AMBER+STRICT"
     with pytest.raises(MarkingError, match="CLEAR, GREEN"):
         parse_marking("orange")

@@ -14,13 +14,19 @@ from starlette.routing import Mount, Route
 
 from tests.web.conftest import PLATFORM, World
 from wildtrace.store.access import ROLES
-from wildtrace.web.auth import SESSION_COOKIE, is_public, require, rule_of
+from wildtrace.web.auth import SESSION_COOKIE, is_public, require
 
 #: Sample values for path parameters (anything else: "1").
 SAMPLES = {"ref": f"{PLATFORM}:a1", "platform": PLATFORM, "seller": "tiger_trader", "network_id": "n1"}
 #: One user of each role (``tests/web/conftest.py``).
 USER_OF_ROLE = {"admin": "admin_a", "coordinator": "coord_a", "analyst": "ana", "reviewer": "rev_a",
                 "viewer": "view_a", "partner": "part_b"}  # fmt: skip
+
+
+def rule_of(dependency: Any) -> tuple[str, bool] | None:
+    """(capability, page) when ``dependency`` is one made by ``require``, else None."""
+    capability = getattr(dependency, "capability", None)
+    return (capability, bool(getattr(dependency, "page", False))) if isinstance(capability, str) else None
 
 
 def _rules(dependant: Any) -> list[tuple[str, bool]]:

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
+from wildtrace.errors import AccessError
 from wildtrace.store.tables_access import (
     CaseRow,
     CollectionListingRow,
@@ -64,7 +65,7 @@ ROLES: dict[str, frozenset[str]] = {
 }
 
 
-class MarkingError(ValueError):
+class MarkingError(AccessError, ValueError):
     """A TLP marking that is not one of ``MARKINGS``."""
 
 
@@ -80,11 +81,6 @@ def parse_marking(text: str) -> str:
     if value not in MARKINGS:
         raise MarkingError(f"unknown TLP marking {text!r}; use one of {', '.join(MARKINGS)}")
     return value
-
-
-def stricter(first: str, second: str) -> str:
-    """The more restrictive of two markings (what combined data carries)."""
-    return max(first, second, key=MARKINGS.index)
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,13 +150,6 @@ def viewer_by_name(store: Store, username: str) -> Viewer | None:
     return None if row is None or row.disabled else _viewer(row)
 
 
-def viewer_by_id(store: Store, user_id: int) -> Viewer | None:
-    """The viewer of an enabled user, or None."""
-    with store.read_connection("look up a user") as conn:
-        row = conn.execute(_viewer_query().where(UserRow.id == user_id)).first()
-    return None if row is None or row.disabled else _viewer(row)
-
-
 def authenticate(store: Store, username: str, password: str) -> Viewer | None:
     """The viewer when the password is right and the user enabled; None otherwise (the same
     work is done for an unknown user)."""

@@ -211,12 +211,6 @@ def require(capability: str, *, page: bool = False) -> Callable[[Request], Corou
     return rule
 
 
-def rule_of(dependency: Any) -> tuple[str, bool] | None:
-    """(capability, page) when ``dependency`` is one made by ``require``, else None."""
-    capability = getattr(dependency, "capability", None)
-    return (capability, bool(getattr(dependency, "page", False))) if isinstance(capability, str) else None
-
-
 def _set_cookie(request: Request, response: Response, session_id: str) -> None:
     from wildtrace.store.web_sessions import ABSOLUTE_TIMEOUT
 
