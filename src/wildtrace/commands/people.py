@@ -7,11 +7,14 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from wildtrace.commands.common import DbOpt, console, fail, failure, stopping_errors
+
+if TYPE_CHECKING:
+    from wildtrace.store import Store
 
 agency_app = typer.Typer(help="Agencies on the platform: add, list.", no_args_is_help=True)
 user_app = typer.Typer(
@@ -33,12 +36,10 @@ def _read_password(prompt_twice: bool = True) -> str:
     return str(first)
 
 
-def _audit(store: object, action: str, object_: str, detail: dict[str, object] | None = None) -> None:
-    from wildtrace.store import Store
+def _audit(store: Store, action: str, object_: str, detail: dict[str, object] | None = None) -> None:
     from wildtrace.store.audit import AuditLog
     from wildtrace.store.people import local_viewer
 
-    assert isinstance(store, Store)
     AuditLog(store).append(local_viewer(store), action, object_, "cli", detail)
 
 
