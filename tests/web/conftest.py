@@ -250,3 +250,18 @@ def sign_in(client: Any, user: str, password: str = PASSWORD) -> str:
     assert answer.status_code == 200, answer.text
     token: str = answer.json()["csrf_token"]
     return token
+
+
+def add_operation(world: World, tmp_path: Path, name: str, agency: str, tlp: str, reference: str) -> None:
+    """An operation of ``agency`` in a collection marked ``tlp``, holding one seizure ``reference``."""
+    from wildtrace.ops.importer import read_seizures
+    from wildtrace.ops.store import save_rows
+
+    sheet = tmp_path / f"{name}.csv"
+    sheet.write_text(
+        f"reference,date,country,commodity,quantity,unit,value_usd\n{reference},2026-03-01,KE,ivory,12,kg,9000\n",
+        encoding="utf-8",
+    )
+    with world.store.write_transaction("an operation's collection") as conn:
+        collection = ensure_collection(conn, f"ops-{name}", agency, tlp)
+    save_rows(world.store, name, read_seizures(sheet).rows, collection_id=collection)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from tests.web.conftest import PLATFORM, SHARED_PHONE, World
+from tests.web.conftest import PLATFORM, SECRET, SHARED_PHONE, World, add_operation
 
 
 def test_listings_page_filters_and_the_detail(world: World, client: Any) -> None:
@@ -99,3 +100,23 @@ def test_a_case_changes_status_assignee_and_marking(world: World, client: Any) -
     marked = client.patch(f"/api/cases/{case}", json={"tlp": "red", "assignee": ""}, headers=ana)
     assert marked.status_code == 200 and marked.json()["tlp"] == "RED"  # ana made it: still hers
     assert client.get(f"/api/cases/{case}", headers=ana).json()["assignee"] is None
+
+
+def test_a_case_holds_seizures_of_visible_operations(world: World, client: Any, tmp_path: Path) -> None:
+    add_operation(world, tmp_path, "THUNDER", "A", "AMBER", "KE-1")
+    add_operation(world, tmp_path, f"HIDDEN-{SECRET}", "B", "AMBER+STRICT", f"TZ-{SECRET}")
+    ana = world.bearer("ana")
+    case = client.post("/api/cases", json={"title": "Seized ivory", "tlp": "AMBER"}, headers=ana).json()["id"]
+    added = client.post(f"/api/cases/{case}/items", json={"seizure": "KE-1"}, headers=ana)
+    assert added.status_code == 201 and added.json()["item"] == "seizure:KE-1"
+    hidden = client.post(f"/api/cases/{case}/items", json={"seizure": f"TZ-{SECRET}"}, headers=ana)
+    assert hidden.status_code == 404 and SECRET not in hidden.text
+    both = client.post(f"/api/cases/{case}/items", json={"seizure": "KE-1", "listing_id": "x"}, headers=ana)
+    assert both.status_code == 422
+    (seizure,) = client.get(f"/api/cases/{case}", headers=ana).json()["seizures"]
+    assert (seizure["operation"], seizure["reference"], seizure["kg"], seizure["value_usd"]) == (
+        "THUNDER", "KE-1", 12.0, 9000.0,
+    )  # fmt: skip
+    number = client.post(f"/api/cases/{case}/items", json={"seizure": f"#{seizure['id']}"}, headers=ana)
+    assert number.status_code == 201  # already there: not added twice
+    assert len(client.get(f"/api/cases/{case}", headers=ana).json()["seizures"]) == 1

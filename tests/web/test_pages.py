@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import PASSWORD, SECRET, SECRET_PHONE, SECRET_REF, World, sign_in
+from tests.web.conftest import PASSWORD, SECRET, SECRET_PHONE, SECRET_REF, World, add_operation, sign_in
 from wildtrace.web.pages import TEMPLATES, highlight, local_path, ref_url
 
 STATIC = Path(TEMPLATES).parent / "static"
@@ -378,3 +378,58 @@ def test_a_listing_without_platform_links_to_its_account(world: World, client: A
     account = client.get("/accounts/unknown/lone_seller")
     assert account.status_code == 200
     assert "Horn carving" in account.text
+
+
+def test_case_settings_and_seizures(world: World, client: Any, tmp_path: Path) -> None:
+    add_operation(world, tmp_path, "THUNDER", "A", "AMBER", "KE-2026-<7>")
+    add_operation(world, tmp_path, f"HIDDEN-{SECRET}", "B", "AMBER+STRICT", f"TZ-{SECRET}")
+    page_login(client, "ana")
+    token = csrf_of(client.get("/cases").text)
+    case_path = client.post(
+        "/cases", data={"title": "Ivory route", "tlp": "AMBER", "csrf_token": token}, follow_redirects=False
+    ).headers["location"]
+    page = client.get(case_path).text
+    assert (
+        'id="case-settings"' in page and "<option>ana</option>" in page and "<option>bob</option>" not in page
+    )
+
+    added = client.post(f"{case_path}/items", data={"seizure": "KE-2026-<7>", "csrf_token": token},
+                        follow_redirects=False)  # fmt: skip
+    assert added.status_code == 303, added.text
+    hidden = client.post(f"{case_path}/items", data={"seizure": f"TZ-{SECRET}", "csrf_token": token})
+    assert hidden.status_code == 404 and SECRET not in hidden.text
+    page = client.get(case_path).text
+    table = page[page.index('id="case-seizures"') :]
+    assert "KE-2026-&lt;7&gt;" in table and "12.0 kg" in table and "9,000" in table and "THUNDER" in table
+
+    settings = {"status": "active", "assignee": "ana", "tlp": "AMBER+STRICT", "csrf_token": token}
+    changed = client.post(f"{case_path}/settings", data=settings, follow_redirects=False)
+    assert changed.status_code == 303, changed.text
+    page = client.get(case_path).text
+    assert "TLP:AMBER+STRICT" in page and "· active ·" in page and "assigned to ana" in page
+    assert "<option selected>active</option>" in page
+    refused = client.post(
+        f"{case_path}/settings", data={"status": "paused", "tlp": "AMBER", "csrf_token": token}
+    )
+    assert refused.status_code == 422 and "case status &#39;paused&#39;" in refused.text
+    foreign = client.post(
+        f"{case_path}/settings", data={"status": "open", "assignee": "bob", "csrf_token": token}
+    )
+    assert foreign.status_code == 422 and "no enabled user &#39;bob&#39; in agency A" in foreign.text
+    no_token = client.post(f"{case_path}/settings", data={"status": "closed"})
+    assert no_token.status_code == 403
+
+    from wildtrace.store.audit import AuditLog
+
+    entries = AuditLog(world.store).entries(action="case.update", username="ana")
+    assert [e["detail"]["status"] for e in entries] == [
+        "active"
+    ]  # the refused changes are not logged as done
+
+    case_id = int(case_path.rsplit("/", 1)[1])
+    client.post("/logout", data={"csrf_token": token})
+    page_login(client, "bob")  # agency B: AMBER+STRICT of A is not for B
+    assert client.get(case_path).status_code == 404
+    bob_token = csrf_of(client.get("/cases").text)
+    moved = client.post(f"/cases/{case_id}/settings", data={"status": "closed", "csrf_token": bob_token})
+    assert moved.status_code == 404

@@ -37,6 +37,7 @@ from wildtrace.model import ListingKey, parse_listing_key
 from wildtrace.store.access import (
     case_is_visible,
     listing_is_visible,
+    operation_is_visible,
     parse_marking,
     visible_collection_ids,
     visible_listing_ids,
@@ -724,26 +725,46 @@ def case_detail(store: Store, viewer: Viewer, case_id: int) -> dict[str, Any] | 
             )
             .order_by(CaseItemRow.id)
         ).all()
-        seizures = conn.execute(
-            select(CaseItemRow.seizure_id).where(
-                CaseItemRow.case_id == case_id, CaseItemRow.seizure_id.is_not(None)
-            )
-        ).scalars().all()  # fmt: skip
+        seizures = _case_seizures(conn, viewer, case_id)
         notes = conn.execute(
             select(CaseNoteRow.id, CaseNoteRow.text, CaseNoteRow.created_at, UserRow.username)
             .join(UserRow, UserRow.id == CaseNoteRow.author_id)
             .where(CaseNoteRow.case_id == case_id)
             .order_by(CaseNoteRow.id)
         ).all()
+        writable = _writable_case(conn, viewer, case_id)
     detail = _case(row)
     detail["items"] = len(shown) + len(accounts) + len(seizures)
+    detail["writable"] = writable
     detail.update(
         listings=shown,
         accounts=[{"account": account_name(p, s), "platform": p or None, "seller": s} for p, s in accounts],
-        seizures=[int(s) for s in seizures if s is not None],
+        seizures=seizures,
         notes=[{"id": int(i), "text": t, "at": at.isoformat(), "by": who} for i, t, at, who in notes],
     )
     return detail
+
+
+def _visible_seizure_id(conn: Connection, viewer: Viewer, ref: str) -> int | None:
+    """The row id of the one seizure ``ref`` names among the operations ``viewer`` may see:
+    its reference as the seizure sheet gave it, or ``#N`` / ``N`` for its number; None when it
+    names none, or more than one (the same reference in two operations)."""
+    from wildtrace.store.tables_operations import OperationRow, SeizureRow
+
+    ref = ref.strip()
+    visible = (
+        select(SeizureRow.id)
+        .join(OperationRow, OperationRow.id == SeizureRow.operation_id)
+        .where(operation_is_visible(viewer))
+    )
+    found = conn.execute(visible.where(SeizureRow.reference == ref).limit(2)).scalars().all()
+    if len(found) == 1:
+        return int(found[0])
+    number = ref.removeprefix("#")
+    if not found and number.isdigit():
+        by_id = conn.execute(visible.where(SeizureRow.id == int(number))).scalar_one_or_none()
+        return None if by_id is None else int(by_id)
+    return None
 
 
 def add_case_item(
@@ -753,17 +774,26 @@ def add_case_item(
     *,
     listing_ref: str | None = None,
     account: tuple[str, str] | None = None,
+    seizure_ref: str | None = None,
 ) -> bool:
-    """Add a listing (by text key) or an account (platform, seller) to a case ``viewer`` may
-    change; False when the case or the item is not there for this viewer (an item already in
-    the case is not added twice, and answers True)."""
-    if viewer.user_id is None or (listing_ref is None) == (account is None):
+    """Add a listing (by text key), an account (platform, seller) or a seizure (reference or
+    number, of an operation the viewer may see) to a case ``viewer`` may change; False when the
+    case or the item is not there for this viewer (an item already in the case is not added
+    twice, and answers True)."""
+    given = [item for item in (listing_ref, account, seizure_ref) if item is not None]
+    if viewer.user_id is None or len(given) != 1:
         return False
     with store.write_transaction("add to a case") as conn:
         if not _writable_case(conn, viewer, case_id):
             return False
         values: dict[str, Any]
-        if listing_ref is not None:
+        if seizure_ref is not None:
+            seizure_id = _visible_seizure_id(conn, viewer, seizure_ref)
+            if seizure_id is None:
+                return False
+            values = {"seizure_id": seizure_id}
+            present = CaseItemRow.seizure_id == seizure_id
+        elif listing_ref is not None:
             row_id = _visible_listing_id(conn, viewer, listing_ref)
             if row_id is None:
                 return False
@@ -795,6 +825,44 @@ def add_case_item(
                 )
             )
     return True
+
+
+def assignable_users(store: Store, viewer: Viewer) -> list[str]:
+    """Who a case of ``viewer``'s agency may be assigned to: its enabled users."""
+    with store.read_connection("list assignable users") as conn:
+        names = conn.execute(
+            select(UserRow.username)
+            .where(UserRow.agency_id == viewer.agency_id, UserRow.disabled.is_(False))
+            .order_by(UserRow.username)
+        ).scalars().all()  # fmt: skip
+    return list(names)
+
+
+def _case_seizures(conn: Connection, viewer: Viewer, case_id: int) -> list[dict[str, Any]]:
+    """The seizures of a case, as far as ``viewer`` may see their operations."""
+    from wildtrace.store.tables_operations import OperationRow, SeizureRow
+
+    rows = conn.execute(
+        select(
+            SeizureRow.id, OperationRow.name, SeizureRow.reference, SeizureRow.seized_on, SeizureRow.country,
+            SeizureRow.commodity, SeizureRow.species, SeizureRow.kg, SeizureRow.m3, SeizureRow.pieces,
+            SeizureRow.live, SeizureRow.value_usd,
+        )
+        .select_from(CaseItemRow)
+        .join(SeizureRow, SeizureRow.id == CaseItemRow.seizure_id)
+        .join(OperationRow, OperationRow.id == SeizureRow.operation_id)
+        .where(CaseItemRow.case_id == case_id, operation_is_visible(viewer))
+        .order_by(CaseItemRow.id)
+    ).all()  # fmt: skip
+    return [
+        {
+            "id": int(row.id), "operation": row.name, "reference": row.reference,
+            "seized_on": row.seized_on.isoformat(), "country": row.country, "commodity": row.commodity,
+            "species": row.species, "kg": row.kg, "m3": row.m3, "pieces": row.pieces, "live": row.live,
+            "value_usd": row.value_usd,
+        }
+        for row in rows
+    ]  # fmt: skip
 
 
 def add_case_note(store: Store, viewer: Viewer, case_id: int, text: str) -> bool:

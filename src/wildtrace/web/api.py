@@ -57,6 +57,8 @@ class AccountRef(BaseModel):
 class CaseItem(BaseModel):
     listing_id: str | None = None
     account: AccountRef | None = None
+    #: A seizure of an operation the caller may see: its reference, or ``#N`` for its number.
+    seizure: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class CaseNote(BaseModel):
@@ -273,14 +275,19 @@ def change_case(
 def add_item(
     case_id: int, body: CaseItem, request: Request, viewer: Annotated[Viewer, Depends(require("cases.write"))]
 ) -> dict[str, Any]:
-    """Add a listing (``{"listing_id"}``) or an account (``{"account": {"platform", "seller"}}``)."""
-    if (body.listing_id is None) == (body.account is None):
-        raise HTTPException(status_code=422, detail="give either listing_id or account")
+    """Add a listing (``{"listing_id"}``), an account (``{"account": {"platform", "seller"}}``)
+    or a seizure (``{"seizure": "REFERENCE"}``, or ``"#N"`` for its number)."""
+    if sum(given is not None for given in (body.listing_id, body.account, body.seizure)) != 1:
+        raise HTTPException(status_code=422, detail="give one of listing_id, account or seizure")
     account = (body.account.platform, body.account.seller) if body.account is not None else None
-    item = f"listing:{body.listing_id}" if account is None else f"account:{account[0]}:{account[1]}"
+    if account is not None:
+        item = f"account:{account[0]}:{account[1]}"
+    else:
+        item = f"listing:{body.listing_id}" if body.listing_id is not None else f"seizure:{body.seizure}"
     done = browse.add_case_item(
-        store_of(request), viewer, case_id, listing_ref=body.listing_id, account=account
-    )
+        store_of(request), viewer, case_id,
+        listing_ref=body.listing_id, account=account, seizure_ref=body.seizure,
+    )  # fmt: skip
     audit(
         request, viewer, "case.add", f"case:{case_id}", {"item": item, **({} if done else {"found": False})}
     )

@@ -434,17 +434,30 @@ def create_case_page(
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
+def _case_page(
+    request: Request, viewer: Viewer, case_id: int, status_code: int = 200, error: str = ""
+) -> HTMLResponse:
+    """The case page (with ``error`` above it), or the 404 page when the viewer may not see it."""
+    from wildtrace.store import browse
+
+    store = _store(request)
+    case = browse.case_detail(store, viewer, case_id)
+    if case is None:
+        return not_found(request, viewer, "case")
+    assignees = browse.assignable_users(store, viewer) if case["writable"] else []
+    return render(request, viewer, "case.html", status_code=status_code, section="cases", case=case,
+                  case_id=case_id, error=error, statuses=browse.CASE_STATUSES, markings=MARKINGS,
+                  assignees=assignees)  # fmt: skip
+
+
 @router.get("/cases/{case_id}")
 def case_page(
     request: Request, case_id: int, viewer: Annotated[Viewer, Depends(require("cases", page=True))]
 ) -> Response:
-    from wildtrace.store import browse
-
-    case = browse.case_detail(_store(request), viewer, case_id)
-    auth.audit(request, viewer, "case.view", f"case:{case_id}", None if case else {"found": False})
-    if case is None:
-        return not_found(request, viewer, "case")
-    return render(request, viewer, "case.html", section="cases", case=case, case_id=case_id, error="")
+    page = _case_page(request, viewer, case_id)
+    found = page.status_code != 404
+    auth.audit(request, viewer, "case.view", f"case:{case_id}", None if found else {"found": False})
+    return page
 
 
 @router.post("/cases/{case_id}/items")
@@ -455,6 +468,7 @@ def add_case_item_page(
     listing: Annotated[str, Form()] = "",
     platform: Annotated[str, Form()] = "",
     seller: Annotated[str, Form()] = "",
+    seizure: Annotated[str, Form()] = "",
 ) -> Response:
     from wildtrace.store import browse
 
@@ -466,14 +480,15 @@ def add_case_item_page(
         account = (platform.strip(), seller.strip())
         added = browse.add_case_item(store, viewer, case_id, account=account)
         what = {"account": {"platform": account[0], "seller": account[1]}}
+    elif seizure.strip():
+        added = browse.add_case_item(store, viewer, case_id, seizure_ref=seizure.strip())
+        what = {"seizure": seizure.strip()}
     else:
         added, what = False, {}
-    case = browse.case_detail(store, viewer, case_id)
-    if case is None:
-        return not_found(request, viewer, "case")
     if not added:
-        return render(request, viewer, "case.html", status_code=404, section="cases", case=case,
-                      case_id=case_id, error="No such listing or account visible to you.")  # fmt: skip
+        auth.audit(request, viewer, "case.item", f"case:{case_id}", {**what, "found": False})
+        error = "No such listing, account or seizure visible to you."
+        return _case_page(request, viewer, case_id, 404, error)
     auth.audit(request, viewer, "case.item", f"case:{case_id}", what)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
@@ -487,14 +502,35 @@ def add_case_note_page(
 ) -> Response:
     from wildtrace.store import browse
 
-    store = _store(request)
-    if not text.strip() or not browse.add_case_note(store, viewer, case_id, text.strip()):
-        case = browse.case_detail(store, viewer, case_id)
-        if case is None:
-            return not_found(request, viewer, "case")
-        return render(request, viewer, "case.html", status_code=422, section="cases", case=case,
-                      case_id=case_id, error="A note needs some text.")  # fmt: skip
+    if not text.strip() or not browse.add_case_note(_store(request), viewer, case_id, text.strip()):
+        return _case_page(request, viewer, case_id, 422, "A note needs some text.")
     auth.audit(request, viewer, "case.note", f"case:{case_id}")
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/settings")
+def change_case_page(
+    request: Request,
+    case_id: int,
+    viewer: Annotated[Viewer, Depends(require("cases.write", page=True))],
+    status: Annotated[str, Form()] = "",
+    assignee: Annotated[str, Form()] = "",
+    tlp: Annotated[str, Form()] = "",
+) -> Response:
+    """Status, assignee and marking of a case, from the case page's settings form."""
+    from wildtrace.store import browse
+
+    change = {"status": status or None, "assignee": assignee, "tlp": tlp or None}
+    try:
+        done = browse.update_case(_store(request), viewer, case_id, **change)
+    except ValueError as exc:  # a MarkingError is one
+        return _case_page(request, viewer, case_id, 422, str(exc))
+    detail = {**change, **({} if done else {"found": False})}
+    auth.audit(request, viewer, "case.update", f"case:{case_id}", detail)
+    if not done:
+        return not_found(request, viewer, "case")
+    if browse.case_detail(_store(request), viewer, case_id) is None:  # RED without the viewer on it
+        return RedirectResponse("/cases", status_code=303)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
