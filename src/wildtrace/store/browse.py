@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    distinct,
     exists,
     false,
     func,
     insert,
     or_,
     select,
+    union,
     update,
 )
 from sqlalchemy.orm import aliased
@@ -143,10 +145,12 @@ def _selector_match(q: str) -> ColumnElement[bool]:
     )
 
 
-def _query_match(dialect: str, q: str) -> ColumnElement[bool]:
-    return or_(
-        _text_match(dialect, q),
-        exists().where(SelectorRow.listing_id == ListingRow.id, _selector_match(q)),
+def _matching_ids(dialect: str, q: str) -> Any:
+    """The ids of the listings whose text (full-text index) or selectors match ``q``: a union
+    of two indexed look-ups, not a per-listing test."""
+    return union(
+        select(ListingRow.id).where(_text_match(dialect, q)),
+        select(SelectorRow.listing_id).where(_selector_match(q)),
     )
 
 
@@ -200,6 +204,80 @@ def _items(conn: Connection, viewer: Viewer, found: Sequence[Any]) -> list[dict[
     ]  # fmt: skip
 
 
+def _filters(
+    dialect: str, viewer: Viewer, listing_id: Any, q: str | None, collection: str | None
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses over a listing id column: visible to ``viewer`` (a per-row test, which an
+    ordered scan stops early), matching ``q``, held by the (visible) collection named."""
+    conditions: list[ColumnElement[bool]] = [listing_is_visible(viewer, listing_id)]
+    if q and q.strip():
+        conditions.append(listing_id.in_(_matching_ids(dialect, q)))
+    if collection:
+        conditions.append(
+            listing_id.in_(
+                select(CollectionListingRow.listing_id)
+                .join(CollectionRow, CollectionRow.id == CollectionListingRow.collection_id)
+                .where(CollectionRow.name == collection, CollectionRow.id.in_(visible_collection_ids(viewer)))
+            )
+        )
+    return conditions
+
+
+def _page_ids(
+    conn: Connection,
+    viewer: Viewer,
+    *,
+    q: str | None,
+    flagged: bool | None,
+    collection: str | None,
+    limit: int,
+    offset: int,
+) -> list[int]:
+    """The row ids of one page of the matching listings, highest score first (ties: newest
+    row first). Every stored listing has its analysis (``save_batch`` writes both in one
+    transaction), so the page is read from ``analyses``: in order from
+    ``ix_analyses_score_listing``, each row tested for visibility, a page costs what it shows
+    plus what it skips, not a sort of every visible listing."""
+    conditions = _filters(conn.dialect.name, viewer, AnalysisRow.listing_id, q, collection)
+    if flagged is not None:
+        conditions.append(AnalysisRow.flagged.is_(flagged))
+    query = (
+        select(AnalysisRow.listing_id)
+        .where(*conditions)
+        .order_by(AnalysisRow.score.desc(), AnalysisRow.listing_id.desc())
+        .limit(_limit(limit))
+        .offset(max(0, int(offset)))
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def _page(conn: Connection, viewer: Viewer, ids: list[int]) -> list[Any]:
+    """The rows of ``_item_query`` for ``ids``, in that order."""
+    if not ids:
+        return []
+    rows = {row.row_id: row for row in conn.execute(_item_query().where(ListingRow.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _total(
+    conn: Connection, viewer: Viewer, *, q: str | None, flagged: bool | None, collection: str | None
+) -> int:
+    """How many listings ``viewer`` may see match: with no filter, a count of the distinct
+    listings of the visible collections (an index-only scan)."""
+    if not (q and q.strip()) and flagged is None and not collection:
+        query = select(func.count(distinct(CollectionListingRow.listing_id))).where(
+            CollectionListingRow.collection_id.in_(visible_collection_ids(viewer))
+        )
+        return int(conn.execute(query).scalar_one())
+    conditions = _filters(conn.dialect.name, viewer, ListingRow.id, q, collection)[1:]
+    query = select(func.count()).select_from(ListingRow).where(ListingRow.id.in_(visible_listing_ids(viewer)))
+    if flagged is not None:
+        query = query.join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id).where(
+            AnalysisRow.flagged.is_(flagged)
+        )
+    return int(conn.execute(query.where(*conditions)).scalar_one())
+
+
 def list_listings(
     store: Store,
     viewer: Viewer,
@@ -213,35 +291,10 @@ def list_listings(
     """A page of the listings ``viewer`` may see, highest score first, and how many there
     are in all (visible ones only). ``q`` filters by text and selectors, ``flagged`` by the
     detector's verdict, ``collection`` by a collection's name (one the viewer may see)."""
-    conditions: list[ColumnElement[bool]] = [ListingRow.id.in_(visible_listing_ids(viewer))]
-    if q and q.strip():
-        conditions.append(_query_match(store.engine.dialect.name, q))
-    if flagged is not None:
-        conditions.append(AnalysisRow.flagged.is_(flagged))
-    if collection:
-        conditions.append(
-            ListingRow.id.in_(
-                select(CollectionListingRow.listing_id)
-                .join(CollectionRow, CollectionRow.id == CollectionListingRow.collection_id)
-                .where(CollectionRow.name == collection, CollectionRow.id.in_(visible_collection_ids(viewer)))
-            )
-        )
-    page = (
-        _item_query()
-        .where(*conditions)
-        .order_by(func.coalesce(AnalysisRow.score, -1.0).desc(), ListingRow.id.desc())
-        .limit(_limit(limit))
-        .offset(max(0, int(offset)))
-    )
-    total = (
-        select(func.count())
-        .select_from(ListingRow)
-        .outerjoin(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
-        .where(*conditions)
-    )
     with store.read_connection("list listings") as conn:
-        found = conn.execute(page).all()
-        count = int(conn.execute(total).scalar_one())
+        ids = _page_ids(conn, viewer, q=q, flagged=flagged, collection=collection, limit=limit, offset=offset)
+        found = _page(conn, viewer, ids)
+        count = _total(conn, viewer, q=q, flagged=flagged, collection=collection)
         return _items(conn, viewer, found), count
 
 
@@ -250,14 +303,9 @@ def search(store: Store, viewer: Viewer, q: str, limit: int = 50) -> list[dict[s
     each with ``selectors``: the selectors of it that matched (type, value)."""
     if not q.strip():
         return []
-    query = (
-        _item_query()
-        .where(ListingRow.id.in_(visible_listing_ids(viewer)), _query_match(store.engine.dialect.name, q))
-        .order_by(func.coalesce(AnalysisRow.score, -1.0).desc(), ListingRow.id.desc())
-        .limit(_limit(limit))
-    )
     with store.read_connection("search listings") as conn:
-        found = conn.execute(query).all()
+        ids = _page_ids(conn, viewer, q=q, flagged=None, collection=None, limit=limit, offset=0)
+        found = _page(conn, viewer, ids)
         items = _items(conn, viewer, found)
         hits: dict[int, list[dict[str, str]]] = defaultdict(list)
         if found:

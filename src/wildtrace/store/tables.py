@@ -145,6 +145,8 @@ class AnalysisRow(Base):
     """What the core concluded about a listing (one per listing, replaced when re-analysed)."""
 
     __tablename__ = "analyses"
+    #: Pages of listings in score order are read from it (migration 0009).
+    __table_args__ = (Index("ix_analyses_score_listing", "score", "listing_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), unique=True)
