@@ -3,14 +3,17 @@
 
     .venv/bin/python benchmarks/web_load.py [--listings 100000] [--clients 20] [--seconds 30]
                                             [--workers 2] [--engines sqlite postgresql]
+                                            [--think 0]
 
 A fresh store is filled with synthetic analysed listings (``review_queue.synthetic``) in four
 collections of three agencies (AMBER, AMBER+STRICT, GREEN, and an AMBER one shared with the
 first agency), with one analyst per agency. ``wildtrace serve`` runs in a subprocess on a
 loopback port; each client signs in as one of the analysts and requests, round robin, the
-review page, a listing page it may see, a search and ``/api/listings``, for ``--seconds``.
-Latencies are wall times seen by the client (Python's httpx, same machine: the clients'
-own CPU competes with the server's on a 2-core machine, so these are upper bounds).
+review page, a listing page it may see, a search and ``/api/listings``, for ``--seconds``,
+waiting ``--think`` seconds (0.5-1.5 times it) after each answer. 0 asks as fast as it can,
+which measures the server saturated: 20 clients then queue behind each other; 1-3 s is an
+analyst reading the page. Latencies are wall times seen by the client (Python's httpx,
+same machine: the clients' own CPU competes with the server's on a 2-core machine, so these are upper bounds).
 PostgreSQL in a temporary database on ``WILDTRACE_TEST_PG`` (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test) if reachable.
 """
@@ -100,7 +103,7 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
 
 
 async def client(base: str, user: str, count: int, until: float, times: dict[str, list[float]],
-                 errors: dict[str, int], seed: int) -> None:  # fmt: skip
+                 errors: dict[str, int], seed: int, think: float = 0.0) -> None:  # fmt: skip
     rng = random.Random(seed)
     visible = sorted(SEES[user])
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
@@ -126,10 +129,12 @@ async def client(base: str, user: str, count: int, until: float, times: dict[str
                 times[endpoint].append(elapsed)
             else:
                 errors[f"{endpoint} {answer.status_code}"] += 1
+            if think:
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
 
 def run_load(
-    base: str, count: int, clients: int, seconds: float
+    base: str, count: int, clients: int, seconds: float, think: float = 0.0
 ) -> tuple[dict[str, list[float]], dict[str, int]]:
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -137,7 +142,7 @@ def run_load(
 
     async def everyone() -> None:
         until = time.monotonic() + seconds
-        await asyncio.gather(*(client(base, users[n % len(users)], count, until, times, errors, n)
+        await asyncio.gather(*(client(base, users[n % len(users)], count, until, times, errors, n, think)
                                for n in range(clients)))  # fmt: skip
 
     asyncio.run(everyone())
@@ -156,12 +161,13 @@ def report(label: str, url: str, args: argparse.Namespace) -> None:
     server, base = start_server(url, args.workers)
     try:
         run_load(base, args.listings, args.clients, 3)  # warm up: caches, connections
-        times, errors = run_load(base, args.listings, args.clients, args.seconds)
+        times, errors = run_load(base, args.listings, args.clients, args.seconds, args.think)
     finally:
         server.terminate()
         server.wait(timeout=30)
     total = sum(len(v) for v in times.values())
-    print(f"{label}: {args.listings:,} listings, {args.clients} clients, {args.workers} workers, "
+    print(f"{label}: {args.listings:,} listings, {args.clients} clients (think {args.think:g} s), "
+          f"{args.workers} workers, "
           f"{args.seconds:.0f} s: {total / args.seconds:.0f} requests/s "
           f"(filling took {filled:.0f} s)")  # fmt: skip
     for endpoint in ENDPOINTS:
@@ -179,6 +185,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a client waits after an answer")
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
     os.chdir(Path(__file__).parent)

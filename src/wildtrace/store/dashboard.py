@@ -15,6 +15,7 @@ location when that names a country, else unknown.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import weakref
@@ -490,62 +491,63 @@ def _agency_verdicts(conn: Any, viewer: Viewer, row_ids: list[int]) -> dict[int,
 
 def queue_choices(store: Store, viewer: Viewer) -> dict[str, list[str]]:
     """The values the queue's filters offer: platforms, languages, commodities and collections
-    among what the viewer may see (as of at most ``CHOICES_SECONDS`` ago)."""
-    choices: dict[str, list[str]] = _cached(
-        store, ("choices", *_who(viewer)), CHOICES_SECONDS, lambda: _queue_choices(store, viewer)
+    among what the viewer may see (as of at most ``CHOICES_SECONDS`` ago).
+
+    A listing is visible exactly when a collection holding it is, so the values over what a
+    viewer sees are the union of those of their visible collections: each collection's are
+    computed once (and kept ``CHOICES_SECONDS``) for every user who sees it, instead of a scan
+    of every visible listing per user (0.8 s on 100,000 listings)."""
+    with store.read_connection("read the visible collections") as conn:
+        collections = conn.execute(
+            select(CollectionRow.id, CollectionRow.name)
+            .where(CollectionRow.id.in_(visible_collection_ids(viewer)))
+            .order_by(CollectionRow.name)
+        ).all()
+    values: dict[str, set[str]] = {"platforms": set(), "languages": set(), "commodities": set()}
+    for collection_id, _ in collections:
+        compute = functools.partial(_collection_choices, store, int(collection_id))
+        key = ("collection choices", collection_id)
+        held: dict[str, set[str]] = _cached(store, key, CHOICES_SECONDS, compute)
+        for kind, found in held.items():
+            values[kind] |= found
+    return {kind: sorted(found) for kind, found in values.items()} | {
+        "collections": [str(name) for _, name in collections]
+    }
+
+
+def _collection_choices(store: Store, collection_id: int) -> dict[str, set[str]]:
+    """The platforms, languages and commodities of the listings one collection holds."""
+    held = ListingRow.id.in_(
+        select(CollectionListingRow.listing_id).where(CollectionListingRow.collection_id == collection_id)
     )
-    return choices
-
-
-def _queue_choices(store: Store, viewer: Viewer) -> dict[str, list[str]]:
-    visible = _visible(viewer)
+    elements = _commodity_elements(store.engine.dialect.name)
     with store.read_connection("read the queue's filters") as conn:
         platforms = conn.execute(
             select(PlatformRow.name)
             .distinct()
             .select_from(ListingRow)
             .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
-            .where(visible, PlatformRow.name != "")
-            .order_by(PlatformRow.name)
+            .where(held, PlatformRow.name != "")
         ).scalars()
-        platform_list = [str(p) for p in platforms]
-        languages = [
-            str(lang)
-            for lang in conn.execute(
-                select(AnalysisRow.language)
-                .distinct()
-                .join(ListingRow, ListingRow.id == AnalysisRow.listing_id)
-                .where(visible, AnalysisRow.language.is_not(None))
-                .order_by(AnalysisRow.language)
-            ).scalars()
-        ]
-        elements = _commodity_elements(conn.dialect.name)
-        commodities = [
-            str(c)
-            for c in conn.execute(
-                select(elements.c.value)
-                .distinct()
-                .select_from(ListingRow)
-                .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
-                .join(elements, elements.c.value.is_not(None))
-                .where(visible)
-                .order_by(elements.c.value)
-            ).scalars()
-        ]
-        collections = [
-            str(c)
-            for c in conn.execute(
-                select(CollectionRow.name)
-                .where(CollectionRow.id.in_(visible_collection_ids(viewer)))
-                .order_by(CollectionRow.name)
-            ).scalars()
-        ]
-    return {
-        "platforms": platform_list,
-        "languages": languages,
-        "commodities": commodities,
-        "collections": collections,
-    }
+        languages = conn.execute(
+            select(AnalysisRow.language)
+            .distinct()
+            .join(ListingRow, ListingRow.id == AnalysisRow.listing_id)
+            .where(held, AnalysisRow.language.is_not(None))
+        ).scalars()
+        commodities = conn.execute(
+            select(elements.c.value)
+            .distinct()
+            .select_from(ListingRow)
+            .join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id)
+            .join(elements, elements.c.value.is_not(None))
+            .where(held)
+        ).scalars()
+        return {
+            "platforms": {str(p) for p in platforms},
+            "languages": {str(lang) for lang in languages},
+            "commodities": {str(c) for c in commodities},
+        }
 
 
 @dataclass(frozen=True, slots=True)
