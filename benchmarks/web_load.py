@@ -160,7 +160,7 @@ def report(label: str, url: str, args: argparse.Namespace) -> None:
     filled = time.perf_counter() - started
     server, base = start_server(url, args.workers)
     try:
-        run_load(base, args.listings, args.clients, 3)  # warm up: caches, connections
+        run_load(base, args.listings, args.clients, 10, args.think)  # warm up: caches, connections
         times, errors = run_load(base, args.listings, args.clients, args.seconds, args.think)
     finally:
         server.terminate()

@@ -82,3 +82,32 @@ def test_queue_choices_offer_only_visible_values(world: World) -> None:
     bob = queue_choices(world.store, world.viewers["bob"])
     assert f"b-strict-{SECRET}" in bob["collections"]
     assert "a-strict" not in bob["collections"]
+
+
+def test_a_cached_figure_is_computed_once_when_many_ask_at_once(world: World) -> None:
+    import threading
+    import time
+
+    from wildtrace.store.dashboard import _cached
+
+    calls: list[int] = []
+    start = threading.Barrier(6)
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    answers: list[int] = []
+
+    def ask() -> None:
+        start.wait()
+        answers.append(_cached(world.store, ("test", "stampede"), 60.0, slow))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [42] * 6 and len(calls) == 1
+    assert _cached(world.store, ("test", "stampede"), 0.0, slow) == 42 and len(calls) == 2  # expired

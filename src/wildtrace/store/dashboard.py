@@ -50,24 +50,40 @@ _CACHE: weakref.WeakKeyDictionary[Store, dict[tuple[Any, ...], tuple[float, Any]
     weakref.WeakKeyDictionary()
 )
 _CACHE_LOCK = threading.Lock()
+#: One lock per key being computed: requests that miss together wait for one computation
+#: instead of all running it (a stampede that held both cores for seconds when a cache expired).
+_COMPUTING: dict[tuple[int, tuple[Any, ...]], threading.Lock] = {}
+
+
+def _fresh(store: Store, key: tuple[Any, ...], seconds: float) -> tuple[bool, Any]:
+    with _CACHE_LOCK:
+        hit = _CACHE.setdefault(store, {}).get(key)
+    if hit is not None and time.monotonic() - hit[0] < seconds:
+        return True, hit[1]
+    return False, None
 
 
 def _cached(store: Store, key: tuple[Any, ...], seconds: float, compute: Callable[[], Any]) -> Any:
-    """``compute()``, or its value of less than ``seconds`` ago for the same store and key."""
-    now = time.monotonic()
+    """``compute()``, or its value of less than ``seconds`` ago for the same store and key;
+    computed once when several threads ask at the same time."""
+    found, value = _fresh(store, key, seconds)
+    if found:
+        return value
     with _CACHE_LOCK:
-        entries = _CACHE.setdefault(store, {})
-        hit = entries.get(key)
-        if hit is not None and now - hit[0] < seconds:
-            return hit[1]
-    value = compute()
-    with _CACHE_LOCK:
-        entries = _CACHE.setdefault(store, {})
-        for stale in [
-            k for k, (at, _) in entries.items() if now - at >= max(DASHBOARD_SECONDS, CHOICES_SECONDS)
-        ]:
-            del entries[stale]
-        entries[key] = (now, value)
+        computing = _COMPUTING.setdefault((id(store), key), threading.Lock())
+    with computing:
+        found, value = _fresh(store, key, seconds)  # another thread may just have computed it
+        if found:
+            return value
+        now = time.monotonic()
+        value = compute()
+        with _CACHE_LOCK:
+            entries = _CACHE.setdefault(store, {})
+            longest = max(DASHBOARD_SECONDS, CHOICES_SECONDS)
+            for stale in [k for k, (at, _) in entries.items() if now - at >= longest]:
+                del entries[stale]
+                _COMPUTING.pop((id(store), stale), None)
+            entries[key] = (now, value)
     return value
 
 
