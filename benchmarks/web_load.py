@@ -9,11 +9,13 @@ A fresh store is filled with synthetic analysed listings (``review_queue.synthet
 collections of three agencies (AMBER, AMBER+STRICT, GREEN, and an AMBER one shared with the
 first agency), with one analyst per agency. ``wildtrace serve`` runs in a subprocess on a
 loopback port; each client signs in as one of the analysts and requests, round robin, the
-review page, a listing page it may see, a search and ``/api/listings``, for ``--seconds``,
+review page, a listing page it may see, a search and ``/api/listings``: 10 s of warm-up
+(every client's sign-in hashes a password, caches fill) not recorded, then ``--seconds``,
 waiting ``--think`` seconds (0.5-1.5 times it) after each answer. 0 asks as fast as it can,
 which measures the server saturated: 20 clients then queue behind each other; 1-3 s is an
 analyst reading the page. Latencies are wall times seen by the client (Python's httpx,
-same machine: the clients' own CPU competes with the server's on a 2-core machine, so these are upper bounds).
+same machine: the clients' own CPU competes with the server's on a 2-core machine, so these
+are upper bounds).
 PostgreSQL in a temporary database on ``WILDTRACE_TEST_PG`` (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test) if reachable.
 """
@@ -102,8 +104,11 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the server did not answer within 60 s")
 
 
-async def client(base: str, user: str, count: int, until: float, times: dict[str, list[float]],
-                 errors: dict[str, int], seed: int, think: float = 0.0) -> None:  # fmt: skip
+async def client(base: str, user: str, count: int, warm_until: float, until: float,
+                 times: dict[str, list[float]], errors: dict[str, int], seed: int,
+                 think: float = 0.0) -> None:  # fmt: skip
+    """One analyst: signs in once, then asks round robin; what it asks before ``warm_until``
+    (caches filling, every client's sign-in hashing its password) is not recorded."""
     rng = random.Random(seed)
     visible = sorted(SEES[user])
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
@@ -125,7 +130,9 @@ async def client(base: str, user: str, count: int, until: float, times: dict[str
             started = time.perf_counter()
             answer = await http.get(path)
             elapsed = time.perf_counter() - started
-            if answer.status_code == 200:
+            if time.monotonic() - elapsed < warm_until:
+                pass
+            elif answer.status_code == 200:
                 times[endpoint].append(elapsed)
             else:
                 errors[f"{endpoint} {answer.status_code}"] += 1
@@ -134,15 +141,17 @@ async def client(base: str, user: str, count: int, until: float, times: dict[str
 
 
 def run_load(
-    base: str, count: int, clients: int, seconds: float, think: float = 0.0
+    base: str, count: int, clients: int, seconds: float, think: float = 0.0, warm_up: float = 10.0
 ) -> tuple[dict[str, list[float]], dict[str, int]]:
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     users = list(USERS)
 
     async def everyone() -> None:
-        until = time.monotonic() + seconds
-        await asyncio.gather(*(client(base, users[n % len(users)], count, until, times, errors, n, think)
+        warm_until = time.monotonic() + warm_up
+        until = warm_until + seconds
+        await asyncio.gather(*(client(base, users[n % len(users)], count, warm_until, until, times, errors,
+                                      n, think)
                                for n in range(clients)))  # fmt: skip
 
     asyncio.run(everyone())
@@ -160,7 +169,6 @@ def report(label: str, url: str, args: argparse.Namespace) -> None:
     filled = time.perf_counter() - started
     server, base = start_server(url, args.workers)
     try:
-        run_load(base, args.listings, args.clients, 10, args.think)  # warm up: caches, connections
         times, errors = run_load(base, args.listings, args.clients, args.seconds, args.think)
     finally:
         server.terminate()

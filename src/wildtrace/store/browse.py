@@ -251,7 +251,7 @@ def _page_ids(
     return [int(i) for i in conn.execute(query).scalars()]
 
 
-def _page(conn: Connection, viewer: Viewer, ids: list[int]) -> list[Any]:
+def _page(conn: Connection, ids: list[int]) -> list[Any]:
     """The rows of ``_item_query`` for ``ids``, in that order."""
     if not ids:
         return []
@@ -293,7 +293,7 @@ def list_listings(
     detector's verdict, ``collection`` by a collection's name (one the viewer may see)."""
     with store.read_connection("list listings") as conn:
         ids = _page_ids(conn, viewer, q=q, flagged=flagged, collection=collection, limit=limit, offset=offset)
-        found = _page(conn, viewer, ids)
+        found = _page(conn, ids)
         count = _total(conn, viewer, q=q, flagged=flagged, collection=collection)
         return _items(conn, viewer, found), count
 
@@ -305,7 +305,7 @@ def search(store: Store, viewer: Viewer, q: str, limit: int = 50) -> list[dict[s
         return []
     with store.read_connection("search listings") as conn:
         ids = _page_ids(conn, viewer, q=q, flagged=None, collection=None, limit=limit, offset=0)
-        found = _page(conn, viewer, ids)
+        found = _page(conn, ids)
         items = _items(conn, viewer, found)
         hits: dict[int, list[dict[str, str]]] = defaultdict(list)
         if found:
