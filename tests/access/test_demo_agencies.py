@@ -38,6 +38,22 @@ def _by_language(store: Store, *languages: str) -> set[str]:
         return set(conn.execute(query).scalars())
 
 
+def _operations(store: Store, viewer: Viewer) -> dict[str, int]:
+    from sqlalchemy import func
+
+    from wildtrace.store.access import operation_is_visible
+    from wildtrace.store.tables_operations import OperationRow, SeizureRow
+
+    with store.read_connection("read") as conn:
+        query = (
+            select(OperationRow.name, func.count(SeizureRow.id))
+            .join(SeizureRow, SeizureRow.operation_id == OperationRow.id)
+            .where(operation_is_visible(viewer))
+            .group_by(OperationRow.name)
+        )
+        return {name: int(count) for name, count in conn.execute(query)}
+
+
 def _passwords(stderr: str) -> dict[str, str]:
     return dict(re.findall(r"user (\S+) +password (\S+)", stderr))
 
@@ -68,6 +84,10 @@ def test_each_demo_agency_sees_exactly_its_part(
         for agency in AGENCIES:  # the printed passwords sign in
             signed_in = authenticate(store, agency.username, passwords[agency.username])
             assert signed_in is not None and signed_in.agency_code == agency.code
+        # the demo operation: GREEN, so both agencies' analysts see it, the partner does not
+        assert _operations(store, kws) == _operations(store, customs) == {"KESTREL-DEMO": 400}
+        assert _operations(store, ngo) == {}
+    assert "Operation KESTREL-DEMO: 400 seizure lines" in result.stderr
     # A second run, without --no-serve, changes nothing but the passwords (the old ones stop
     # working) and then serves the app (here a stand-in records how it is called).
     served: list[tuple[object, ...]] = []
@@ -87,3 +107,5 @@ def test_each_demo_agency_sees_exactly_its_part(
     for collection in COLLECTIONS:
         assert rows[collection.name][1:3] == [collection.agency, collection.marking]
     assert rows["customs-seizure-leads"][4] == "KE-KWS"
+    assert rows["kestrel-demo-operation"][1:3] == ["KE-KWS", "GREEN"]
+    assert "Operation KESTREL-DEMO: 400 seizure lines" in again.stderr  # not imported twice

@@ -56,6 +56,7 @@ def demo(
     The demo uses its own database, WILDTRACE_HOME/demo.db, unless --db is given.
     """
     from wildtrace.demo.agencies import add_demo_agencies
+    from wildtrace.demo.operation import add_demo_operation
     from wildtrace.report import print_summary, render_html
     from wildtrace.scanning import ScanTotals, link_store
     from wildtrace.store import open_store
@@ -81,6 +82,7 @@ def demo(
             report_path = home / "report.html"
             report_path.write_text(render_html(summary, store.url), encoding="utf-8")
             logins = add_demo_agencies(store)
+            operation = add_demo_operation(store)
         console.print(f"Scan rows: [cyan]{escape(str(out))}[/]\n"
                       f"HTML report: [cyan]{escape(str(report_path))}[/]", markup=True)  # fmt: skip
         console.print("Next: [bold]wildtrace scan YOUR_FILES --out results.jsonl[/] "
@@ -88,6 +90,9 @@ def demo(
                       f"{escape(str(home / 'demo.db'))}[/]", markup=True)  # fmt: skip
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
         print_logins(logins, url)
+        console.print(f"Operation [bold]{operation.name}[/]: {operation.lines:,} seizure lines in the GREEN "
+                      f"collection {operation.collection} (every agency's analyst sees its report under "
+                      "Operations and can add its seizures to a case).", markup=True)  # fmt: skip
         if no_serve:
             console.print(f"Serve it with: [bold]wildtrace serve --db {escape(db_url)}[/]", markup=True)
     except KeyboardInterrupt as stop:
