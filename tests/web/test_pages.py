@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import PASSWORD, SECRET, SECRET_PHONE, SECRET_REF, World, add_operation, sign_in
+from wildtrace.store import browse
 from wildtrace.web.pages import TEMPLATES, highlight, local_path, ref_url
 
 STATIC = Path(TEMPLATES).parent / "static"
@@ -433,3 +434,11 @@ def test_case_settings_and_seizures(world: World, client: Any, tmp_path: Path) -
     bob_token = csrf_of(client.get("/cases").text)
     moved = client.post(f"/cases/{case_id}/settings", data={"status": "closed", "csrf_token": bob_token})
     assert moved.status_code == 404
+    # a GREEN case of agency A: B reads it, but only A (and the people named on it) change it
+    green = browse.create_case(world.store, world.viewers["ana"], "Shared with everyone", "GREEN")
+    shown = client.get(f"/cases/{green}").text
+    assert "Shared with everyone" in shown
+    assert 'id="add-note"' not in shown and 'id="case-settings"' not in shown
+    note = client.post(f"/cases/{green}/notes", data={"text": "mine now", "csrf_token": bob_token})
+    assert note.status_code == 404 and "Only its agency" in note.text
+    assert "mine now" not in client.get(f"/cases/{green}").text

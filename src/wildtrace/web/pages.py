@@ -502,8 +502,12 @@ def add_case_note_page(
 ) -> Response:
     from wildtrace.store import browse
 
-    if not text.strip() or not browse.add_case_note(_store(request), viewer, case_id, text.strip()):
+    if not text.strip():
         return _case_page(request, viewer, case_id, 422, "A note needs some text.")
+    if not browse.add_case_note(_store(request), viewer, case_id, text.strip()):
+        auth.audit(request, viewer, "case.note", f"case:{case_id}", {"found": False})
+        error = "Only its agency and the people named on it change a case."
+        return _case_page(request, viewer, case_id, 404, error)
     auth.audit(request, viewer, "case.note", f"case:{case_id}")
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
