@@ -72,11 +72,7 @@ def fill(url: str, count: int) -> None:
             for which, collection in enumerate(ids):
                 part = [pair for i, pair in enumerate(batch, start) if i % 4 == which]
                 store.save_batch(part, collection_id=collection)
-        if store.engine.dialect.name == "postgresql":
-            # What autovacuum does within a minute of a bulk load: without statistics the
-            # planner can pick a plan a thousand times slower for the first searches.
-            with store.engine.connect() as conn:
-                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        store.refresh_statistics(count)  # as `scan` and `load` do after a bulk write (PostgreSQL)
 
 
 def free_port() -> int:

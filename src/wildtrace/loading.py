@@ -24,7 +24,6 @@ from wildtrace.errors import InputError, WildTraceError
 from wildtrace.runners.parquet import PARTITION_COLUMNS, SCHEMA, pair_from_row
 from wildtrace.scanning import BATCH_SIZE
 from wildtrace.store import SaveCounts, Store
-from wildtrace.store.repository import ANALYZE_AFTER
 
 #: How Spark names a partition whose value is null.
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -143,6 +142,5 @@ def load_scan_output(
         totals.files += 1
         if on_file is not None:
             on_file(path, totals)
-    if totals.saved.new + totals.saved.updated >= ANALYZE_AFTER:
-        store.refresh_statistics()
+    store.refresh_statistics(totals.saved.new + totals.saved.updated)
     return totals

@@ -37,6 +37,7 @@ from sqlalchemy.orm import aliased
 
 from wildtrace.model import ListingKey, parse_listing_key
 from wildtrace.store.access import (
+    account_is_visible,
     case_is_visible,
     listing_is_visible,
     operation_is_visible,
@@ -207,9 +208,9 @@ def _items(conn: Connection, viewer: Viewer, found: Sequence[Any]) -> list[dict[
 def _filters(
     dialect: str, viewer: Viewer, listing_id: Any, q: str | None, collection: str | None
 ) -> list[ColumnElement[bool]]:
-    """WHERE clauses over a listing id column: visible to ``viewer`` (a per-row test, which an
-    ordered scan stops early), matching ``q``, held by the (visible) collection named."""
-    conditions: list[ColumnElement[bool]] = [listing_is_visible(viewer, listing_id)]
+    """WHERE clauses over a listing id column, visibility aside: matching ``q``, held by the
+    (visible) collection named."""
+    conditions: list[ColumnElement[bool]] = []
     if q and q.strip():
         conditions.append(listing_id.in_(_matching_ids(dialect, q)))
     if collection:
@@ -238,7 +239,9 @@ def _page_ids(
     transaction), so the page is read from ``analyses``: in order from
     ``ix_analyses_score_listing``, each row tested for visibility, a page costs what it shows
     plus what it skips, not a sort of every visible listing."""
-    conditions = _filters(conn.dialect.name, viewer, AnalysisRow.listing_id, q, collection)
+    # visibility as a per-row test, which the ordered scan stops testing once the page is full
+    conditions = [listing_is_visible(viewer, AnalysisRow.listing_id),
+                  *_filters(conn.dialect.name, viewer, AnalysisRow.listing_id, q, collection)]  # fmt: skip
     if flagged is not None:
         conditions.append(AnalysisRow.flagged.is_(flagged))
     query = (
@@ -269,7 +272,7 @@ def _total(
             CollectionListingRow.collection_id.in_(visible_collection_ids(viewer))
         )
         return int(conn.execute(query).scalar_one())
-    conditions = _filters(conn.dialect.name, viewer, ListingRow.id, q, collection)[1:]
+    conditions = _filters(conn.dialect.name, viewer, ListingRow.id, q, collection)
     query = select(func.count()).select_from(ListingRow).where(ListingRow.id.in_(visible_listing_ids(viewer)))
     if flagged is not None:
         query = query.join(AnalysisRow, AnalysisRow.listing_id == ListingRow.id).where(
@@ -834,45 +837,37 @@ def add_case_item(
     with store.write_transaction("add to a case") as conn:
         if not _writable_case(conn, viewer, case_id):
             return False
-        values: dict[str, Any]
-        if seizure_ref is not None:
-            seizure_id = _visible_seizure_id(conn, viewer, seizure_ref)
-            if seizure_id is None:
-                return False
-            values = {"seizure_id": seizure_id}
-            present = CaseItemRow.seizure_id == seizure_id
-        elif listing_ref is not None:
-            row_id = _visible_listing_id(conn, viewer, listing_ref)
-            if row_id is None:
-                return False
-            values = {"listing_id": row_id}
-            present = CaseItemRow.listing_id == row_id
-        else:
-            assert account is not None
-            account_id = _account_id(conn, *account)
-            if (
-                account_id is None
-                or not conn.execute(
-                    select(ListingRow.id)
-                    .where(
-                        ListingRow.account_id == account_id, ListingRow.id.in_(visible_listing_ids(viewer))
-                    )
-                    .limit(1)
-                ).first()
-            ):
-                return False
-            values = {"account_id": account_id}
-            present = CaseItemRow.account_id == account_id
-        if (
-            conn.execute(select(CaseItemRow.id).where(CaseItemRow.case_id == case_id, present)).first()
-            is None
-        ):
+        column, row_id = _case_item_target(conn, viewer, listing_ref, account, seizure_ref)
+        if row_id is None:
+            return False
+        present = select(CaseItemRow.id).where(CaseItemRow.case_id == case_id, column == row_id)
+        if conn.execute(present).first() is None:
             conn.execute(
                 insert(CaseItemRow).values(
-                    case_id=case_id, added_by=viewer.user_id, added_at=_now(), **values
+                    case_id=case_id, added_by=viewer.user_id, added_at=_now(), **{column.key: row_id}
                 )
             )
     return True
+
+
+def _case_item_target(
+    conn: Connection,
+    viewer: Viewer,
+    listing_ref: str | None,
+    account: tuple[str, str] | None,
+    seizure_ref: str | None,
+) -> tuple[Any, int | None]:
+    """The ``case_items`` column an item goes in, and the row id it names (None when there is
+    no such item the viewer may see)."""
+    if seizure_ref is not None:
+        return CaseItemRow.seizure_id, _visible_seizure_id(conn, viewer, seizure_ref)
+    if listing_ref is not None:
+        return CaseItemRow.listing_id, _visible_listing_id(conn, viewer, listing_ref)
+    assert account is not None
+    account_id = _account_id(conn, *account)
+    if account_id is None or not conn.execute(select(account_is_visible(viewer, account_id))).scalar():
+        return CaseItemRow.account_id, None
+    return CaseItemRow.account_id, account_id
 
 
 def assignable_users(store: Store, viewer: Viewer) -> list[str]:

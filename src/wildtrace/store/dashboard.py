@@ -52,7 +52,9 @@ _CACHE: weakref.WeakKeyDictionary[Store, dict[tuple[Any, ...], tuple[float, Any]
 _CACHE_LOCK = threading.Lock()
 #: One lock per key being computed: requests that miss together wait for one computation
 #: instead of all running it (a stampede that held both cores for seconds when a cache expired).
-_COMPUTING: dict[tuple[int, tuple[Any, ...]], threading.Lock] = {}
+_COMPUTING: weakref.WeakKeyDictionary[Store, dict[tuple[Any, ...], threading.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _fresh(store: Store, key: tuple[Any, ...], seconds: float) -> tuple[bool, Any]:
@@ -70,7 +72,7 @@ def _cached(store: Store, key: tuple[Any, ...], seconds: float, compute: Callabl
     if found:
         return value
     with _CACHE_LOCK:
-        computing = _COMPUTING.setdefault((id(store), key), threading.Lock())
+        computing = _COMPUTING.setdefault(store, {}).setdefault(key, threading.Lock())
     with computing:
         found, value = _fresh(store, key, seconds)  # another thread may just have computed it
         if found:
@@ -82,7 +84,7 @@ def _cached(store: Store, key: tuple[Any, ...], seconds: float, compute: Callabl
             longest = max(DASHBOARD_SECONDS, CHOICES_SECONDS)
             for stale in [k for k, (at, _) in entries.items() if now - at >= longest]:
                 del entries[stale]
-                _COMPUTING.pop((id(store), stale), None)
+                _COMPUTING.get(store, {}).pop(stale, None)
             entries[key] = (now, value)
     return value
 

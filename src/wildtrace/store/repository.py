@@ -355,13 +355,13 @@ class Store:
             )
             if result.rowcount == 0:
                 raise StoreError(f"{self.url}: no scan run with id {run_id}")
-        if stored >= ANALYZE_AFTER:
-            self.refresh_statistics()
+        self.refresh_statistics(stored)
 
-    def refresh_statistics(self) -> None:
+    def refresh_statistics(self, changed: int) -> None:
         """Refresh PostgreSQL's planner statistics of the listing tables (``ANALYZE``) after a
-        bulk write; nothing on SQLite, whose planner works without them."""
-        if self._engine.dialect.name != "postgresql":
+        bulk write of ``changed`` listings (``ANALYZE_AFTER`` or more); nothing on SQLite, whose
+        planner works without them."""
+        if changed < ANALYZE_AFTER or self._engine.dialect.name != "postgresql":
             return
         try:
             with self._engine.connect() as conn:
