@@ -269,3 +269,16 @@ def local_viewer(store: Store) -> Viewer:
     with store.write_transaction("find the local agency") as conn:
         local = local_agency_id(conn)
     return Viewer(None, "cli", local, LOCAL_AGENCY, "analyst")
+
+
+def agency_viewer(store: Store, code: str | None) -> Viewer:
+    """Who the command line acts as when told ``--agency CODE`` (the local agency when None):
+    that agency, as an analyst, with no user; an error naming the known agencies otherwise."""
+    if code is None or code == LOCAL_AGENCY:
+        return local_viewer(store)
+    with store.engine.connect() as conn:
+        found = agency_id(conn, code)
+        if found is None:
+            known = conn.execute(select(AgencyRow.code).order_by(AgencyRow.code)).scalars().all()
+            raise AccessError(f"unknown agency {code!r}; known: {', '.join(known) or 'none'}")
+    return Viewer(None, "cli", found, code, "analyst")
