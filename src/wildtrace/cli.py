@@ -86,6 +86,10 @@ app.add_typer(collection_commands.app, name="collection")
 from wildtrace.commands import serve as serve_commands  # noqa: E402
 
 app.command("serve")(serve_commands.serve)
+from wildtrace.commands import watch as watch_commands  # noqa: E402
+
+app.add_typer(watch_commands.app, name="watch")
+app.command("alerts")(watch_commands.alerts)
 # --- registered commands: end ---
 
 

@@ -330,5 +330,11 @@ def print_scan_summary(totals: ScanTotals, store: Store | None, rejects: Path | 
             f"Stored {saved.new:,} new, {saved.updated:,} updated, {saved.unchanged:,} unchanged "
             f"in {store.url}"
         )
+        if saved.alerts:
+            console.print(
+                f"[bold red]{saved.alerts:,}[/] alerts: stored listings carry identifiers of a watchlist "
+                "(`wildtrace alerts`)",
+                markup=True,
+            )
     if rejects is not None:
         console.print(f"Rejected records and their reasons: [cyan]{escape(str(rejects))}[/]", markup=True)

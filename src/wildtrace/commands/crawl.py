@@ -188,6 +188,12 @@ def crawl(
         f"{totals.unchanged:,} unchanged; {totals.changed:,} changed, {totals.takedowns:,} taken down.",
         markup=True,
     )
+    if totals.alerted:
+        console.print(
+            f"[bold red]{totals.alerted:,}[/] listings carry an identifier of a watchlist "
+            "(`wildtrace alerts`)",
+            markup=True,
+        )
     console.print(
         f"{totals.faults:,} faults; not followed: {totals.refused:,} refused by the private-address guard, "
         f"{totals.robots:,} disallowed by robots.txt, {totals.offsite:,} off-site, "

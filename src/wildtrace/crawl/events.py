@@ -124,6 +124,8 @@ class CrawlTotals:
     changed: int = 0
     takedowns: int = 0
     faults: int = 0
+    #: Listings stored that carry an identifier of a watchlist (an alert was raised).
+    alerted: int = 0
     #: Refusals by rule (robots, off-site, private-address, depth).
     refusals: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)
@@ -135,6 +137,7 @@ class CrawlTotals:
             pages=counts.get(f"{ARCHIVED}.page", 0),
             listings=counts.get(STORED, 0),
             flagged=counts.get(f"{STORED}.flagged", 0),
+            alerted=counts.get(f"{STORED}.alerted", 0),
             new=counts.get(f"{STORED}.new", 0),
             updated=counts.get(f"{STORED}.updated", 0),
             unchanged=counts.get(f"{STORED}.unchanged", 0),

@@ -95,11 +95,12 @@ class CapturePipeline:
         counts = session.store.save_batch([(listing, analysis)], collection_id=self.collection_id)
         url = listing.url or "?"
         outcome = "new" if counts.new else "updated" if counts.updated else "unchanged"
+        marks = {"flagged": analysis.detection.flagged, "alerted": counts.alerts > 0}
         session.event(
             STORED,
             url,
             outcome=outcome,
-            flags=("flagged",) if analysis.detection.flagged else (),
+            flags=tuple(name for name, on in marks.items() if on),
             listing=listing.id,
             sha256=capture.sha256,
         )

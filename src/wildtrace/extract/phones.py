@@ -42,14 +42,14 @@ def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]
     seen: set[int] = set()
     for link in _WA_LINK.finditer(text) if _WA_GATE.search(text) else ():
         digits = link.group(1)
-        number = _parse("+" + digits.lstrip("+"), None)
+        number = parse_phone("+" + digits.lstrip("+"), None)
         if number is not None:
             seen.update(range(link.start(1), link.end(1)))
             yield Selector("phone", number, link.group(0), field, link.start(), link.end(), "whatsapp", 0.95)
     if field == "url":
         # digits in a URL are ids ("/item/251430546"): only wa.me and tel: links are phones
         for link in _TEL_LINK.finditer(text):
-            number = _parse(link.group(1), region)
+            number = parse_phone(link.group(1), region)
             if number is not None:
                 yield Selector("phone", number, link.group(0), field, link.start(), link.end(),
                                None, _confidence(link.group(1)))  # fmt: skip
@@ -63,7 +63,7 @@ def find_phones(text: str, field: str, region: str | None) -> Iterator[Selector]
         start = candidate.end() - len(raw)
         if _inside_identifier(text, start, candidate.end()):
             continue
-        number = _parse(raw, region)
+        number = parse_phone(raw, region)
         if number is not None:
             yield Selector("phone", number, raw, field, start, start + len(raw), _channel(text, start),
                            _confidence(raw))  # fmt: skip
@@ -87,7 +87,7 @@ def _split(raw: str, region: str | None) -> tuple[tuple[int, str, str], ...]:
     and the matcher is the slowest step of phone extraction."""
     found = []
     for inner in phonenumbers.PhoneNumberMatcher(raw, region, leniency=phonenumbers.Leniency.VALID):
-        number = _parse(inner.raw_string, region)
+        number = parse_phone(inner.raw_string, region)
         if number is not None:
             found.append((inner.start, inner.raw_string, number))
     return tuple(found)
@@ -106,7 +106,9 @@ def _inside_identifier(text: str, start: int, end: int) -> bool:
     return any(char.isdigit() for char in glued) or text[before : before + 2].lower() == "0x"
 
 
-def _parse(raw: str, region: str | None) -> str | None:
+def parse_phone(raw: str, region: str | None) -> str | None:
+    """``raw`` as an E.164 number when it is a valid one (read in ``region`` when it has no
+    +country code), else None: the one normalisation of phones, for listings and watchlists."""
     return _parse_compact(_SEPARATORS.sub("", raw), region)
 
 

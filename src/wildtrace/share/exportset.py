@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from wildtrace.extract.identifiers import HANDLE_TYPES, IDENTIFIER_TYPES, WALLET_TYPES
 from wildtrace.store.access import MARKINGS
 
-#: Selector types that identify a seller (what exports, watchlists and linking deal in);
-#: money, quantities and places describe an offer and are not exported as observables.
-HANDLE_TYPES: frozenset[str] = frozenset({"telegram", "wechat", "line", "instagram", "facebook", "tiktok"})
-WALLET_TYPES: frozenset[str] = frozenset({"btc", "eth", "tron"})
-IDENTIFIER_TYPES: frozenset[str] = frozenset({"phone", "email", "iban"}) | HANDLE_TYPES | WALLET_TYPES
+__all__ = [
+    "HANDLE_TYPES", "IDENTIFIER_TYPES", "WALLET_TYPES", "ExportSet", "ExportedAccount", "ExportedGroup",
+    "ExportedLink", "ExportedListing", "ExportedSelector", "Exporter", "stricter", "strictest",
+]  # fmt: skip
 
 
 def stricter(*markings: str) -> str:

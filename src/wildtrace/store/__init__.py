@@ -48,6 +48,7 @@ from wildtrace.store import (  # noqa: F401
     tables_models,
     tables_operations,
     tables_review,
+    tables_watch,
 )
 from wildtrace.store.engine import UnknownSchemaError, create_store_engine, migrate
 from wildtrace.store.repository import (

@@ -36,6 +36,7 @@ from wildtrace.store.tables_access import (
     CollectionShareRow,
 )
 from wildtrace.store.tables_operations import OperationRow
+from wildtrace.store.tables_watch import WatchlistRow
 
 #: TLP 2.0 markings, least to most restricted.
 MARKINGS: tuple[str, ...] = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
@@ -162,6 +163,15 @@ def case_is_visible(viewer: Viewer) -> ColumnElement[bool]:
         and_(CaseRow.tlp.in_(("AMBER", "AMBER+STRICT")), own),
         and_(CaseRow.tlp == "RED", named),
     )
+
+
+def watchlist_is_visible(viewer: Viewer) -> ColumnElement[bool]:
+    """A WHERE clause over ``watchlists``: those ``viewer`` may see (and so the alerts they
+    raise). CLEAR and GREEN lists are every agency's (a partner sees CLEAR ones only); AMBER,
+    AMBER+STRICT and RED lists stay in the owning agency."""
+    if viewer.is_partner:
+        return WatchlistRow.tlp == "CLEAR"
+    return or_(WatchlistRow.tlp.in_(("CLEAR", "GREEN")), WatchlistRow.agency_id == viewer.agency_id)
 
 
 def operation_is_visible(viewer: Viewer) -> ColumnElement[bool]:

@@ -40,6 +40,7 @@ from wildtrace.model import (
     parse_listing_key,
 )
 from wildtrace.store import rows
+from wildtrace.store.alerts import raise_alerts
 from wildtrace.store.collections import default_collection_id
 from wildtrace.store.engine import WRITE_OPTION
 from wildtrace.store.prepared import converted_rows, copy_rows, insert_dicts, insert_rows
@@ -107,6 +108,8 @@ class SaveCounts:
     older: int = 0
     #: Listings whose text held characters the databases cannot store (NUL), removed.
     cleaned: int = 0
+    #: Alerts raised: stored listings carrying an identifier of a watchlist (store/watchlists.py).
+    alerts: int = 0
 
     @property
     def stored(self) -> int:
@@ -119,6 +122,7 @@ class SaveCounts:
             self.unchanged + other.unchanged,
             self.older + other.older,
             self.cleaned + other.cleaned,
+            self.alerts + other.alerts,
         )
 
 
@@ -455,11 +459,15 @@ class Store:
             if key in stored and stored[key][1:] != (item.digest, item.analysis.analyzer_version)
         ]
         ids = {key: item.row_id for key, item in stored.items()}
+        alerts = 0
         if inserts or updates:
             written, raced = self._write_listings(conn, inserts, updates)
             ids.update(written)
             new, updated = new - raced.taken - raced.skipped, updated + raced.taken
             unchanged, older = unchanged + raced.skipped, older + raced.older
+            alerts = raise_alerts(
+                conn, [(row_id, latest[key].listing, latest[key].analysis) for key, row_id in written.items()]
+            )
         if evidence:
             insert_ignore(
                 conn,
@@ -467,7 +475,7 @@ class Store:
                 [{**rows.capture_values(capture), "listing_id": ids[key]} for key, capture in evidence],
             )
         self._file_in_collection(conn, collection_id, set(ids.values()))
-        return SaveCounts(new=new, updated=updated, unchanged=unchanged, older=older)
+        return SaveCounts(new=new, updated=updated, unchanged=unchanged, older=older, alerts=alerts)
 
     @staticmethod
     def _file_in_collection(conn: Connection, collection_id: int | None, row_ids: set[int]) -> None:

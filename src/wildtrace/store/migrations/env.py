@@ -12,6 +12,7 @@ from wildtrace.store import (  # noqa: F401
     tables_models,
     tables_operations,
     tables_review,
+    tables_watch,
 )
 from wildtrace.store.fulltext import outside_metadata
 from wildtrace.store.tables import Base

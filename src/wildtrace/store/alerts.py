@@ -1,0 +1,103 @@
+"""Alerts: a listing just stored carries an identifier of a watchlist (``watchlists.py``).
+
+Kept apart from the watchlists' own code so that the listing writer (``repository.py``) can
+call ``raise_alerts`` without importing the audit log and what it brings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select
+
+from wildtrace.extract.identifiers import HANDLE_TYPES, IDENTIFIER_TYPES
+from wildtrace.model import Analysis, Listing
+from wildtrace.store.tables_watch import AlertRow, WatchEntryRow
+
+#: Values looked up per query (well under every engine's bound-parameter limit).
+CHUNK = 900
+
+
+def type_matches(selector_type: Any) -> Any:
+    """SQL: an entry's type admits a selector of type ``selector_type`` (the same type, or
+    ``handle`` for a handle on any app)."""
+    return or_(
+        WatchEntryRow.type == selector_type,
+        and_(WatchEntryRow.type == "handle", selector_type.in_(sorted(HANDLE_TYPES))),
+    )
+
+
+def _entry_admits(entry_type: str, selector_type: str) -> bool:
+    return entry_type == selector_type or (entry_type == "handle" and selector_type in HANDLE_TYPES)
+
+
+def raise_alerts(conn: Connection, stored: Sequence[tuple[int, Listing, Analysis]]) -> int:
+    """Alerts for the listings just written (row id, listing, analysis) whose identifiers or
+    seller are on a watchlist; returns how many are new. Called inside the saving
+    transaction: nothing is done (one cheap query) while no watchlist has an entry."""
+    if not stored or conn.execute(select(WatchEntryRow.id).limit(1)).first() is None:
+        return 0
+    carried: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for row_id, listing, analysis in stored:
+        for selector in analysis.selectors:
+            if selector.type in IDENTIFIER_TYPES:
+                carried[selector.value].append((row_id, selector.type, ""))
+        if listing.seller:
+            carried[listing.seller.casefold()].append(
+                (row_id, "account", (listing.platform or "").casefold())
+            )
+    now = datetime.now(UTC)
+    found: list[tuple[int, int, str, str]] = []
+    values = list(carried)
+    for start in range(0, len(values), CHUNK):
+        entries = conn.execute(
+            select(WatchEntryRow.id, WatchEntryRow.type, WatchEntryRow.value, WatchEntryRow.platform).where(
+                WatchEntryRow.value.in_(values[start : start + CHUNK]),
+                or_(WatchEntryRow.valid_until.is_(None), WatchEntryRow.valid_until > now),
+            )
+        )
+        for entry_id, entry_type, value, entry_platform in entries:
+            for row_id, selector_type, platform in carried[value]:
+                if selector_type == "account":
+                    if entry_type == "account" and entry_platform in ("", platform):
+                        found.append((row_id, entry_id, "account", value))
+                elif _entry_admits(entry_type, selector_type):
+                    found.append((row_id, entry_id, selector_type, value))
+    return insert_alerts(conn, found, now)
+
+
+def insert_alerts(conn: Connection, found: list[tuple[int, int, str, str]], when: datetime) -> int:
+    """Store the alerts ``found`` (listing id, entry id, selector type, value) that are not
+    stored yet; returns how many were new."""
+    if not found:
+        return 0
+    pairs = {(lid, eid): (stype, value) for lid, eid, stype, value in found}
+    entry_ids = sorted({eid for _, eid in pairs})
+    lists = dict(
+        conn.execute(
+            select(WatchEntryRow.id, WatchEntryRow.watchlist_id).where(WatchEntryRow.id.in_(entry_ids))
+        )
+        .tuples()
+        .all()
+    )
+    listing_ids = sorted({lid for lid, _ in pairs})
+    existing = set(
+        conn.execute(
+            select(AlertRow.listing_id, AlertRow.entry_id).where(
+                AlertRow.listing_id.in_(listing_ids), AlertRow.entry_id.in_(entry_ids)
+            )
+        ).tuples()
+    )
+    rows = [
+        {"listing_id": lid, "entry_id": eid, "watchlist_id": lists.get(eid), "selector_type": stype,
+         "value": value, "raised_at": when}
+        for (lid, eid), (stype, value) in pairs.items()
+        if (lid, eid) not in existing
+    ]  # fmt: skip
+    from wildtrace.store.repository import insert_ignore
+
+    insert_ignore(conn, AlertRow, rows)
+    return len(rows)

@@ -1,0 +1,325 @@
+"""Watchlists and alerts in the store: add and remove known identifiers, and raise an alert
+when a stored listing carries one.
+
+Matching happens where listings are written (``Store.save_batch`` calls
+``alerts.raise_alerts`` in the same transaction), so scan, crawl, load and retrain all raise
+alerts, and a listing stored is never missed. It costs one indexed look-up per batch: the
+batch's selector values against ``watch_entries.value``. A new entry is also matched at once
+against the listings already stored ("retro-hunt"), so ``watch add`` tells whether the value
+is known.
+
+Values are compared normalised (``extract.identifiers.identify`` for entries, the
+extractors for listings), so ``+84 91 234 5678`` matches ``0912345678`` written in Vietnam.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+
+from wildtrace.errors import AccessError
+from wildtrace.extract.identifiers import Identifier
+from wildtrace.store.access import (
+    DEFAULT_MARKING,
+    Viewer,
+    listing_is_visible,
+    parse_marking,
+    watchlist_is_visible,
+)
+from wildtrace.store.alerts import insert_alerts, type_matches
+from wildtrace.store.audit import AuditLog
+from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow, SelectorRow
+from wildtrace.store.tables_access import AgencyRow
+from wildtrace.store.tables_watch import AlertRow, WatchEntryRow, WatchlistRow
+
+if TYPE_CHECKING:
+    from wildtrace.store import Store
+
+#: The watchlist ``watch add`` writes to unless told otherwise.
+DEFAULT_WATCHLIST = "local"
+#: Values looked up per query (well under every engine's bound-parameter limit).
+_CHUNK = 900
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEntry:
+    """An identifier to put on a watchlist, with where it came from."""
+
+    identifier: Identifier
+    note: str = ""
+    valid_until: datetime | None = None
+    source_ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What ``add_entries`` did: entries new to the list, already on it, and the alerts the
+    new ones raised over the listings already stored."""
+
+    watchlist: str
+    added: int
+    already: int
+    alerts: int
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistInfo:
+    name: str
+    agency: str
+    tlp: str
+    source: str
+    entries: int
+    alerts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EntryInfo:
+    id: int
+    watchlist: str
+    type: str
+    value: str
+    platform: str
+    note: str
+    valid_until: datetime | None
+    source_ref: str
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertInfo:
+    """An alert as shown to a user: the listing, the identifier, the watchlist and when."""
+
+    id: int
+    listing_id: int
+    listing_key: str
+    title: str | None
+    url: str | None
+    selector_type: str
+    value: str
+    watchlist: str | None
+    note: str
+    raised_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ensure_watchlist(
+    conn: Connection, name: str, viewer: Viewer, marking: str | None = None, source: str = "typed"
+) -> int:
+    """The id of watchlist ``name``, created on first use owned by ``viewer``'s agency under
+    ``marking`` (AMBER by default). An existing list of another agency is refused."""
+    row = conn.execute(
+        select(WatchlistRow.id, WatchlistRow.agency_id, WatchlistRow.tlp).where(WatchlistRow.name == name)
+    ).first()
+    if row is not None:
+        if row.agency_id != viewer.agency_id:
+            raise AccessError(f"watchlist {name!r} belongs to another agency; choose another name")
+        if marking is not None and parse_marking(marking) != row.tlp:
+            raise AccessError(
+                f"watchlist {name!r} is marked {row.tlp}, not {parse_marking(marking)}; "
+                "use another list for material under another marking"
+            )
+        return int(row.id)
+    tlp = parse_marking(marking) if marking is not None else DEFAULT_MARKING
+    return int(
+        conn.execute(
+            insert(WatchlistRow)
+            .values(name=name, agency_id=viewer.agency_id, tlp=tlp, source=source, created_at=_now())
+            .returning(WatchlistRow.id)
+        ).scalar_one()
+    )
+
+
+def add_entries(
+    store: Store,
+    entries: Iterable[WatchEntry],
+    viewer: Viewer,
+    watchlist: str = DEFAULT_WATCHLIST,
+    marking: str | None = None,
+    source: str = "typed",
+) -> AddResult:
+    """Put ``entries`` on ``watchlist`` (created if new), in one transaction, and raise the
+    alerts they find among the listings already stored. An entry already on the list is left
+    as it is (counted in ``already``)."""
+    unique: dict[tuple[str, str, str], WatchEntry] = {}
+    for entry in entries:
+        key = (entry.identifier.type, entry.identifier.value, entry.identifier.platform)
+        unique.setdefault(key, entry)
+    with store.write_transaction(f"add entries to watchlist {watchlist}") as conn:
+        list_id = ensure_watchlist(conn, watchlist, viewer, marking, source)
+        known: set[tuple[str, str, str]] = set()
+        items = list(unique)
+        for start in range(0, len(items), _CHUNK):
+            chunk = [value for _, value, _ in items[start : start + _CHUNK]]
+            known.update(
+                conn.execute(
+                    select(WatchEntryRow.type, WatchEntryRow.value, WatchEntryRow.platform).where(
+                        WatchEntryRow.watchlist_id == list_id, WatchEntryRow.value.in_(chunk)
+                    )
+                ).tuples()
+            )
+        now = _now()
+        rows = [
+            {
+                "watchlist_id": list_id, "type": key[0], "value": key[1], "platform": key[2],
+                "note": entry.note, "valid_until": entry.valid_until, "source_ref": entry.source_ref,
+                "added_at": now,
+            }
+            for key, entry in unique.items()
+            if key not in known
+        ]  # fmt: skip
+        for start in range(0, len(rows), 5000):
+            conn.execute(insert(WatchEntryRow), rows[start : start + 5000])
+        alerts = _retro_hunt(conn, list_id, now) if rows else 0
+        AuditLog.append_in(
+            conn, viewer, "watch.add", f"watchlist:{watchlist}",
+            detail={
+                "added": len(rows), "already": len(unique) - len(rows), "alerts": alerts, "source": source,
+            },
+        )  # fmt: skip
+    return AddResult(watchlist, len(rows), len(unique) - len(rows), alerts)
+
+
+def _retro_hunt(conn: Connection, list_id: int, since: datetime) -> int:
+    """Alerts for the entries of ``list_id`` added at ``since`` over the stored listings."""
+    live = or_(WatchEntryRow.valid_until.is_(None), WatchEntryRow.valid_until > since)
+    fresh = and_(WatchEntryRow.watchlist_id == list_id, WatchEntryRow.added_at == since, live)
+    selector_hits = (
+        select(SelectorRow.listing_id, WatchEntryRow.id, SelectorRow.type, SelectorRow.value)
+        .join(WatchEntryRow, WatchEntryRow.value == SelectorRow.value)
+        .where(fresh, type_matches(SelectorRow.type))
+    )
+    found = [(lid, eid, stype, value) for lid, eid, stype, value in conn.execute(selector_hits)]
+    account_entries = conn.execute(
+        select(WatchEntryRow.id, WatchEntryRow.value, WatchEntryRow.platform).where(
+            fresh, WatchEntryRow.type == "account"
+        )
+    ).all()
+    if account_entries:
+        wanted: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for eid, value, platform in account_entries:
+            wanted[value].append((eid, platform))
+        # seller names are compared case-folded in Python (SQLite's lower() is ASCII only)
+        accounts = conn.execute(
+            select(ListingRow.id, AccountRow.seller, PlatformRow.name)
+            .join(AccountRow, AccountRow.id == ListingRow.account_id)
+            .join(PlatformRow, PlatformRow.id == AccountRow.platform_id)
+        )
+        for lid, seller, platform in accounts:
+            for eid, entry_platform in wanted.get(seller.casefold(), ()):
+                if entry_platform in ("", platform.casefold()):
+                    found.append((lid, eid, "account", seller.casefold()))
+    return insert_alerts(conn, found, since)
+
+
+def remove_entries(store: Store, identifier: Identifier, viewer: Viewer, watchlist: str | None = None) -> int:
+    """Take ``identifier`` off ``watchlist`` (off every list of ``viewer``'s agency when None);
+    returns how many entries went. Alerts already raised stay, as history."""
+    with store.write_transaction("remove a watchlist entry") as conn:
+        lists = select(WatchlistRow.id).where(WatchlistRow.agency_id == viewer.agency_id)
+        if watchlist is not None:
+            lists = lists.where(WatchlistRow.name == watchlist)
+        gone = conn.execute(
+            delete(WatchEntryRow).where(
+                WatchEntryRow.watchlist_id.in_(lists),
+                WatchEntryRow.type == identifier.type,
+                WatchEntryRow.value == identifier.value,
+                WatchEntryRow.platform == identifier.platform,
+            )
+        ).rowcount
+        AuditLog.append_in(
+            conn, viewer, "watch.remove", f"watchlist:{watchlist or '*'}",
+            detail={"type": identifier.type, "value": identifier.value, "removed": gone},
+        )  # fmt: skip
+    return int(gone or 0)
+
+
+def list_watchlists(store: Store, viewer: Viewer) -> list[WatchlistInfo]:
+    """The watchlists ``viewer`` may see, with their entry and alert counts."""
+    entries = select(func.count()).where(WatchEntryRow.watchlist_id == WatchlistRow.id).scalar_subquery()
+    alerts = select(func.count()).where(AlertRow.watchlist_id == WatchlistRow.id).scalar_subquery()
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                WatchlistRow.name, AgencyRow.code, WatchlistRow.tlp, WatchlistRow.source, entries, alerts,
+                WatchlistRow.created_at,
+            )
+            .join(AgencyRow, AgencyRow.id == WatchlistRow.agency_id)
+            .where(watchlist_is_visible(viewer))
+            .order_by(WatchlistRow.name)
+        ).all()  # fmt: skip
+    return [WatchlistInfo(n, a, t, s, int(e), int(c), at) for n, a, t, s, e, c, at in rows]
+
+
+def list_entries(
+    store: Store, viewer: Viewer, watchlist: str | None = None, limit: int = 1000
+) -> list[EntryInfo]:
+    """Entries of the visible watchlists (of ``watchlist`` only when given), newest first."""
+    query = (
+        select(
+            WatchEntryRow.id, WatchlistRow.name, WatchEntryRow.type, WatchEntryRow.value,
+            WatchEntryRow.platform, WatchEntryRow.note, WatchEntryRow.valid_until,
+            WatchEntryRow.source_ref, WatchEntryRow.added_at,
+        )
+        .join(WatchlistRow, WatchlistRow.id == WatchEntryRow.watchlist_id)
+        .where(watchlist_is_visible(viewer))
+        .order_by(WatchEntryRow.id.desc())
+        .limit(limit)
+    )  # fmt: skip
+    if watchlist is not None:
+        query = query.where(WatchlistRow.name == watchlist)
+    with store.engine.connect() as conn:
+        return [EntryInfo(*row) for row in conn.execute(query).tuples()]
+
+
+def list_alerts(
+    store: Store, viewer: Viewer, since: datetime | None = None, limit: int = 500, offset: int = 0
+) -> list[AlertInfo]:
+    """The alerts ``viewer`` may see (the listing and the watchlist both visible), newest first."""
+    query = (
+        select(
+            AlertRow.id, AlertRow.listing_id, PlatformRow.name, ListingRow.uid, ListingRow.title,
+            ListingRow.url, AlertRow.selector_type, AlertRow.value, WatchlistRow.name,
+            WatchEntryRow.note, AlertRow.raised_at,
+        )
+        .join(ListingRow, ListingRow.id == AlertRow.listing_id)
+        .join(PlatformRow, PlatformRow.id == ListingRow.platform_id)
+        .join(WatchlistRow, WatchlistRow.id == AlertRow.watchlist_id)
+        .outerjoin(WatchEntryRow, WatchEntryRow.id == AlertRow.entry_id)
+        .where(watchlist_is_visible(viewer), listing_is_visible(viewer, AlertRow.listing_id))
+        .order_by(AlertRow.raised_at.desc(), AlertRow.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(AlertRow.raised_at >= since)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).tuples().all()
+    return [
+        AlertInfo(
+            aid, lid, f"{platform}:{uid}" if platform else uid, title, url, stype, value, wl, note or "", at
+        )
+        for aid, lid, platform, uid, title, url, stype, value, wl, note, at in rows
+    ]
+
+
+def count_alerts(store: Store, viewer: Viewer, since: datetime | None = None) -> int:
+    """How many alerts ``viewer`` may see (since ``since``)."""
+    query = (
+        select(func.count())
+        .select_from(AlertRow)
+        .join(WatchlistRow, WatchlistRow.id == AlertRow.watchlist_id)
+        .where(watchlist_is_visible(viewer), listing_is_visible(viewer, AlertRow.listing_id))
+    )
+    if since is not None:
+        query = query.where(AlertRow.raised_at >= since)
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
