@@ -90,6 +90,10 @@ from wildtrace.commands import watch as watch_commands  # noqa: E402
 
 app.add_typer(watch_commands.app, name="watch")
 app.command("alerts")(watch_commands.alerts)
+from wildtrace.commands import exchange as exchange_commands  # noqa: E402
+
+app.add_typer(exchange_commands.export_app, name="export")
+app.add_typer(exchange_commands.import_app, name="import")
 # --- registered commands: end ---
 
 

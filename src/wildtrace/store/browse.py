@@ -101,7 +101,7 @@ def _limit(limit: int) -> int:
 # -- finding one listing ------------------------------------------------------------------------
 
 
-def _visible_listing_id(conn: Connection, viewer: Viewer, ref: str) -> int | None:
+def visible_listing_id(conn: Connection, viewer: Viewer, ref: str) -> int | None:
     """The row id of the visible listing ``ref`` names (its text key; a plain uid names the
     one visible listing with that uid, if only one), else None."""
     key = parse_listing_key(ref)
@@ -335,7 +335,7 @@ def listing_detail(store: Store, viewer: Viewer, ref: str) -> dict[str, Any] | N
     from wildtrace.store import rows
 
     with store.read_connection("read a listing") as conn:
-        row_id = _visible_listing_id(conn, viewer, ref)
+        row_id = visible_listing_id(conn, viewer, ref)
         if row_id is None:
             return None
         row = conn.execute(
@@ -427,7 +427,7 @@ def record_label(store: Store, viewer: Viewer, listing_ref: str, verdict: str, n
     from wildtrace.store.labels import NewLabel, add_labels
 
     with store.read_connection("find a listing") as conn:
-        row_id = _visible_listing_id(conn, viewer, listing_ref)
+        row_id = visible_listing_id(conn, viewer, listing_ref)
         if row_id is None:
             return False
         key = conn.execute(
@@ -862,7 +862,7 @@ def _case_item_target(
     if seizure_ref is not None:
         return CaseItemRow.seizure_id, _visible_seizure_id(conn, viewer, seizure_ref)
     if listing_ref is not None:
-        return CaseItemRow.listing_id, _visible_listing_id(conn, viewer, listing_ref)
+        return CaseItemRow.listing_id, visible_listing_id(conn, viewer, listing_ref)
     assert account is not None
     account_id = _account_id(conn, *account)
     if account_id is None or not conn.execute(select(account_is_visible(viewer, account_id))).scalar():
