@@ -22,7 +22,7 @@ from wildtrace.commands.common import fail as _fail
 from wildtrace.errors import WildTraceError
 
 app = typer.Typer(
-    help="Check archived evidence and the chain of custody; export evidence bundles.",
+    help="Check archived evidence and the chain of custody; export evidence bundles and WACZ packages.",
     no_args_is_help=True,
 )
 
@@ -110,29 +110,76 @@ def verify(db: DbOpt = None, archives: ArchivesOpt = None, anchor: AnchorOpt = N
         raise typer.Exit(1)
 
 
+#: What ``evidence export --format`` writes.
+EXPORT_FORMATS = ("bundle", "wacz")
+FormatOpt = Annotated[
+    str,
+    typer.Option("--format", help="bundle (zip: WARC, pages, custody, HTML summary, manifest) or "
+                 "wacz (WACZ 1.1.1: opens in ReplayWeb.page)."),
+]  # fmt: skip
+ExportAgencyOpt = Annotated[
+    str | None,
+    typer.Option("--agency", help="Export as this agency: only the listings it may see "
+                 "(default: the local agency)."),
+]  # fmt: skip
+AllowMarkingOpt = Annotated[
+    list[str] | None,
+    typer.Option("--allow-marking", help="Let material under this marking out (AMBER+STRICT, RED; "
+                 "repeatable); such material is refused without it."),
+]  # fmt: skip
+SignKeyOpt = Annotated[
+    Path | None,
+    typer.Option("--sign-key", help="wacz: sign the package with this ECDSA P-256 private key (PEM)."),
+]
+
+
 @app.command()
 def export(
     target: Annotated[str, typer.Argument(help="A listing (platform:id) or URL, a seller, platform:seller.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The bundle to write (a .zip file).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write (.zip for a bundle, .wacz).")],
     db: DbOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
     archives: ArchivesOpt = None,
+    format_: FormatOpt = "bundle",
+    agency: ExportAgencyOpt = None,
+    allow_marking: AllowMarkingOpt = None,
+    sign_key: SignKeyOpt = None,
 ) -> None:
-    """Bundle the captures of a listing or seller: WARC records, page list, custody, summary."""
+    """Hand over the captures of a listing or seller: WARC records, page list, custody, summary
+    (bundle), or a WACZ package that replay tools open (wacz). Carries the strictest TLP marking
+    of what it holds; AMBER+STRICT and RED material needs --allow-marking."""
+    if format_ not in EXPORT_FORMATS:
+        raise _fail(f"--format {format_}: use one of {', '.join(EXPORT_FORMATS)}")
+    if sign_key is not None and format_ != "wacz":
+        raise _fail("--sign-key signs a WACZ package; give --format wacz")
+    if sign_key is not None and not sign_key.is_file():
+        raise _fail(f"--sign-key {sign_key}: no such file")
     if out.exists() and not force:
         raise _fail(f"--out {out} exists; give --force to replace it")
     if out.exists() and out.is_dir():
-        raise _fail(f"--out {out} is a folder; give a .zip file name")
-    from wildtrace.evidence.export import ExportTargetError, export_bundle
+        raise _fail(f"--out {out} is a folder; give a file name")
+    from wildtrace.evidence.export import BundleResult, export_bundle
+    from wildtrace.evidence.wacz import WaczResult, export_wacz
     from wildtrace.store import open_store
+    from wildtrace.store.access import MarkingError, parse_marking
+    from wildtrace.store.people import agency_viewer
 
     try:
+        allowed = {parse_marking(marking) for marking in allow_marking or ()}
+    except MarkingError as exc:
+        raise _fail(f"--allow-marking: {exc}") from exc
+    try:
         with open_store(db) as store:
-            result = export_bundle(store, target, out, force=force, archives=archives)
-    except ExportTargetError as exc:
-        raise failure(exc) from exc
+            viewer = agency_viewer(store, agency)
+            result: WaczResult | BundleResult
+            if format_ == "wacz":
+                result = export_wacz(store, target, out, force=force, archives=archives, sign_key=sign_key,
+                                     viewer=viewer, allow_marking=allowed)  # fmt: skip
+            else:
+                result = export_bundle(store, target, out, force=force, archives=archives, viewer=viewer,
+                                       allow_marking=allowed)  # fmt: skip
     except OSError as exc:
-        raise _fail(f"{out}: cannot write the bundle: {exc.strerror or exc}") from exc
+        raise _fail(f"{out}: cannot write the export: {exc.strerror or exc}") from exc
     except WildTraceError as exc:
         raise failure(exc) from exc
     for problem in result.unverified:
@@ -142,12 +189,22 @@ def export(
         console.print(
             f"[yellow]missing[/] WARC file not found (use --archives): {escape(missing)}", markup=True
         )
-    console.print(
-        f"Wrote {escape(str(result.path))}: {result.captures:,} captures of {result.listings:,} listings "
-        f"({result.archived:,} with their WARC records), {result.custody_entries:,} custody entries.",
-        markup=True,
-    )
-    console.print(f"Bundle SHA-256: {result.sha256}")
+    if isinstance(result, WaczResult):
+        console.print(
+            f"Wrote {escape(str(result.path))} (WACZ {'signed' if result.signed else 'unsigned'}, "
+            f"TLP:{result.marking}, as agency {escape(result.agency or '-')}): {result.captures:,} "
+            f"captures of {result.listings:,} listings ({result.archived:,} with their WARC records).",
+            markup=True,
+        )
+        console.print(f"WACZ SHA-256: {result.sha256}")
+    else:
+        console.print(
+            f"Wrote {escape(str(result.path))} (TLP:{result.marking}): {result.captures:,} captures of "
+            f"{result.listings:,} listings ({result.archived:,} with their WARC records), "
+            f"{result.custody_entries:,} custody entries.",
+            markup=True,
+        )
+        console.print(f"Bundle SHA-256: {result.sha256}")
     if result.unverified or result.missing:
         raise typer.Exit(1)
 

@@ -11,6 +11,11 @@
 
 Each archive file opens with a new warcinfo record describing the export; the copied records
 keep their original bytes, so their WARC digests and WARC-Record-IDs are those of the crawl.
+
+What goes in is what the exporting agency may see (``find_listings`` with a ``Viewer``), and the
+export carries the strictest TLP marking of its listings; AMBER+STRICT and RED material leaves only
+when the caller allows it (``check_marking``). ``evidence/wacz.py`` writes the same captures as a
+WACZ package with these helpers.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
@@ -28,16 +34,18 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from wildtrace import __version__
-from wildtrace.errors import RecordUnreadableError, StoreError, WildTraceError
+from wildtrace.errors import AccessError, RecordUnreadableError, StoreError, WildTraceError
 from wildtrace.evidence.archive import Sha256WarcWriter, resolve_warc_path
 from wildtrace.evidence.custody import CustodyLog, default_actor
 from wildtrace.evidence.payload import record_payload
 from wildtrace.evidence.warc_read import GZIP_MAGIC, parse_record, read_record_at
-from wildtrace.store import Store
+from wildtrace.share.exportset import strictest
+from wildtrace.store import Store, access
+from wildtrace.store.access import DEFAULT_MARKING, GUARDED_MARKINGS, Viewer, visible_listing_ids
 from wildtrace.store.tables import AccountRow, CaptureRow, ListingRow, PlatformRow
 
 _STYLE = (
@@ -58,6 +66,11 @@ class ExportTargetError(WildTraceError):
     """No listing or seller matches what was asked for (the user must act)."""
 
 
+class MarkingRefusedError(AccessError):
+    """The export would carry AMBER+STRICT or RED material the caller did not allow; nothing
+    was written."""
+
+
 @dataclass(slots=True)
 class BundleResult:
     """What ``export_bundle`` wrote."""
@@ -69,6 +82,18 @@ class BundleResult:
     captures: int
     archived: int
     custody_entries: int
+    unverified: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    marking: str = DEFAULT_MARKING
+
+
+@dataclass(slots=True)
+class _Copied:
+    """The captures' records copied into an export's ``archive/`` folder, and what went wrong."""
+
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    archived: int = 0
     unverified: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
@@ -84,11 +109,12 @@ class _Listing:
     platform: str | None
 
 
-def find_listings(store: Store, target: str) -> tuple[str, list[_Listing]]:
+def find_listings(store: Store, target: str, viewer: Viewer | None = None) -> tuple[str, list[_Listing]]:
     """The listings an export target names: a listing as ``platform:id`` (or its plain id
-    where only one platform uses it), a listing URL, a seller name, or ``platform:seller``.
-    Raises ExportTargetError when nothing matches, AmbiguousListingError when a plain id is
-    used on several platforms."""
+    where only one platform uses it), a listing URL, a seller name, or ``platform:seller``;
+    only those ``viewer`` may see when one is given (a hidden listing is as missing: nothing
+    leaves that its agency cannot open). Raises ExportTargetError when nothing matches,
+    AmbiguousListingError when a plain id is used on several platforms."""
     columns = (ListingRow.id, ListingRow.uid, ListingRow.url, ListingRow.title, AccountRow.seller,
                ListingRow.price, PlatformRow.name)  # fmt: skip
     base = (
@@ -97,18 +123,22 @@ def find_listings(store: Store, target: str) -> tuple[str, list[_Listing]]:
         .outerjoin(PlatformRow, PlatformRow.id == ListingRow.platform_id)
         .order_by(ListingRow.id)
     )
+    if viewer is not None:
+        base = base.where(ListingRow.id.in_(visible_listing_ids(viewer)))
+    subject = f"seller:{target}"
     key = store.resolve_listing(target)  # platform:id, or an id one platform uses (else ambiguous)
     try:
         with store.engine.connect() as conn:
             if key is not None:
                 named = base.where(ListingRow.uid == key.id, PlatformRow.name == key.platform)
-                rows = conn.execute(named).all()
-                return f"listing:{key}", [_Listing(*row) for row in rows]
-            rows = conn.execute(base.where(ListingRow.url == target)).all()
-            if rows:
-                return f"listing:{target}", [_Listing(*row) for row in rows]
-            rows = conn.execute(base.where(AccountRow.seller == target)).all()
-            if not rows and ":" in target:
+                subject, rows = f"listing:{key}", conn.execute(named).all()
+            else:
+                rows = conn.execute(base.where(ListingRow.url == target)).all()
+                if rows:
+                    subject = f"listing:{target}"
+                else:
+                    rows = conn.execute(base.where(AccountRow.seller == target)).all()
+            if not rows and key is None and ":" in target:
                 platform, seller = target.split(":", 1)
                 rows = conn.execute(
                     base.where(AccountRow.seller == seller, PlatformRow.name == platform)
@@ -120,7 +150,101 @@ def find_listings(store: Store, target: str) -> tuple[str, list[_Listing]]:
             f"no listing or seller {target!r} in {store.url} "
             "(give a listing id or platform:id, a listing URL, a seller name or platform:seller)"
         )
-    return f"seller:{target}", [_Listing(*row) for row in rows]
+    return subject, [_Listing(*row) for row in rows]
+
+
+def listing_markings(store: Store, ids: list[int]) -> dict[int, str]:
+    """The TLP marking of each listing (``access.listing_markings``: the one rule)."""
+    try:
+        with store.engine.connect() as conn:
+            return access.listing_markings(conn, ids)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{store.url}: could not read the listings' markings: {exc}") from exc
+
+
+def check_marking(subject: str, marking: str, allowed: Collection[str]) -> None:
+    """Raise MarkingRefusedError when ``marking`` is AMBER+STRICT or RED and ``allowed`` does
+    not name it (``access.refused_markings``)."""
+    if access.refused_markings([marking], allowed):
+        raise MarkingRefusedError(
+            f"{subject} holds TLP:{marking} material; nothing was written "
+            f"(give --allow-marking {marking} to export it anyway)"
+        )
+
+
+def _read_captures(store: Store, listing_ids: list[int]) -> list[Row[Any]]:
+    """The captures of these listings, oldest first."""
+    try:
+        with store.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(CaptureRow)
+                    .where(CaptureRow.listing_id.in_(listing_ids))
+                    .order_by(CaptureRow.captured_at, CaptureRow.id)
+                ).all()
+            )
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{store.url}: could not read the captures: {exc}") from exc
+
+
+def _copy_captures(
+    captures: list[Row[Any]], by_id: dict[int, _Listing], root: Path, subject: str, archives: Path | None
+) -> _Copied:
+    """Copy each capture's WARC record byte for byte into ``root/archive/`` (gzipped records
+    to ``evidence.warc.gz``, others to ``evidence.warc``, each file opening with a warcinfo of
+    the export), and describe each capture as a page: where its record went, and whether it
+    still hashes to the stored SHA-256. A missing file or an unreadable record is named, not
+    fatal: the export says what it could not confirm."""
+    streams: dict[bool, Any] = {}
+    names = {True: "archive/evidence.warc.gz", False: "archive/evidence.warc"}
+    copied = _Copied()
+    try:
+        for capture in captures:
+            listing = by_id[capture.listing_id]
+            page: dict[str, Any] = {
+                "id": f"{listing.uid}@{capture.sha256[:12]}",
+                "url": capture.url,
+                "ts": capture.captured_at,
+                "title": listing.title,
+                "listing": listing.uid,
+                "platform": listing.platform,
+                "seller": listing.seller,
+                "price": listing.price,
+                "status": capture.http_status,
+                "content_type": capture.content_type,
+                "sha256": capture.sha256,
+                "warc": None,
+                "source": capture.warc_file,
+            }
+            path = resolve_warc_path(capture.warc_file, archives) if capture.warc_file else None
+            if capture.warc_file and capture.warc_offset is not None and path is None:
+                copied.missing.append(capture.warc_file)
+            if path is not None and capture.warc_offset is not None:
+                try:
+                    data, gzipped, sha256 = _read_record_bytes(path, capture.warc_offset)
+                except RecordUnreadableError as exc:  # named, and the export says so
+                    copied.unverified.append(f"{capture.url} ({exc})")
+                    copied.pages.append(page)
+                    continue
+                if gzipped not in streams:
+                    streams[gzipped] = (root / names[gzipped]).open("wb")
+                    streams[gzipped].write(_warcinfo(subject, gzipped, Path(names[gzipped]).name))
+                    copied.files.append(names[gzipped])
+                stream = streams[gzipped]
+                page["warc"] = {"file": names[gzipped], "offset": stream.tell(), "length": len(data),
+                                "source_file": Path(capture.warc_file).name,
+                                "source_offset": capture.warc_offset}  # fmt: skip
+                stream.write(data)
+                page["verified"] = sha256 == capture.sha256
+                if not page["verified"]:
+                    copied.unverified.append(f"{capture.url} ({capture.warc_file} @ {capture.warc_offset})")
+                copied.archived += 1
+            copied.pages.append(page)
+    finally:
+        for stream in streams.values():
+            stream.close()
+    copied.files.sort()
+    return copied
 
 
 def _read_record_bytes(path: Path, offset: int) -> tuple[bytes, bool, str | None]:
@@ -183,22 +307,22 @@ def export_bundle(
     force: bool = False,
     archives: Path | None = None,
     actor: str | None = None,
+    viewer: Viewer | None = None,
+    allow_marking: Collection[str] = GUARDED_MARKINGS,
 ) -> BundleResult:
-    """Write the bundle for ``target`` to ``out`` (a zip), then log an ``export`` entry."""
+    """Write the bundle for ``target`` to ``out`` (a zip), then log an ``export`` entry.
+
+    ``viewer``: export only what it may see (the command line passes the ``--agency``; the web
+    app's case export asks per listing already). ``allow_marking``: the guarded markings let out
+    (``check_marking``); the default lets everything out, as before markings were checked."""
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; give --force to replace it")
-    subject, listings = find_listings(store, target)
+    subject, listings = find_listings(store, target, viewer)
+    marking = strictest(listing_markings(store, [listing.id for listing in listings]).values())
+    check_marking(subject, marking, allow_marking)
     actor = actor or default_actor()
     by_id = {listing.id: listing for listing in listings}
-    try:
-        with store.engine.connect() as conn:
-            captures = conn.execute(
-                select(CaptureRow)
-                .where(CaptureRow.listing_id.in_(list(by_id)))
-                .order_by(CaptureRow.captured_at, CaptureRow.id)
-            ).all()
-    except SQLAlchemyError as exc:
-        raise StoreError(f"{store.url}: could not read the captures: {exc}") from exc
+    captures = _read_captures(store, list(by_id))
     log = CustodyLog(store)
     head = log.head()
 
@@ -207,56 +331,10 @@ def export_bundle(
         (root / "archive").mkdir()
         (root / "pages").mkdir()
         (root / "custody").mkdir()
-        streams: dict[bool, Any] = {}
-        names = {True: "archive/evidence.warc.gz", False: "archive/evidence.warc"}
-        pages: list[dict[str, Any]] = []
-        result = BundleResult(out, "", subject, len(listings), len(captures), 0, 0)
-        try:
-            for capture in captures:
-                listing = by_id[capture.listing_id]
-                page: dict[str, Any] = {
-                    "id": f"{listing.uid}@{capture.sha256[:12]}",
-                    "url": capture.url,
-                    "ts": capture.captured_at,
-                    "title": listing.title,
-                    "listing": listing.uid,
-                    "platform": listing.platform,
-                    "seller": listing.seller,
-                    "price": listing.price,
-                    "status": capture.http_status,
-                    "content_type": capture.content_type,
-                    "sha256": capture.sha256,
-                    "warc": None,
-                    "source": capture.warc_file,
-                }
-                path = resolve_warc_path(capture.warc_file, archives) if capture.warc_file else None
-                if capture.warc_file and capture.warc_offset is not None and path is None:
-                    result.missing.append(capture.warc_file)
-                if path is not None and capture.warc_offset is not None:
-                    try:
-                        data, gzipped, sha256 = _read_record_bytes(path, capture.warc_offset)
-                    except RecordUnreadableError as exc:  # named, and the bundle says so
-                        result.unverified.append(f"{capture.url} ({exc})")
-                        pages.append(page)
-                        continue
-                    if gzipped not in streams:
-                        streams[gzipped] = (root / names[gzipped]).open("wb")
-                        streams[gzipped].write(_warcinfo(subject, gzipped, Path(names[gzipped]).name))
-                    stream = streams[gzipped]
-                    page["warc"] = {"file": names[gzipped], "offset": stream.tell(), "length": len(data),
-                                    "source_file": Path(capture.warc_file).name,
-                                    "source_offset": capture.warc_offset}  # fmt: skip
-                    stream.write(data)
-                    page["verified"] = sha256 == capture.sha256
-                    if not page["verified"]:
-                        result.unverified.append(
-                            f"{capture.url} ({capture.warc_file} @ {capture.warc_offset})"
-                        )
-                    result.archived += 1
-                pages.append(page)
-        finally:
-            for stream in streams.values():
-                stream.close()
+        copied = _copy_captures(captures, by_id, root, subject, archives)
+        pages = copied.pages
+        result = BundleResult(out, "", subject, len(listings), len(captures), copied.archived, 0,
+                              copied.unverified, copied.missing, marking)  # fmt: skip
 
         with (root / "pages" / "pages.jsonl").open("w", encoding="utf-8") as handle:
             header = {"format": "json-pages-1.0", "id": "pages", "title": f"Evidence: {subject}"}
@@ -302,6 +380,7 @@ def export_bundle(
             "software": f"WildTrace/{__version__}",
             "custody_head": head,
             "resources": resources,
+            "wildtrace": {"tlp": marking, "exported_by": viewer.agency_code if viewer else None},
         }
         (root / "datapackage.json").write_text(
             json.dumps(package, ensure_ascii=False, indent=2) + "\n", "utf-8"
@@ -312,30 +391,40 @@ def export_bundle(
             manifest.append(f"{digest}  {name}\n")
         (root / "manifest-sha256.txt").write_text("".join(manifest), encoding="utf-8")
 
-        out.parent.mkdir(parents=True, exist_ok=True)
-        # A new, unpredictable name created exclusively (O_EXCL, mode 0600) beside --out: a
-        # symlink planted there cannot redirect the write; the rename then replaces --out itself.
-        descriptor, partial_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-        partial = Path(partial_name)
-        try:
-            with (
-                os.fdopen(descriptor, "wb") as raw,
-                zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
-            ):
-                mask = _umask()  # mkstemp makes 0600; the bundle is readable as any new file would be
-                os.fchmod(raw.fileno(), 0o644 & ~(0o022 if mask is None else mask))
-                for name in [*files, "datapackage.json", "manifest-sha256.txt"]:
-                    bundle.write(root / name, name)
-            os.replace(partial, out)
-        finally:
-            partial.unlink(missing_ok=True)
+        _write_zip(out, root, [*files, "datapackage.json", "manifest-sha256.txt"])
 
     result.sha256, size = _sha256_file(out)
     log.append(
         action="export",
         subject=subject,
-        detail={"file": str(out.resolve()), "sha256": result.sha256, "bytes": size,
-                "captures": len(captures), "archived": result.archived, "custody_head": head},
+        detail={"format": "bundle", "file": str(out.resolve()), "sha256": result.sha256, "bytes": size,
+                "captures": len(captures), "archived": result.archived, "custody_head": head,
+                "agency": viewer.agency_code if viewer else None, "marking": marking},
         actor=actor,
     )  # fmt: skip
     return result
+
+
+def _write_zip(out: Path, root: Path, names: list[str], *, stored: tuple[str, ...] = ()) -> None:
+    """Zip ``names`` (paths under ``root``, in this order) into ``out``; those starting with
+    a prefix in ``stored`` are STORED (WACZ readers seek into WARCs), the rest deflated.
+
+    Written to a new, unpredictable name created exclusively (O_EXCL, mode 0600) beside
+    ``out``, so a symlink planted there cannot redirect the write; the rename then replaces
+    ``out`` itself, and a failed export leaves nothing half-written."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    partial = Path(partial_name)
+    try:
+        with (
+            os.fdopen(descriptor, "wb") as raw,
+            zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as package,
+        ):
+            mask = _umask()  # mkstemp makes 0600; the export is readable as any new file would be
+            os.fchmod(raw.fileno(), 0o644 & ~(0o022 if mask is None else mask))
+            for name in names:
+                method = zipfile.ZIP_STORED if name.startswith(stored) else zipfile.ZIP_DEFLATED
+                package.write(root / name, name, compress_type=method)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)

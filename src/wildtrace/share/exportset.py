@@ -14,19 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from wildtrace.extract.identifiers import HANDLE_TYPES, IDENTIFIER_TYPES, WALLET_TYPES
-from wildtrace.store.access import MARKINGS
+from wildtrace.extract import HANDLE_TYPES, IDENTIFIER_TYPES, WALLET_TYPES
+from wildtrace.store.access import stricter
 
 __all__ = [
     "HANDLE_TYPES", "IDENTIFIER_TYPES", "WALLET_TYPES", "ExportSet", "ExportedAccount", "ExportedGroup",
     "ExportedLink", "ExportedListing", "ExportedSelector", "Exporter", "stricter", "strictest",
 ]  # fmt: skip
-
-
-def stricter(*markings: str) -> str:
-    """The most restrictive of ``markings`` (TLP order: CLEAR < GREEN < AMBER < AMBER+STRICT <
-    RED); CLEAR when none is given."""
-    return max(markings, key=MARKINGS.index, default="CLEAR")
 
 
 def strictest(markings: Iterable[str]) -> str:

@@ -22,10 +22,11 @@ civil-society organisation) sees CLEAR data only, plus what it submitted itself 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, false, or_, select
 
 from wildtrace.errors import AccessError
 from wildtrace.store.tables_access import (
@@ -42,6 +43,10 @@ from wildtrace.store.tables_watch import WatchlistRow
 MARKINGS: tuple[str, ...] = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 #: The marking of a new collection when none is given.
 DEFAULT_MARKING = "AMBER"
+#: Markings that leave the platform (exports) only when the user names them
+#: (``--allow-marking``): AMBER+STRICT is for the owning agency alone, RED for named people;
+#: handing either over is a decision, never a default.
+GUARDED_MARKINGS: tuple[str, ...] = ("AMBER+STRICT", "RED")
 #: The agency the command line acts as unless told otherwise, and its collection.
 LOCAL_AGENCY = "local"
 DEFAULT_COLLECTION = "default"
@@ -101,6 +106,36 @@ class Viewer:
     @property
     def is_partner(self) -> bool:
         return self.role == "partner"
+
+
+def stricter(*markings: str) -> str:
+    """The most restrictive of ``markings`` (CLEAR < GREEN < AMBER < AMBER+STRICT < RED);
+    CLEAR when none is given."""
+    return max(markings, key=MARKINGS.index, default="CLEAR")
+
+
+def listing_markings(conn: Connection, listing_ids: Sequence[int]) -> dict[int, str]:
+    """The marking each listing carries when it leaves: the strictest among all the
+    collections holding it (those the exporting agency cannot see included: a listing also in
+    a RED collection is RED material); a listing in no collection is ``DEFAULT_MARKING``,
+    never CLEAR by omission. The one rule every export uses."""
+    found: dict[int, list[str]] = {listing_id: [] for listing_id in listing_ids}
+    ids = list(found)
+    for start in range(0, len(ids), 900):
+        for listing_id, tlp in conn.execute(
+            select(CollectionListingRow.listing_id, CollectionRow.tlp)
+            .join(CollectionRow, CollectionRow.id == CollectionListingRow.collection_id)
+            .where(CollectionListingRow.listing_id.in_(ids[start : start + 900]))
+        ):
+            found[listing_id].append(tlp)
+    return {listing_id: stricter(*tlps) if tlps else DEFAULT_MARKING for listing_id, tlps in found.items()}
+
+
+def refused_markings(markings: Iterable[str], allowed: Iterable[str]) -> list[str]:
+    """The guarded markings (``GUARDED_MARKINGS``) among ``markings`` that ``allowed`` does
+    not name, strictest last: an export holding any of them must not be written."""
+    present, named = set(markings), set(allowed)
+    return [marking for marking in GUARDED_MARKINGS if marking in present and marking not in named]
 
 
 def visible_collection_ids(viewer: Viewer) -> Select[Any]:

@@ -4,9 +4,9 @@
 ``ExportSet`` with the same visibility filter as the web app (``store/access.py``): what the
 agency may not open is not exported, and a name it may not see is "unknown", exactly like a
 missing one. Every object gets its TLP marking from the collections its listings are in
-(the stricter one wins when objects are combined); RED and AMBER+STRICT material is refused
-unless the user names those markings. ``record_export`` writes the audit entry naming what
-left, for whom and in which format.
+(``access.listing_markings``; the stricter one wins when objects are combined); RED and
+AMBER+STRICT material is refused unless the user names those markings. ``record_export``
+writes the audit entry naming what left, for whom and in which format.
 """
 
 from __future__ import annotations
@@ -32,7 +32,14 @@ from wildtrace.share.exportset import (
     stricter,
     strictest,
 )
-from wildtrace.store.access import Viewer, case_is_visible, listing_is_visible, visible_collection_ids
+from wildtrace.store.access import (
+    Viewer,
+    case_is_visible,
+    listing_is_visible,
+    listing_markings,
+    refused_markings,
+    visible_collection_ids,
+)
 from wildtrace.store.audit import AuditLog
 from wildtrace.store.browse import listing_ref, visible_listing_id
 from wildtrace.store.tables import (
@@ -49,8 +56,6 @@ from wildtrace.store.tables_access import AgencyRow, CaseItemRow, CaseRow, Colle
 if TYPE_CHECKING:
     from wildtrace.store import Store
 
-#: Markings that never leave unless the user names them (``--allow-marking``).
-GUARDED_MARKINGS: tuple[str, ...] = ("AMBER+STRICT", "RED")
 _CHUNK = 900
 
 
@@ -102,7 +107,7 @@ def build_export(
 ) -> ExportSet:
     """The ``ExportSet`` of ``selection`` as ``viewer`` may see it; raises
     ``ExportRefusedError`` for a name it cannot see, an empty export, or guarded material
-    (``GUARDED_MARKINGS``) not in ``allow_markings``."""
+    (``access.GUARDED_MARKINGS``) not in ``allow_markings``."""
     if not selection:
         raise ExportRefusedError("nothing chosen: give --collection, --case, --network or --listing")
     allowed = set(allow_markings)
@@ -113,7 +118,7 @@ def build_export(
         listing_ids = sorted(set(listing_ids) | set(_account_listings(conn, viewer, account_only)))
         if not listing_ids:
             raise ExportRefusedError("nothing to export: the selection holds no listing this agency may see")
-        markings = _listing_markings(conn, viewer, listing_ids)
+        markings = listing_markings(conn, listing_ids)
         listings = _listings(conn, listing_ids, markings)
         selectors = _selectors(conn, listing_ids, markings)
         links = _links(conn, listing_ids, markings)
@@ -157,9 +162,8 @@ def build_export(
 
 def _check_markings(export: ExportSet, allowed: set[str]) -> None:
     """Refuse guarded markings the user did not name, saying where they come from."""
-    for marking in GUARDED_MARKINGS:
-        if marking in allowed:
-            continue
+    present = [listing.marking for listing in export.listings] + [group.marking for group in export.groups]
+    for marking in refused_markings(present, allowed)[-1:]:
         listings = sum(1 for listing in export.listings if listing.marking == marking)
         groups = [f"{group.kind} {group.ref}" for group in export.groups if group.marking == marking]
         if listings or groups:
@@ -251,23 +255,6 @@ def _account_listings(conn: Connection, viewer: Viewer, account_ids: Sequence[in
 def _listings_of(account_ids: Sequence[int], listings: Sequence[ExportedListing]) -> set[int]:
     wanted = set(account_ids)
     return {listing.ref for listing in listings if listing.account_ref in wanted}
-
-
-def _listing_markings(conn: Connection, viewer: Viewer, listing_ids: Sequence[int]) -> dict[int, str]:
-    """Each listing's marking: the strictest among the collections holding it that the viewer
-    may see (a listing is in at least one, or it would not be visible)."""
-    markings: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks(listing_ids):
-        for lid, tlp in conn.execute(
-            select(CollectionListingRow.listing_id, CollectionRow.tlp)
-            .join(CollectionRow, CollectionRow.id == CollectionListingRow.collection_id)
-            .where(
-                CollectionListingRow.listing_id.in_(chunk),
-                CollectionRow.id.in_(visible_collection_ids(viewer)),
-            )
-        ):
-            markings[lid].append(tlp)
-    return {lid: strictest(found) for lid, found in markings.items()}
 
 
 def _listings(
