@@ -47,7 +47,8 @@ MAX_WORKBOOK_PART_BYTES = 256 * 1024 * 1024
 #: The first columns of a rejects file written by ``ops import`` (see ``guard_formula``).
 REJECTS_HEADER = ("file", "row", "reason")
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet runs as a formula: TAB, CR or LF first, or = + - @ after leading blanks.
+_FORMULA_START = re.compile(r"[\t\r\n]|\s*[=+\-@]")
 
 
 class TableError(InputError):
@@ -145,9 +146,10 @@ def check_encoding(encoding: str | None) -> str | None:
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
-def _formula_like(value: str) -> bool:
-    """Text a spreadsheet would run as a formula: starting with = + - @ TAB or CR, not a number."""
-    return value[:1] in _FORMULA_START and not _NUMBER.fullmatch(value)
+def formula_like(value: str) -> bool:
+    """Text a spreadsheet would run as a formula (``_FORMULA_START``), not a plain number: the
+    one rule for every file WildTrace writes for spreadsheets (rejects, exports)."""
+    return _FORMULA_START.match(value) is not None and not _NUMBER.fullmatch(value.strip())
 
 
 def guard_formula(value: object) -> object:
@@ -156,7 +158,7 @@ def guard_formula(value: object) -> object:
     Text that is only apostrophes before formula-like text gets one more, so that
     :func:`unguard_formula` gives back exactly what was written (``'=x`` stays ``'=x``).
     """
-    if isinstance(value, str) and _formula_like(value.lstrip("'")):
+    if isinstance(value, str) and formula_like(value.lstrip("'")):
         return "'" + value
     return value
 
@@ -166,7 +168,7 @@ def unguard_formula(value: object) -> object:
 
     Other cells that begin with an apostrophe (``'90s``, ``'Twas``) are left as they are.
     """
-    if isinstance(value, str) and value[:1] == "'" and _formula_like(value.lstrip("'")):
+    if isinstance(value, str) and value[:1] == "'" and formula_like(value.lstrip("'")):
         return value[1:]
     return value
 

@@ -100,7 +100,7 @@ def watch_add(
 ) -> None:
     """Watch one identifier; says at once which stored listings already carry it."""
     from wildtrace.errors import WildTraceError
-    from wildtrace.extract.identifiers import IdentifierError, identify
+    from wildtrace.extract import IdentifierError, identify
     from wildtrace.store import open_store
     from wildtrace.store.people import agency_viewer
     from wildtrace.store.watchlists import WatchEntry, add_entries
@@ -148,7 +148,7 @@ def watch_remove(
 ) -> None:
     """Stop watching an identifier (alerts it raised stay, as history)."""
     from wildtrace.errors import WildTraceError
-    from wildtrace.extract.identifiers import IdentifierError, identify
+    from wildtrace.extract import IdentifierError, identify
     from wildtrace.store import open_store
     from wildtrace.store.people import agency_viewer
     from wildtrace.store.watchlists import remove_entries
@@ -274,7 +274,7 @@ def entry_rows(file: Path, table: Table, region: str | None) -> tuple[list[Watch
     """The watchlist entries of a table's rows, and the rows that are not one (with why)."""
     from wildtrace.collect.tabular import column_key, unguard_formula
     from wildtrace.errors import InputError
-    from wildtrace.extract.identifiers import IdentifierError, identify
+    from wildtrace.extract import IdentifierError, identify
     from wildtrace.ops.model import RejectedRow
     from wildtrace.store.watchlists import WatchEntry
 

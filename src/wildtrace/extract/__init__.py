@@ -13,6 +13,15 @@ from functools import lru_cache
 from wildtrace.extract.emails import find_emails
 from wildtrace.extract.handles import find_handles
 from wildtrace.extract.iban import find_ibans
+from wildtrace.extract.identifiers import (
+    HANDLE_TYPES,
+    IDENTIFIER_TYPES,
+    KINDS,
+    WALLET_TYPES,
+    Identifier,
+    IdentifierError,
+    identify,
+)
 from wildtrace.extract.money import find_money, to_usd
 from wildtrace.extract.phones import find_phones
 from wildtrace.extract.places import find_places, location_places
@@ -21,7 +30,10 @@ from wildtrace.extract.regions import guess_region
 from wildtrace.extract.wallets import find_wallets
 from wildtrace.model import REMEMBERED_TEXT_CHARS, TEXT_FIELDS, Listing, Selector
 
-__all__ = ["EXTRACTOR_VERSION", "extract", "to_usd"]
+__all__ = [
+    "EXTRACTOR_VERSION", "HANDLE_TYPES", "IDENTIFIER_TYPES", "KINDS", "WALLET_TYPES", "Identifier",
+    "IdentifierError", "extract", "identify", "to_usd",
+]  # fmt: skip
 
 #: Part of every analysis's version (pipeline.analyzer_version): raise it when extraction
 #: finds different selectors, so stored listings are re-extracted on the next scan.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wildtrace.errors import WildTraceError
 from wildtrace.extract.emails import find_emails
 from wildtrace.extract.iban import find_ibans
 from wildtrace.extract.phones import parse_phone
@@ -37,7 +38,7 @@ _HANDLE_FORM_TYPES = ("telegram", "instagram", "facebook", "tiktok", "line")
 _HANDLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,49}$")
 
 
-class IdentifierError(ValueError):
+class IdentifierError(WildTraceError, ValueError):
     """A value that is not a valid identifier of the kind given; the message says why."""
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from wildtrace.errors import InputError
-from wildtrace.extract.identifiers import HANDLE_TYPES, IdentifierError, identify
+from wildtrace.extract import HANDLE_TYPES, IdentifierError, identify
 from wildtrace.share.exportset import stricter
 from wildtrace.share.stix_model import TLP1_MARKING_IDS, TLP2_MARKING_IDS
 from wildtrace.store.access import DEFAULT_MARKING, MARKINGS, MarkingError, parse_marking

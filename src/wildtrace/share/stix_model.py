@@ -16,7 +16,7 @@ from typing import Any
 from stix2.properties import StringProperty
 from stix2.v21 import CustomExtension, CustomObservable
 
-from wildtrace.extract.identifiers import HANDLE_TYPES, WALLET_TYPES
+from wildtrace.extract import HANDLE_TYPES, WALLET_TYPES
 
 #: The namespace of WildTrace's deterministic STIX ids (uuid5 over the exporter and the object).
 STIX_NAMESPACE = "f8baee3b-4dd5-4267-bf19-a4efa5ceec52"

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
-from wildtrace.extract.identifiers import HANDLE_TYPES, IDENTIFIER_TYPES
+from wildtrace.extract import HANDLE_TYPES, IDENTIFIER_TYPES
 from wildtrace.model import Analysis, Listing
 from wildtrace.store.tables_watch import AlertRow, WatchEntryRow
 
@@ -79,9 +79,7 @@ def insert_alerts(conn: Connection, found: list[tuple[int, int, str, str]], when
     lists = dict(
         conn.execute(
             select(WatchEntryRow.id, WatchEntryRow.watchlist_id).where(WatchEntryRow.id.in_(entry_ids))
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     listing_ids = sorted({lid for lid, _ in pairs})
     existing = set(
@@ -89,7 +87,7 @@ def insert_alerts(conn: Connection, found: list[tuple[int, int, str, str]], when
             select(AlertRow.listing_id, AlertRow.entry_id).where(
                 AlertRow.listing_id.in_(listing_ids), AlertRow.entry_id.in_(entry_ids)
             )
-        ).tuples()
+        )
     )
     rows = [
         {"listing_id": lid, "entry_id": eid, "watchlist_id": lists.get(eid), "selector_type": stype,

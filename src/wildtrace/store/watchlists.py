@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
 from wildtrace.errors import AccessError
-from wildtrace.extract.identifiers import Identifier
+from wildtrace.extract import Identifier
 from wildtrace.store.access import (
     DEFAULT_MARKING,
     Viewer,
@@ -164,7 +164,7 @@ def add_entries(
                     select(WatchEntryRow.type, WatchEntryRow.value, WatchEntryRow.platform).where(
                         WatchEntryRow.watchlist_id == list_id, WatchEntryRow.value.in_(chunk)
                     )
-                ).tuples()
+                )
             )
         now = _now()
         rows = [
@@ -277,7 +277,7 @@ def list_entries(
     if watchlist is not None:
         query = query.where(WatchlistRow.name == watchlist)
     with store.engine.connect() as conn:
-        return [EntryInfo(*row) for row in conn.execute(query).tuples()]
+        return [EntryInfo(*row) for row in conn.execute(query)]
 
 
 def list_alerts(
@@ -302,7 +302,7 @@ def list_alerts(
     if since is not None:
         query = query.where(AlertRow.raised_at >= since)
     with store.engine.connect() as conn:
-        rows = conn.execute(query).tuples().all()
+        rows = conn.execute(query).all()
     return [
         AlertInfo(
             aid, lid, f"{platform}:{uid}" if platform else uid, title, url, stype, value, wl, note or "", at
