@@ -87,7 +87,14 @@ def test_each_demo_agency_sees_exactly_its_part(
         # the demo operation: GREEN, so both agencies' analysts see it, the partner does not
         assert _operations(store, kws) == _operations(store, customs) == {"KESTREL-DEMO": 400}
         assert _operations(store, ngo) == {}
+        # the demo watchlist: VN-CUSTOMS's GREEN list alerts both agencies on what each sees
+        from wildtrace.store.watchlists import list_alerts
+
+        alerted = {alert.listing_key.split(":", 1)[1] for alert in list_alerts(store, kws)}
+        assert alerted and alerted <= _visible(store, kws)
+        assert list_alerts(store, ngo) == []  # a GREEN list: not a partner's
     assert "Operation KESTREL-DEMO: 400 seizure lines" in result.stderr
+    assert "Watchlist customs-known-couriers of VN-CUSTOMS (GREEN, 3 entries): 33 alerts" in result.stderr
     # A second run, without --no-serve, changes nothing but the passwords (the old ones stop
     # working) and then serves the app (here a stand-in records how it is called).
     served: list[tuple[object, ...]] = []
@@ -109,3 +116,4 @@ def test_each_demo_agency_sees_exactly_its_part(
     assert rows["customs-seizure-leads"][4] == "KE-KWS"
     assert rows["kestrel-demo-operation"][1:3] == ["KE-KWS", "GREEN"]
     assert "Operation KESTREL-DEMO: 400 seizure lines" in again.stderr  # not imported twice
+    assert "(GREEN, 3 entries): 33 alerts" in again.stderr  # nor the watchlist

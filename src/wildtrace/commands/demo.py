@@ -57,6 +57,7 @@ def demo(
     """
     from wildtrace.demo.agencies import add_demo_agencies
     from wildtrace.demo.operation import add_demo_operation
+    from wildtrace.demo.watchlist import add_demo_watchlist
     from wildtrace.report import print_summary, render_html
     from wildtrace.scanning import ScanTotals, link_store
     from wildtrace.store import open_store
@@ -83,6 +84,7 @@ def demo(
             report_path.write_text(render_html(summary, store.url), encoding="utf-8")
             logins = add_demo_agencies(store)
             operation = add_demo_operation(store)
+            watchlist = add_demo_watchlist(store)
         console.print(f"Scan rows: [cyan]{escape(str(out))}[/]\n"
                       f"HTML report: [cyan]{escape(str(report_path))}[/]", markup=True)  # fmt: skip
         console.print("Next: [bold]wildtrace scan YOUR_FILES --out results.jsonl[/] "
@@ -93,6 +95,10 @@ def demo(
         console.print(f"Operation [bold]{operation.name}[/]: {operation.lines:,} seizure lines in the GREEN "
                       f"collection {operation.collection} (every agency's analyst sees its report under "
                       "Operations and can add its seizures to a case).", markup=True)  # fmt: skip
+        console.print(f"Watchlist [bold]{watchlist.name}[/] of {watchlist.agency} (GREEN, "
+                      f"{watchlist.entries} entries): {watchlist.alerts:,} alerts on stored listings "
+                      f"(`wildtrace alerts --db {escape(db_url)}`, or Alerts in the web app).",
+                      markup=True)  # fmt: skip
         if no_serve:
             console.print(f"Serve it with: [bold]wildtrace serve --db {escape(db_url)}[/]", markup=True)
     except KeyboardInterrupt as stop:
