@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, or_, select
 
 from wildtrace.extract import HANDLE_TYPES, IDENTIFIER_TYPES
 from wildtrace.model import Analysis, Listing
@@ -19,15 +18,6 @@ from wildtrace.store.tables_watch import AlertRow, WatchEntryRow
 
 #: Values looked up per query (well under every engine's bound-parameter limit).
 CHUNK = 900
-
-
-def type_matches(selector_type: Any) -> Any:
-    """SQL: an entry's type admits a selector of type ``selector_type`` (the same type, or
-    ``handle`` for a handle on any app)."""
-    return or_(
-        WatchEntryRow.type == selector_type,
-        and_(WatchEntryRow.type == "handle", selector_type.in_(sorted(HANDLE_TYPES))),
-    )
 
 
 def _entry_admits(entry_type: str, selector_type: str) -> bool:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
 from wildtrace.errors import AccessError
-from wildtrace.extract import Identifier
+from wildtrace.extract import HANDLE_TYPES, Identifier
 from wildtrace.store.access import (
     DEFAULT_MARKING,
     Viewer,
@@ -31,7 +31,7 @@ from wildtrace.store.access import (
     parse_marking,
     watchlist_is_visible,
 )
-from wildtrace.store.alerts import insert_alerts, type_matches
+from wildtrace.store.alerts import CHUNK, insert_alerts
 from wildtrace.store.audit import AuditLog
 from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow, SelectorRow
 from wildtrace.store.tables_access import AgencyRow
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 
 #: The watchlist ``watch add`` writes to unless told otherwise.
 DEFAULT_WATCHLIST = "local"
-#: Values looked up per query (well under every engine's bound-parameter limit).
-_CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +155,8 @@ def add_entries(
         list_id = ensure_watchlist(conn, watchlist, viewer, marking, source)
         known: set[tuple[str, str, str]] = set()
         items = list(unique)
-        for start in range(0, len(items), _CHUNK):
-            chunk = [value for _, value, _ in items[start : start + _CHUNK]]
+        for start in range(0, len(items), CHUNK):
+            chunk = [value for _, value, _ in items[start : start + CHUNK]]
             known.update(
                 conn.execute(
                     select(WatchEntryRow.type, WatchEntryRow.value, WatchEntryRow.platform).where(
@@ -189,34 +187,56 @@ def add_entries(
 
 
 def _retro_hunt(conn: Connection, list_id: int, since: datetime) -> int:
-    """Alerts for the entries of ``list_id`` added at ``since`` over the stored listings."""
+    """Alerts for the entries of ``list_id`` added at ``since`` over the stored listings.
+
+    Written as equality joins on (type, value), so each fresh entry is one probe of the
+    selectors' (type, value) index; a handle on any app is one probe per app."""
     live = or_(WatchEntryRow.valid_until.is_(None), WatchEntryRow.valid_until > since)
     fresh = and_(WatchEntryRow.watchlist_id == list_id, WatchEntryRow.added_at == since, live)
-    selector_hits = (
-        select(SelectorRow.listing_id, WatchEntryRow.id, SelectorRow.type, SelectorRow.value)
-        .join(WatchEntryRow, WatchEntryRow.value == SelectorRow.value)
-        .where(fresh, type_matches(SelectorRow.type))
+    columns = (SelectorRow.listing_id, WatchEntryRow.id, SelectorRow.type, SelectorRow.value)
+    same_type = (
+        select(*columns)
+        .join(
+            SelectorRow,
+            and_(SelectorRow.type == WatchEntryRow.type, SelectorRow.value == WatchEntryRow.value),
+        )
+        .where(fresh)
     )
-    found = [(lid, eid, stype, value) for lid, eid, stype, value in conn.execute(selector_hits)]
-    account_entries = conn.execute(
+    found = [(lid, eid, stype, value) for lid, eid, stype, value in conn.execute(same_type)]
+    for app in sorted(HANDLE_TYPES):
+        any_app = (
+            select(*columns)
+            .join(SelectorRow, and_(SelectorRow.type == app, SelectorRow.value == WatchEntryRow.value))
+            .where(fresh, WatchEntryRow.type == "handle")
+        )
+        found += [(lid, eid, stype, value) for lid, eid, stype, value in conn.execute(any_app)]
+    wanted: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for eid, value, platform in conn.execute(
         select(WatchEntryRow.id, WatchEntryRow.value, WatchEntryRow.platform).where(
             fresh, WatchEntryRow.type == "account"
         )
-    ).all()
-    if account_entries:
-        wanted: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for eid, value, platform in account_entries:
-            wanted[value].append((eid, platform))
-        # seller names are compared case-folded in Python (SQLite's lower() is ASCII only)
-        accounts = conn.execute(
-            select(ListingRow.id, AccountRow.seller, PlatformRow.name)
-            .join(AccountRow, AccountRow.id == ListingRow.account_id)
-            .join(PlatformRow, PlatformRow.id == AccountRow.platform_id)
-        )
-        for lid, seller, platform in accounts:
+    ):
+        wanted[value].append((eid, platform))
+    if wanted:
+        # seller names are compared case-folded in Python (SQLite's lower() is ASCII only),
+        # over the accounts (far fewer than listings), then their listings are read
+        hits: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for account_id, seller, platform in conn.execute(
+            select(AccountRow.id, AccountRow.seller, PlatformRow.name).join(
+                PlatformRow, PlatformRow.id == AccountRow.platform_id
+            )
+        ):
             for eid, entry_platform in wanted.get(seller.casefold(), ()):
                 if entry_platform in ("", platform.casefold()):
-                    found.append((lid, eid, "account", seller.casefold()))
+                    hits[account_id].append((eid, seller.casefold()))
+        accounts = sorted(hits)
+        for start in range(0, len(accounts), CHUNK):
+            for lid, owner in conn.execute(
+                select(ListingRow.id, ListingRow.account_id).where(
+                    ListingRow.account_id.in_(accounts[start : start + CHUNK])
+                )
+            ):
+                found += [(lid, eid, "account", value) for eid, value in hits.get(owner or 0, ())]
     return insert_alerts(conn, found, since)
 
 
