@@ -21,6 +21,7 @@ second export of the same things updates them instead of duplicating them.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -318,10 +319,15 @@ def _related(objects: Iterable[Any], members: set[str]) -> set[str]:
 
 def write_stix(export: ExportSet, out: Any) -> int:
     """Write the bundle of ``export`` as JSON to the text stream ``out``; returns how many
-    objects it holds."""
+    objects it holds. Each object is serialised on its own (stix2's pretty printer sorts
+    the properties of the whole bundle at once, in time quadratic in its size: 10 minutes
+    for 2,000 objects), in STIX's property order, one object after the other."""
     bundle = build_bundle(export)
-    out.write(bundle.serialize(pretty=True))
-    out.write("\n")
+    out.write('{\n  "type": "bundle",\n  "id": ' + json.dumps(bundle.id) + ',\n  "objects": [')
+    for index, obj in enumerate(bundle.objects):
+        out.write(",\n" if index else "\n")
+        out.write(obj.serialize(pretty=True))
+    out.write("\n  ]\n}\n")
     return len(bundle.objects)
 
 
