@@ -94,12 +94,13 @@ def create_app(db_url: str | None = None, *, secure_cookies: bool = False) -> Fa
     app.state.store = store
     app.state.secure_cookies = secure_cookies
 
-    from wildtrace.web import api, captures, judgements, oidc, operations, pages, tips
+    from wildtrace.web import alerts, api, captures, judgements, oidc, operations, pages, tips
 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(captures.router)
     app.include_router(tips.router)
+    app.include_router(alerts.router)
     app.include_router(operations.router)
     app.include_router(judgements.router)
     app.include_router(oidc.router)

@@ -89,6 +89,9 @@ def templates() -> Jinja2Templates:
     from wildtrace.web.oidc import enabled as oidc_enabled
 
     env.globals["oidc_enabled"] = oidc_enabled
+    from wildtrace.web.alerts import recent_alerts
+
+    env.globals["recent_alerts"] = recent_alerts
     return Jinja2Templates(env=env)
 
 
