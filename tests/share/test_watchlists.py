@@ -157,3 +157,19 @@ def test_cli_import_keeps_good_rows_and_saves_rejects_then_scan_alerts(tmp_path:
     assert "telegram\thornshop" in listed.stdout and "2099-01-02" in listed.stdout
     bad = _cli("watch", "add", "12", "--type", "phone", "--db", db, home=tmp_path)
     assert bad.returncode == 2 and "not a valid phone number" in bad.stderr
+
+
+def test_watchlist_alert_counts_cover_only_visible_listings(store: Store) -> None:
+    from wildtrace.store.watchlists import list_watchlists
+
+    a, b = agency_viewer(store, "A"), agency_viewer(store, "B")
+    with store.write_transaction("collections") as conn:
+        a_only = ensure_collection(conn, "a-amber", "A", "AMBER")
+        green = ensure_collection(conn, "green", "B", "GREEN")
+    store.save_batch([_pair("a1", "s", ("phone", "+84912345678"))], collection_id=a_only)
+    store.save_batch([_pair("g1", "s", ("phone", "+84912345678"))], collection_id=green)
+    add_entries(store, [_entry("phone", "+84912345678")], b, "b-shared", "GREEN")
+    counts = {
+        viewer.agency_code: {w.name: w.alerts for w in list_watchlists(store, viewer)} for viewer in (a, b)
+    }
+    assert counts == {"A": {"b-shared": 2}, "B": {"b-shared": 1}}  # B is not told of A's listing

@@ -9,8 +9,6 @@ already stored. The command line acts as the local agency unless ``--agency`` na
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -56,35 +54,6 @@ WatchTlpOpt = Annotated[
                  "[default: AMBER]; CLEAR and GREEN lists raise alerts for every agency."),
 ]  # fmt: skip
 
-_RELATIVE = re.compile(r"^(\d+)\s*([dhm])$")
-
-
-def parse_until(text: str) -> datetime:
-    """``2027-01-31`` (valid through that day, UTC) or an ISO 8601 time with its zone."""
-    try:
-        if len(text.strip()) == 10:
-            day = datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
-            return day + timedelta(days=1)
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a date (2027-01-31) nor an ISO 8601 time") from exc
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
-def parse_since(text: str, now: datetime | None = None) -> datetime:
-    """``7d``, ``24h``, ``30m`` (ago), or a date or ISO 8601 time."""
-    found = _RELATIVE.match(text.strip().lower())
-    if found:
-        amount, unit = int(found.group(1)), found.group(2)
-        step = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}[unit]
-        return (now or datetime.now(UTC)) - amount * step
-    try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a time: give 7d, 24h, 2026-12-01 or an ISO 8601 time") from exc
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
 @app.command("add")
 def watch_add(
     value: Annotated[str, typer.Argument(help="The identifier, as written anywhere.")],
@@ -103,7 +72,7 @@ def watch_add(
     from wildtrace.extract import IdentifierError, identify
     from wildtrace.store import open_store
     from wildtrace.store.people import agency_viewer
-    from wildtrace.store.watchlists import WatchEntry, add_entries
+    from wildtrace.store.watchlists import WatchEntry, add_entries, parse_until
 
     try:
         identifier = identify(kind, value, region, platform)
@@ -276,7 +245,7 @@ def entry_rows(file: Path, table: Table, region: str | None) -> tuple[list[Watch
     from wildtrace.errors import InputError
     from wildtrace.extract import IdentifierError, identify
     from wildtrace.ops.model import RejectedRow
-    from wildtrace.store.watchlists import WatchEntry
+    from wildtrace.store.watchlists import WatchEntry, parse_until
 
     columns = {column_key(name): index for index, name in reversed(list(enumerate(table.header)))}
     missing = [name for name in ("value", "type") if name not in columns]
@@ -324,7 +293,7 @@ def alerts(
     from wildtrace.errors import WildTraceError
     from wildtrace.store import open_store
     from wildtrace.store.people import agency_viewer
-    from wildtrace.store.watchlists import count_alerts, list_alerts
+    from wildtrace.store.watchlists import count_alerts, list_alerts, parse_since
 
     try:
         start = parse_since(since) if since else None

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from wildtrace.extract import HANDLE_TYPES, IDENTIFIER_TYPES
 from wildtrace.model import Analysis, Listing
@@ -60,32 +60,31 @@ def raise_alerts(conn: Connection, stored: Sequence[tuple[int, Listing, Analysis
 
 
 def insert_alerts(conn: Connection, found: list[tuple[int, int, str, str]], when: datetime) -> int:
-    """Store the alerts ``found`` (listing id, entry id, selector type, value) that are not
-    stored yet; returns how many were new."""
+    """Store the alerts ``found`` (listing id, entry id, selector type, value); one already
+    stored (the same listing and entry) is left as it is. Returns how many were new: every
+    alert of one call is raised at ``when``, so they are counted by that time (indexed)."""
     if not found:
         return 0
     pairs = {(lid, eid): (stype, value) for lid, eid, stype, value in found}
     entry_ids = sorted({eid for _, eid in pairs})
-    lists = dict(
-        conn.execute(
-            select(WatchEntryRow.id, WatchEntryRow.watchlist_id).where(WatchEntryRow.id.in_(entry_ids))
-        ).all()
-    )
-    listing_ids = sorted({lid for lid, _ in pairs})
-    existing = set(
-        conn.execute(
-            select(AlertRow.listing_id, AlertRow.entry_id).where(
-                AlertRow.listing_id.in_(listing_ids), AlertRow.entry_id.in_(entry_ids)
+    lists: dict[int, int] = {}
+    for start in range(0, len(entry_ids), CHUNK):
+        chunk = entry_ids[start : start + CHUNK]
+        lists.update(
+            (eid, wid)
+            for eid, wid in conn.execute(
+                select(WatchEntryRow.id, WatchEntryRow.watchlist_id).where(WatchEntryRow.id.in_(chunk))
             )
         )
-    )
     rows = [
         {"listing_id": lid, "entry_id": eid, "watchlist_id": lists.get(eid), "selector_type": stype,
          "value": value, "raised_at": when}
         for (lid, eid), (stype, value) in pairs.items()
-        if (lid, eid) not in existing
     ]  # fmt: skip
     from wildtrace.store.repository import insert_ignore
 
-    insert_ignore(conn, AlertRow, rows)
-    return len(rows)
+    raised = select(func.count()).select_from(AlertRow).where(AlertRow.raised_at == when)
+    before = int(conn.execute(raised).scalar_one())
+    for start in range(0, len(rows), 5000):
+        insert_ignore(conn, AlertRow, rows[start : start + 5000])
+    return int(conn.execute(raised).scalar_one()) - before

@@ -74,7 +74,10 @@ UNKNOWN_PLATFORM = ""
 #: freshly loaded store could take a plan a thousand times slower (68 s for 0.05 s, measured).
 ANALYZE_AFTER = 10_000
 #: The tables whose statistics decide the web app's plans.
-_PLANNED_TABLES = ("listings", "analyses", "collection_listings", "selectors", "accounts", "matches")
+_PLANNED_TABLES = (
+    "listings", "analyses", "collection_listings", "selectors", "accounts", "matches",
+    "watch_entries", "alerts",
+)  # fmt: skip
 
 T = TypeVar("T")
 
@@ -362,9 +365,9 @@ class Store:
         self.refresh_statistics(stored)
 
     def refresh_statistics(self, changed: int) -> None:
-        """Refresh PostgreSQL's planner statistics of the listing tables (``ANALYZE``) after a
-        bulk write of ``changed`` listings (``ANALYZE_AFTER`` or more); nothing on SQLite, whose
-        planner works without them."""
+        """Refresh PostgreSQL's planner statistics of the listing and watchlist tables
+        (``ANALYZE``) after a bulk write of ``changed`` rows (``ANALYZE_AFTER`` or more); nothing
+        on SQLite, whose planner works without them."""
         if changed < ANALYZE_AFTER or self._engine.dialect.name != "postgresql":
             return
         try:

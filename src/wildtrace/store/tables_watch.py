@@ -61,7 +61,12 @@ class AlertRow(Base):
     entry. The entry's type and value are copied, so an alert outlives a removed entry."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("listing_id", "entry_id"),)
+    #: Newest first is how alerts are read (``raised_at DESC, id DESC``): the index serves
+    #: that order, so a page does not join every visible alert before its limit.
+    __table_args__ = (
+        UniqueConstraint("listing_id", "entry_id"),
+        Index("ix_alerts_raised_at_id", "raised_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
@@ -72,4 +77,4 @@ class AlertRow(Base):
     #: The selector type found in the listing (``phone``, ``telegram``, ``account``...).
     selector_type: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(Text)
-    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)

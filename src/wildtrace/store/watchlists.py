@@ -14,10 +14,11 @@ extractors for listings), so ``+84 91 234 5678`` matches ``0912345678`` written 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select
@@ -33,6 +34,7 @@ from wildtrace.store.access import (
 )
 from wildtrace.store.alerts import CHUNK, insert_alerts
 from wildtrace.store.audit import AuditLog
+from wildtrace.store.browse import listing_ref
 from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow, SelectorRow
 from wildtrace.store.tables_access import AgencyRow
 from wildtrace.store.tables_watch import AlertRow, WatchEntryRow, WatchlistRow
@@ -40,6 +42,7 @@ from wildtrace.store.tables_watch import AlertRow, WatchEntryRow, WatchlistRow
 if TYPE_CHECKING:
     from wildtrace.store import Store
 
+_RELATIVE = re.compile(r"^(\d+)\s*([dhm])$")
 #: The watchlist ``watch add`` writes to unless told otherwise.
 DEFAULT_WATCHLIST = "local"
 
@@ -103,6 +106,32 @@ class AlertInfo:
     watchlist: str | None
     note: str
     raised_at: datetime
+
+
+def parse_until(text: str) -> datetime:
+    """``2027-01-31`` (valid through that day, UTC) or an ISO 8601 time with its zone."""
+    try:
+        if len(text.strip()) == 10:
+            day = datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+            return day + timedelta(days=1)
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date (2027-01-31) nor an ISO 8601 time") from exc
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def parse_since(text: str, now: datetime | None = None) -> datetime:
+    """``7d``, ``24h``, ``30m`` (ago), or a date or ISO 8601 time."""
+    found = _RELATIVE.match(text.strip().lower())
+    if found:
+        amount, unit = int(found.group(1)), found.group(2)
+        step = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}[unit]
+        return (now or datetime.now(UTC)) - amount * step
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a time: give 7d, 24h, 2026-12-01 or an ISO 8601 time") from exc
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _now() -> datetime:
@@ -183,6 +212,7 @@ def add_entries(
                 "added": len(rows), "already": len(unique) - len(rows), "alerts": alerts, "source": source,
             },
         )  # fmt: skip
+    store.refresh_statistics(len(rows) + alerts)  # a big import or retro-hunt: plan queries anew
     return AddResult(watchlist, len(rows), len(unique) - len(rows), alerts)
 
 
@@ -263,9 +293,15 @@ def remove_entries(store: Store, identifier: Identifier, viewer: Viewer, watchli
 
 
 def list_watchlists(store: Store, viewer: Viewer) -> list[WatchlistInfo]:
-    """The watchlists ``viewer`` may see, with their entry and alert counts."""
+    """The watchlists ``viewer`` may see, with their entry counts and the counts of the alerts
+    they raised on listings ``viewer`` may see (a count over hidden listings would tell that a
+    watched value is in them)."""
     entries = select(func.count()).where(WatchEntryRow.watchlist_id == WatchlistRow.id).scalar_subquery()
-    alerts = select(func.count()).where(AlertRow.watchlist_id == WatchlistRow.id).scalar_subquery()
+    alerts = (
+        select(func.count())
+        .where(AlertRow.watchlist_id == WatchlistRow.id, listing_is_visible(viewer, AlertRow.listing_id))
+        .scalar_subquery()
+    )
     with store.engine.connect() as conn:
         rows = conn.execute(
             select(
@@ -325,7 +361,7 @@ def list_alerts(
         rows = conn.execute(query).all()
     return [
         AlertInfo(
-            aid, lid, f"{platform}:{uid}" if platform else uid, title, url, stype, value, wl, note or "", at
+            aid, lid, listing_ref(platform, uid), title, url, stype, value, wl, note or "", at
         )
         for aid, lid, platform, uid, title, url, stype, value, wl, note, at in rows
     ]

@@ -43,7 +43,7 @@ QUICK_SINCE = (("24h", "last 24 hours"), ("7d", "last 7 days"), ("30d", "last 30
 def _start(since: str) -> datetime | None:
     """The time ``since`` names (``7d``, ``24h``, a date, an ISO time), None when empty;
     ``ValueError`` saying what is accepted otherwise."""
-    from wildtrace.commands.watch import parse_since
+    from wildtrace.store.watchlists import parse_since
 
     return parse_since(since) if since.strip() else None
 

@@ -93,7 +93,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_alerts_listing_id"), "alerts", ["listing_id"])
     op.create_index(op.f("ix_alerts_watchlist_id"), "alerts", ["watchlist_id"])
-    op.create_index(op.f("ix_alerts_raised_at"), "alerts", ["raised_at"])
+    op.create_index("ix_alerts_raised_at_id", "alerts", ["raised_at", "id"])
 
 
 def downgrade() -> None:
