@@ -322,3 +322,37 @@ def test_cli_red_bundle_needs_allow_marking_and_exports_are_audited(tmp_path: Pa
     entry = next(json.loads(line) for line in audit.stdout.splitlines() if '"export.stix"' in line)
     assert entry["detail"]["for"] == "INTERPOL NCB" and entry["detail"]["counts"]["listings"] == 1
     assert entry["detail"]["format"] == "stix" and entry["detail"]["marking"] == "AMBER"
+
+
+def test_a_seller_on_a_platform_named_like_an_app_stays_a_seller(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from wildtrace.share.exportset import (
+        ExportedAccount,
+        ExportedListing,
+        ExportedSelector,
+        Exporter,
+        ExportSet,
+    )
+    from wildtrace.share.stix_export import write_stix
+
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+    listing = ExportedListing(1, "instagram:p1", "instagram", "p1", None, "Ivory", 7, "Natural Medicine",
+                              0.9, True, ("ivory",), (), None, None, when, when, "GREEN")  # fmt: skip
+    export = ExportSet(
+        Exporter("KE-KWS", "Kenya Wildlife Service", "KE"), when, (), (listing,),
+        (ExportedSelector("instagram", "natural.medicine", (1,), (), "GREEN"),),
+        (ExportedAccount(7, "instagram", "Natural Medicine", (1,), "GREEN"),), (), "GREEN",
+    )  # fmt: skip
+    path = tmp_path / "b.json"
+    with path.open("w", encoding="utf-8") as handle:
+        write_stix(export, handle)
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    accounts = _by_type(bundle, "user-account")
+    assert len({account["id"] for account in accounts}) == 2  # the seller and the handle stay apart
+    author = _by_type(bundle, "extension-definition")[0]["created_by_ref"]
+    assert [identity["name"] for identity in _by_type(bundle, "identity") if identity["id"] == author] == ["WildTrace"]
+    found = read_bundle(path)
+    assert not found.problems
+    kinds = {(e.identifier.type, e.identifier.value, e.identifier.platform) for e in found.entries}
+    assert kinds == {("account", "natural medicine", "instagram"), ("instagram", "natural.medicine", "")}

@@ -253,7 +253,7 @@ def _refuse_existing(paths: Iterable[Path], force: bool) -> None:
     there = [path for path in paths if path.exists()]
     if there:
         names = ", ".join(path.name for path in there)
-        raise InputError(str(there[0].parent), f"holds {names} already; give force=True (--force) to replace")
+        raise InputError(str(there[0].parent), f"holds {names} already; give --force to replace them")
 
 
 def _partial(path: Path) -> Path:

@@ -1,6 +1,6 @@
 """An ``ExportSet`` as one STIX 2.1 bundle, for MISP, OpenCTI and any TAXII-fed system.
 
-What is written (docs/exchange.md shows it loaded into MISP and OpenCTI):
+What is written (docs/exchange.md says how MISP and OpenCTI load it, and what MISP drops):
 
 - an ``identity`` for the exporting agency, the ``created_by_ref`` of everything else;
 - the TLP 2.0 ``marking-definition``s used, and on every object the marking of what it came
@@ -44,6 +44,7 @@ from wildtrace.share.stix_model import (
     TLP2_EXTENSION_ID,
     TLP2_MARKING_IDS,
     WILDTRACE_EXTENSION_ID,
+    WILDTRACE_IDENTITY_ID,
     BankAccount,
     CryptocurrencyWallet,
     PhoneNumber,
@@ -223,9 +224,13 @@ def build_bundle(export: ExportSet) -> Any:
     account_ids = {
         account.ref: writer.observable(
             "user-account",
+            # ``user_id`` = the seller's name tells a seller account from a messaging handle on
+            # an app of the same name (a seller on the platform "instagram"), and gives the two
+            # different ids (docs/stix-extension.md)
             {
                 "account_type": account.platform or "unknown",
                 "account_login": account.seller,
+                "user_id": account.seller,
                 "display_name": account.seller,
             },
             account.marking,
@@ -282,9 +287,18 @@ def build_bundle(export: ExportSet) -> Any:
     used = {ref for obj in writer.objects.values() for ref in obj.get("object_marking_refs", ())}
     used.add(TLP2_MARKING_IDS["CLEAR"])
     markings = [marking_definition(name) for name, mid in TLP2_MARKING_IDS.items() if mid in used]
+    author = stix2.Identity(
+        id=WILDTRACE_IDENTITY_ID,
+        name="WildTrace",
+        identity_class="system",
+        description="The open-source platform that defines the WildTrace observables extension",
+        created=EXTENSION_CREATED,
+        modified=EXTENSION_CREATED,
+        object_marking_refs=[TLP2_MARKING_IDS["CLEAR"]],
+    )
     extension = stix2.ExtensionDefinition(
         id=WILDTRACE_EXTENSION_ID,
-        created_by_ref=writer.identity.id,
+        created_by_ref=author.id,
         created=EXTENSION_CREATED,
         modified=EXTENSION_CREATED,
         name="WildTrace observables",
@@ -296,7 +310,9 @@ def build_bundle(export: ExportSet) -> Any:
         extension_types=["new-sco"],
         object_marking_refs=[TLP2_MARKING_IDS["CLEAR"]],
     )
-    return stix2.Bundle(writer.identity, *markings, extension, *writer.objects.values(), allow_custom=True)
+    return stix2.Bundle(
+        writer.identity, *markings, author, extension, *writer.objects.values(), allow_custom=True
+    )
 
 
 def _related(objects: Iterable[Any], members: set[str]) -> set[str]:

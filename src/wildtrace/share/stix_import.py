@@ -25,7 +25,7 @@ from typing import Any
 from wildtrace.errors import InputError
 from wildtrace.extract import HANDLE_TYPES, IdentifierError, identify
 from wildtrace.share.exportset import stricter
-from wildtrace.share.stix_model import TLP1_MARKING_IDS, TLP2_MARKING_IDS
+from wildtrace.share.stix_model import TLP1_MARKING_IDS, TLP2_MARKING_IDS, WILDTRACE_IDENTITY_ID
 from wildtrace.store.access import DEFAULT_MARKING, MARKINGS, MarkingError, parse_marking
 from wildtrace.store.watchlists import WatchEntry
 
@@ -193,8 +193,9 @@ def read_bundle(path: Path, region: str | None = None, default_marking: str | No
     tlp.update({str(obj["id"]): level for obj in objects if obj.get("type") == "marking-definition"
                 and isinstance(obj.get("id"), str) and (level := _tlp_of(obj)) is not None})  # fmt: skip
     authors = sorted(
-        {name for obj in objects if obj.get("type") == "identity" and (name := _text(obj.get("name")))}
-    )
+        {name for obj in objects if obj.get("type") == "identity" and obj.get("id") != WILDTRACE_IDENTITY_ID
+         and (name := _text(obj.get("name")))}
+    )  # fmt: skip
     result.source = ", ".join(authors[:3])
     found: list[tuple[str, str, str | None, str, datetime | None, str, list[str]]] = []
     for obj in objects:
@@ -214,7 +215,8 @@ def read_bundle(path: Path, region: str | None = None, default_marking: str | No
             if login is None:
                 result.problems.append(f"{ref}: a user-account without account_login")
                 continue
-            as_kind = "handle" if app is None or app in HANDLE_TYPES else "account"
+            seller = login == _text(obj.get("user_id"))  # how WildTrace writes a seller account
+            as_kind = "handle" if (app is None or app in HANDLE_TYPES) and not seller else "account"
             found.append(
                 (as_kind, login, app, _text(obj.get("display_name")) or "", None, str(ref), markings)
             )

@@ -25,6 +25,9 @@ WILDTRACE_EXTENSION_ID = "extension-definition--54ff8970-f563-434d-a821-7bc54608
 EXTENSION_SCHEMA = "https://github.com/wildtrace/wildtrace/blob/main/docs/stix-extension.md"
 EXTENSION_VERSION = "1.0.0"
 EXTENSION_CREATED = "2026-12-03T00:00:00.000Z"
+#: The author of the extension definition: WildTrace itself, the same in every bundle (the
+#: exporting agency is the author of everything else).
+WILDTRACE_IDENTITY_ID = "identity--2b3f1c52-7d4e-4c1a-9f57-8c2d6e0a4b19"
 
 #: The TLP 2.0 extension and its marking definitions (fixed by the FIRST/OASIS definitions).
 TLP2_EXTENSION_ID = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
