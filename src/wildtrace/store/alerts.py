@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Text, any_, bindparam, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from wildtrace.extract import HANDLE_TYPES, IDENTIFIER_TYPES
 from wildtrace.model import Analysis, Listing
@@ -42,10 +44,13 @@ def raise_alerts(conn: Connection, stored: Sequence[tuple[int, Listing, Analysis
     now = datetime.now(UTC)
     found: list[tuple[int, int, str, str]] = []
     values = list(carried)
-    for start in range(0, len(values), CHUNK):
+    # PostgreSQL takes the batch's values as one array parameter (= ANY): binding 900
+    # separate parameters per query cost more than the indexed look-ups themselves
+    step = max(len(values), 1) if conn.dialect.name == "postgresql" else CHUNK
+    for start in range(0, len(values), step):
         entries = conn.execute(
             select(WatchEntryRow.id, WatchEntryRow.type, WatchEntryRow.value, WatchEntryRow.platform).where(
-                WatchEntryRow.value.in_(values[start : start + CHUNK]),
+                value_in(conn, values[start : start + step]),
                 or_(WatchEntryRow.valid_until.is_(None), WatchEntryRow.valid_until > now),
             )
         )
@@ -57,6 +62,13 @@ def raise_alerts(conn: Connection, stored: Sequence[tuple[int, Listing, Analysis
                 elif _entry_admits(entry_type, selector_type):
                     found.append((row_id, entry_id, selector_type, value))
     return insert_alerts(conn, found, now)
+
+
+def value_in(conn: Connection, values: Sequence[str]) -> Any:
+    """SQL: the entry's value is one of ``values`` (an array parameter on PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        return WatchEntryRow.value == any_(cast(bindparam("values", list(values)), ARRAY(Text)))
+    return WatchEntryRow.value.in_(values)
 
 
 def insert_alerts(conn: Connection, found: list[tuple[int, int, str, str]], when: datetime) -> int:
