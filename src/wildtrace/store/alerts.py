@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, any_, bindparam, cast, func, or_, select
+from sqlalchemy import Connection, Text, any_, bindparam, cast, exists, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from wildtrace.extract import HANDLE_TYPES, IDENTIFIER_TYPES
 from wildtrace.model import Analysis, Listing
@@ -29,15 +31,21 @@ def _entry_admits(entry_type: str, selector_type: str) -> bool:
 def raise_alerts(conn: Connection, stored: Sequence[tuple[int, Listing, Analysis]]) -> int:
     """Alerts for the listings just written (row id, listing, analysis) whose identifiers or
     seller are on a watchlist; returns how many are new. Called inside the saving
-    transaction: nothing is done (one cheap query) while no watchlist has an entry."""
-    if not stored or conn.execute(select(WatchEntryRow.id).limit(1)).first() is None:
+    transaction: nothing is done (one cheap query) while no watchlist has an entry, and
+    sellers' names are looked up only while some entry is an account."""
+    if not stored:
+        return 0
+    any_entry, any_account = conn.execute(
+        select(exists().where(WatchEntryRow.id.is_not(None)), exists().where(WatchEntryRow.type == "account"))
+    ).one()
+    if not any_entry:
         return 0
     carried: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for row_id, listing, analysis in stored:
         for selector in analysis.selectors:
             if selector.type in IDENTIFIER_TYPES:
                 carried[selector.value].append((row_id, selector.type, ""))
-        if listing.seller:
+        if any_account and listing.seller:
             carried[listing.seller.casefold()].append(
                 (row_id, "account", (listing.platform or "").casefold())
             )
@@ -73,8 +81,7 @@ def value_in(conn: Connection, values: Sequence[str]) -> Any:
 
 def insert_alerts(conn: Connection, found: list[tuple[int, int, str, str]], when: datetime) -> int:
     """Store the alerts ``found`` (listing id, entry id, selector type, value); one already
-    stored (the same listing and entry) is left as it is. Returns how many were new: every
-    alert of one call is raised at ``when``, so they are counted by that time (indexed)."""
+    stored (the same listing and entry) is left as it is. Returns how many were new."""
     if not found:
         return 0
     pairs = {(lid, eid): (stype, value) for lid, eid, stype, value in found}
@@ -93,10 +100,11 @@ def insert_alerts(conn: Connection, found: list[tuple[int, int, str, str]], when
          "value": value, "raised_at": when}
         for (lid, eid), (stype, value) in pairs.items()
     ]  # fmt: skip
-    from wildtrace.store.repository import insert_ignore
-
-    raised = select(func.count()).select_from(AlertRow).where(AlertRow.raised_at == when)
-    before = int(conn.execute(raised).scalar_one())
-    for start in range(0, len(rows), 5000):
-        insert_ignore(conn, AlertRow, rows[start : start + 5000])
-    return int(conn.execute(raised).scalar_one()) - before
+    # one multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING per chunk: the ids returned
+    # are the alerts that were new (both engines return none for a row left alone)
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    new = 0
+    for start in range(0, len(rows), 500):
+        statement = dialect_insert(AlertRow).values(rows[start : start + 500]).on_conflict_do_nothing()
+        new += len(conn.execute(statement.returning(AlertRow.id)).all())
+    return new
