@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, any_, bindparam, cast, exists, or_, select
+from sqlalchemy import Connection, Text, any_, bindparam, cast, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -31,21 +31,15 @@ def _entry_admits(entry_type: str, selector_type: str) -> bool:
 def raise_alerts(conn: Connection, stored: Sequence[tuple[int, Listing, Analysis]]) -> int:
     """Alerts for the listings just written (row id, listing, analysis) whose identifiers or
     seller are on a watchlist; returns how many are new. Called inside the saving
-    transaction: nothing is done (one cheap query) while no watchlist has an entry, and
-    sellers' names are looked up only while some entry is an account."""
-    if not stored:
-        return 0
-    any_entry, any_account = conn.execute(
-        select(exists().where(WatchEntryRow.id.is_not(None)), exists().where(WatchEntryRow.type == "account"))
-    ).one()
-    if not any_entry:
+    transaction: nothing is done (one cheap query) while no watchlist has an entry."""
+    if not stored or conn.execute(select(WatchEntryRow.id).limit(1)).first() is None:
         return 0
     carried: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for row_id, listing, analysis in stored:
         for selector in analysis.selectors:
             if selector.type in IDENTIFIER_TYPES:
                 carried[selector.value].append((row_id, selector.type, ""))
-        if any_account and listing.seller:
+        if listing.seller:
             carried[listing.seller.casefold()].append(
                 (row_id, "account", (listing.platform or "").casefold())
             )

@@ -39,8 +39,6 @@ class WatchEntryRow(Base):
     __table_args__ = (
         UniqueConstraint("watchlist_id", "type", "value", "platform"),
         Index("ix_watch_entries_value", "value"),
-        #: Whether any entry is an account is asked for every batch stored (store/alerts.py).
-        Index("ix_watch_entries_type", "type"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -64,7 +64,6 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_watch_entries_value", "watch_entries", ["value"])
-    op.create_index("ix_watch_entries_type", "watch_entries", ["type"])
     op.create_table(
         "alerts",
         sa.Column("id", sa.Integer(), nullable=False),
