@@ -2,8 +2,9 @@
 
 Every batch a scan stores is matched against the watchlists in the saving transaction
 (``store.alerts.raise_alerts``: one ``SELECT ... LIMIT 1`` probe asking whether any entry
-exists; then the batch's selector values and seller names looked up on ``ix_watch_entries_value``, ``IN`` chunks of 900 on SQLite, one ``= ANY`` array
-on PostgreSQL; then the alerts inserted). This script measures what that costs.
+exists; then the batch's selector values and seller names looked up on
+``ix_watch_entries_value``, ``IN`` chunks of 900 on SQLite, one ``= ANY`` array on
+PostgreSQL; then the alerts inserted). This script measures what that costs.
 
 - Input: --listings listings as JSONL, the demo listings repeated with fresh ids, each with
   a contact line of its own (a Vietnamese mobile, an email, a Telegram handle, and every
