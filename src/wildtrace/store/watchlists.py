@@ -35,6 +35,7 @@ from wildtrace.store.access import (
 from wildtrace.store.alerts import CHUNK, insert_alerts
 from wildtrace.store.audit import AuditLog
 from wildtrace.store.browse import listing_ref
+from wildtrace.store.repository import WATCH_TABLES
 from wildtrace.store.tables import AccountRow, ListingRow, PlatformRow, SelectorRow
 from wildtrace.store.tables_access import AgencyRow
 from wildtrace.store.tables_watch import AlertRow, WatchEntryRow, WatchlistRow
@@ -212,7 +213,7 @@ def add_entries(
                 "added": len(rows), "already": len(unique) - len(rows), "alerts": alerts, "source": source,
             },
         )  # fmt: skip
-    store.refresh_statistics(len(rows) + alerts)  # a big import or retro-hunt: plan queries anew
+    store.refresh_statistics(len(rows) + alerts, WATCH_TABLES)  # a big import or retro-hunt
     return AddResult(watchlist, len(rows), len(unique) - len(rows), alerts)
 
 
