@@ -94,7 +94,8 @@ def test_each_demo_agency_sees_exactly_its_part(
         assert alerted and alerted <= _visible(store, kws)
         assert list_alerts(store, ngo) == []  # a GREEN list: not a partner's
     assert "Operation KESTREL-DEMO: 400 seizure lines" in result.stderr
-    assert "Watchlist customs-known-couriers of VN-CUSTOMS (GREEN, 3 entries): 33 alerts" in result.stderr
+    said = " ".join(result.stderr.split())  # the console wraps long lines at its width
+    assert "Watchlist customs-known-couriers of VN-CUSTOMS (GREEN, 3 entries): 28 alerts on the listings" in said
     # A second run, without --no-serve, changes nothing but the passwords (the old ones stop
     # working) and then serves the app (here a stand-in records how it is called).
     served: list[tuple[object, ...]] = []
@@ -116,4 +117,4 @@ def test_each_demo_agency_sees_exactly_its_part(
     assert rows["customs-seizure-leads"][4] == "KE-KWS"
     assert rows["kestrel-demo-operation"][1:3] == ["KE-KWS", "GREEN"]
     assert "Operation KESTREL-DEMO: 400 seizure lines" in again.stderr  # not imported twice
-    assert "(GREEN, 3 entries): 33 alerts" in again.stderr  # nor the watchlist
+    assert "(GREEN, 3 entries): 28 alerts" in " ".join(again.stderr.split())  # nor the watchlist

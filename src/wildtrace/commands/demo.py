@@ -96,7 +96,7 @@ def demo(
                       f"collection {operation.collection} (every agency's analyst sees its report under "
                       "Operations and can add its seizures to a case).", markup=True)  # fmt: skip
         console.print(f"Watchlist [bold]{watchlist.name}[/] of {watchlist.agency} (GREEN, "
-                      f"{watchlist.entries} entries): {watchlist.alerts:,} alerts on stored listings "
+                      f"{watchlist.entries} entries): {watchlist.alerts:,} alerts on the listings it may see "
                       f"(`wildtrace alerts --db {escape(db_url)}`, or Alerts in the web app).",
                       markup=True)  # fmt: skip
         if no_serve:

@@ -166,7 +166,7 @@ def _audit(
         selection=selection,
         form=form,
         recipient=recipient,
-        out=str(out),
+        out=str(out.resolve()),
         sha256=digest,
     )
 

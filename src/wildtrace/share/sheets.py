@@ -39,6 +39,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from wildtrace.collect.tabular import formula_like
 from wildtrace.errors import InputError
+from wildtrace.parse import clean_text as storable_text
 from wildtrace.share.exportset import (
     ExportedAccount,
     ExportedLink,
@@ -53,9 +54,10 @@ __all__ = ["TABLES", "write_csv", "write_xlsx"]
 Value = str | int | float | bool | None
 Row = TypeVar("Row")
 
-#: Characters XML 1.0 cannot carry (openpyxl raises IllegalCharacterError on the C0 ones,
-#: lxml on the rest), and lone surrogates that no UTF-8 file can hold.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters XML 1.0 cannot carry beyond what no store can hold (``parse.clean_text``: NUL,
+#: lone surrogates): the other C0 controls (openpyxl raises IllegalCharacterError on them),
+#: U+FFFE and U+FFFF (lxml refuses them).
+_XML_ONLY = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: A signed number written as text (an E.164 phone): Excel would turn it into a number.
 _SIGNED = re.compile(r"\s*[+\-]")
 #: Texts openpyxl would store as an error value instead of text (openpyxl.cell.cell.ERROR_CODES).
@@ -224,8 +226,9 @@ TABLES: tuple[Table[Any], ...] = (ABOUT, LISTINGS, SELECTORS, ACCOUNTS, LINKS)
 
 
 def clean_text(text: str) -> str:
-    """``text`` with what no XML or UTF-8 file can hold replaced by U+FFFD."""
-    return _UNWRITABLE.sub("\ufffd", text)
+    """``text`` as a spreadsheet file can hold it: cleaned as the store cleans text (the one
+    rule, ``parse.clean_text``), then the other characters XML refuses replaced by U+FFFD."""
+    return _XML_ONLY.sub("\ufffd", storable_text(text))
 
 
 def is_formula_like(text: str) -> bool:
