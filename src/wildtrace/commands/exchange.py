@@ -10,7 +10,6 @@ and its SHA-256. docs/exchange.md shows how to load each format into MISP, OpenC
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -85,14 +84,6 @@ def _allowed(markings: list[str] | None) -> set[str]:
         raise fail(str(exc)) from exc
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _export(
     form: str,
     out: Path,
@@ -108,6 +99,7 @@ def _export(
     beside ``out`` and move into place (a failed export leaves no half file), audit, summarise.
     ``write`` writes the export to the path it is given and returns a summary line."""
     from wildtrace.errors import WildTraceError
+    from wildtrace.evidence.archive import file_sha256
     from wildtrace.store import open_store
     from wildtrace.store.exchange import build_export
     from wildtrace.store.people import agency_viewer
@@ -122,7 +114,7 @@ def _export(
             viewer = agency_viewer(store, agency)
             export = build_export(store, viewer, selection, allowed)
             summary = _write_into_place(form, out, export, write)
-            digest = _sha256(out) if out.is_file() else None
+            digest = file_sha256(out)[1] if out.is_file() else None
             _audit(store, viewer, export, selection, form, recipient, out, digest)
     except OSError as exc:
         raise fail(f"{out}: cannot write the export: {exc.strerror or exc}") from exc
